@@ -1,0 +1,11 @@
+using System.Collections.Immutable;
+using Cuttle.Config.Diagnostics;
+using Cuttle.Config.Model;
+
+namespace Cuttle.Config;
+
+/// <summary>Outcome of loading a configuration: a model when there are no errors, and every diagnostic found.</summary>
+public sealed record ConfigLoadResult(GatewayConfig? Config, ImmutableArray<ConfigDiagnostic> Diagnostics)
+{
+    public bool Success => Config is not null;
+}

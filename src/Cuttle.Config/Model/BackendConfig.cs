@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+
+namespace Cuttle.Config.Model;
+
+/// <summary>One entry of an endpoint's <c>backend</c> list, with endpoint and service defaults applied.</summary>
+public sealed record BackendConfig
+{
+    /// <summary>Sanitised hosts (<c>scheme://host[:port]</c>, no trailing slash) unless disable_host_sanitize.</summary>
+    public ImmutableArray<string> Host { get; init; } = [];
+
+    /// <summary>Cleaned path, may carry a query and <c>{param}</c> placeholders.</summary>
+    public required string UrlPattern { get; init; }
+
+    /// <summary>Upper-case method; defaults to the endpoint's.</summary>
+    public string Method { get; init; } = "GET";
+
+    /// <summary>json, safejson, string, no-op, xml, rss. Forced to no-op when the endpoint's output is no-op.</summary>
+    public string Encoding { get; init; } = Encodings.Json;
+
+    public string? Group { get; init; }
+    public string? Target { get; init; }
+    public ImmutableArray<string> Allow { get; init; } = [];
+    public ImmutableArray<string> Deny { get; init; } = [];
+
+    /// <summary>Top-level key renames, in file order.</summary>
+    public ImmutableArray<KeyValuePair<string, string>> Mapping { get; init; } = [];
+
+    public bool IsCollection { get; init; }
+    public string Sd { get; init; } = "static";
+    public bool DisableHostSanitize { get; init; }
+
+    /// <summary>Second-level header filter; empty means no extra filtering.</summary>
+    public ImmutableArray<string> InputHeaders { get; init; } = [];
+
+    /// <summary>Second-level query filter; empty means no extra filtering.</summary>
+    public ImmutableArray<string> InputQueryStrings { get; init; } = [];
+
+    /// <summary>Typed view of extra_config.proxy at backend level (flatmap, shadow).</summary>
+    public BackendProxyOptions Proxy { get; init; } = BackendProxyOptions.Default;
+
+    /// <summary>Typed view of extra_config."backend/http".</summary>
+    public BackendHttpOptions Http { get; init; } = BackendHttpOptions.Default;
+
+    public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
+
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}

@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+
+namespace Cuttle.Config.Model;
+
+/// <summary>One entry of <c>endpoints</c>, with service defaults already applied.</summary>
+public sealed record EndpointConfig
+{
+    /// <summary>Cleaned path template with a leading '/', placeholders kept as <c>{name}</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>Upper-case method; KrakenD's router accepts GET POST PUT PATCH DELETE.</summary>
+    public string Method { get; init; } = "GET";
+
+    public ImmutableArray<BackendConfig> Backend { get; init; } = [];
+
+    /// <summary>Identical parallel requests per backend, the first complete answer wins (default 1).</summary>
+    public int ConcurrentCalls { get; init; } = 1;
+
+    /// <summary>Whole-pipe timeout; KrakenD copies it to every backend (backend-level timeout is ignored).</summary>
+    public TimeSpan Timeout { get; init; }
+    public TimeSpan CacheTtl { get; init; }
+    public string OutputEncoding { get; init; } = Encodings.Json;
+
+    /// <summary>Headers forwarded to backends; empty means only Content-Type. Canonicalised; "*" means all.</summary>
+    public ImmutableArray<string> InputHeaders { get; init; } = [];
+
+    /// <summary>Query-string names forwarded (exact, case-sensitive); empty means none; "*" means all.</summary>
+    public ImmutableArray<string> InputQueryStrings { get; init; } = [];
+
+    /// <summary>Names of the <c>{param}</c> placeholders of <see cref="Endpoint"/>, in order.</summary>
+    public ImmutableArray<string> Params { get; init; } = [];
+
+    /// <summary>Typed view of extra_config.proxy at endpoint level.</summary>
+    public EndpointProxyOptions Proxy { get; init; } = EndpointProxyOptions.Default;
+
+    public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
+
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}

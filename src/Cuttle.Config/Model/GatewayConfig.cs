@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+
+namespace Cuttle.Config.Model;
+
+/// <summary>
+/// The whole of one krakend.json (version 3) after parsing, defaulting and validation. Immutable: a reload builds a
+/// new one. Defaults follow KrakenD CE 2.13.8 (lura config.Init), so the gateway never has to re-derive them.
+/// </summary>
+public sealed record GatewayConfig
+{
+    /// <summary>Absolute path of the file this was read from ("" when parsed from memory).</summary>
+    public string SourcePath { get; init; } = "";
+
+    /// <summary>SHA-256 of the bytes the model was parsed from, hex; lets /__health and reload logs say which file is live.</summary>
+    public string ContentHash { get; init; } = "";
+
+    public int Version { get; init; } = 3;
+    public string Name { get; init; } = "";
+
+    /// <summary>Listening port; KrakenD's default is 8080.</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Address to bind; empty means every interface, as KrakenD's listen_ip.</summary>
+    public string ListenIp { get; init; } = "";
+
+    /// <summary>Default hosts for backends that declare none, already sanitised.</summary>
+    public ImmutableArray<string> Host { get; init; } = [];
+
+    /// <summary>Default endpoint timeout (KrakenD DefaultTimeout = 2s).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan CacheTtl { get; init; }
+    public string OutputEncoding { get; init; } = Encodings.Json;
+
+    public ImmutableArray<EndpointConfig> Endpoints { get; init; } = [];
+
+    public bool DebugEndpoint { get; init; }
+    public bool EchoEndpoint { get; init; }
+
+    public TimeSpan ReadTimeout { get; init; }
+    public TimeSpan WriteTimeout { get; init; }
+    public TimeSpan IdleTimeout { get; init; }
+    public TimeSpan ReadHeaderTimeout { get; init; }
+    public int MaxHeaderBytes { get; init; }
+
+    // Backend transport (KrakenD http.Transport settings).
+    public bool DisableKeepAlives { get; init; }
+    public bool DisableCompression { get; init; }
+    public int MaxIdleConnections { get; init; }
+    /// <summary>KrakenD DefaultMaxIdleConnsPerHost = 250.</summary>
+    public int MaxIdleConnectionsPerHost { get; init; } = 250;
+    public TimeSpan IdleConnectionTimeout { get; init; }
+    public TimeSpan ResponseHeaderTimeout { get; init; }
+    public TimeSpan DialerTimeout { get; init; }
+    public TimeSpan MaxShutdownWaitTime { get; init; }
+
+    /// <summary>When true, placeholders need not be whole path segments (KrakenD disable_rest).</summary>
+    public bool DisableRest { get; init; }
+
+    /// <summary>Typed view of extra_config.router.</summary>
+    public RouterOptions Router { get; init; } = RouterOptions.Default;
+
+    /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
+    public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
+
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
