@@ -9,7 +9,8 @@ internal static class Bodies
     {
         var sb = new StringBuilder(targetBytes + 256);
         sb.Append("""{"id":420,"name":"cuttle","email":"cuttle@example.com","active":true,"score":12.75,""");
-        sb.Append("""address":{"street":"1 Harbour Road","city":"Lisbon","zip":"1100-001"},"tags":["fast","json","gateway"],""");
+        sb.Append("\"address\":{\"street\":\"1 Harbour Road\",\"city\":\"Lisbon\",\"zip\":\"1100-001\"},");
+        sb.Append("\"tags\":[\"fast\",\"json\",\"gateway\"],");
         sb.Append("\"items\":[");
         var i = 0;
         while (sb.Length < targetBytes - 80)

@@ -1,5 +1,15 @@
 using BenchmarkDotNet.Running;
+using Cuttle.Benchmarks;
 
-// dotnet run -c Release --project bench/Cuttle.Benchmarks -- --filter '*'            (full)
-// dotnet run -c Release --project bench/Cuttle.Benchmarks -- --filter '*' --job short (quick)
+// dotnet run -c Release --project bench/Cuttle.Benchmarks -- --filter '*'             (full)
+// dotnet run -c Release --project bench/Cuttle.Benchmarks -- --filter '*' --job short  (quick)
+// dotnet run -c Release --project bench/Cuttle.Benchmarks -- check                     (run each step once, print it)
+if (args is ["check"])
+{
+    var b = new ResponseStepBenchmarks { BodyBytes = 1024 };
+    b.Setup();
+    Console.WriteLine($"filter: {b.Filter()} bytes: {b.LastOutput()}");
+    Console.WriteLine($"merge: {await b.Merge()} bytes: {b.LastOutput()[..Math.Min(300, b.LastOutput().Length)]}...");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

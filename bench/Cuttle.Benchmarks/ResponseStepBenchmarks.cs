@@ -48,7 +48,8 @@ public class ResponseStepBenchmarks
     public int Filter()
     {
         using var scope = new RequestScope();
-        var data = BackendDecoder.Decode(Encodings.Json, false, _user, scope, out _) ?? throw new InvalidOperationException();
+        var data = BackendDecoder.Decode(Encodings.Json, false, _user, scope, out var error)
+            ?? throw new InvalidOperationException("decode failed: " + error);
         data = _filter.Format(data);
         _output.ResetWrittenCount();
         GoJsonWriter.Write(_output, data);
@@ -61,11 +62,15 @@ public class ResponseStepBenchmarks
     {
         using var scope = new RequestScope();
         var request = new ProxyRequest { Method = "GET", Params = [], Headers = [], Query = [], Scope = scope };
-        var (response, _) = await _merge.InvokeAsync(request, CancellationToken.None);
+        var (response, error) = await _merge.InvokeAsync(request, CancellationToken.None);
+        if (response is null || error is not null) throw new InvalidOperationException("merge failed: " + error?.Message);
         _output.ResetWrittenCount();
-        GoJsonWriter.Write(_output, response?.Data);
+        GoJsonWriter.Write(_output, response.Data);
         return _output.WrittenCount;
     }
+
+    /// <summary>The last rendered body, for the "check" command.</summary>
+    public string LastOutput() => System.Text.Encoding.UTF8.GetString(_output.WrittenSpan);
 
     /// <summary>What BackendProxy does after the HTTP call: decode the body, then format it.</summary>
     private sealed class DecodedPart(byte[] body, EntityFormatter? formatter) : IProxy
