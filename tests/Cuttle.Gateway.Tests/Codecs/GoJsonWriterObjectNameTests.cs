@@ -10,7 +10,7 @@ namespace Cuttle.Gateway.Tests.Codecs;
 /// Object elements are rendered the way Go's encoding/json marshals a map: keys sorted bytewise, duplicates
 /// collapsed, HTML-sensitive characters escaped. Covers both the raw-name fast path and the escaped-name path.
 /// </summary>
-public sealed class GoJsonWriterTests
+public sealed class GoJsonWriterObjectNameTests
 {
     private static string Render(string json)
     {
