@@ -16,7 +16,7 @@ public sealed class ConfigBinderErrorTests
     public void ReservedOrWildcardEndpoint_IsRefused(string path)
     {
         var d = SingleError(Parse(Endpoints($"{{\"endpoint\": \"{path}\", \"backend\": [{{\"url_pattern\": \"/\", \"host\": [\"h\"]}}]}}")));
-        Assert.Contains("invalid endpoint pattern", d.Message, StringComparison.Ordinal);
+        Assert.Contains("endpoint, since it is invalid!!! (invalid endpoint pattern", d.Message, StringComparison.Ordinal);
         AssertAt(d, 4, 14, "endpoints[0].endpoint");
     }
 
@@ -50,6 +50,13 @@ public sealed class ConfigBinderErrorTests
         var d = SingleError(Parse(Endpoints("""{"endpoint": "/a/{id}", "backend": [{"url_pattern": "/b/{user}", "host": ["h"]}]}""")));
         Assert.Equal("undefined output param 'user'! endpoint: GET /a/{id}, backend: 0. input: [id], output: [user]", d.Message);
         AssertAt(d, 4, 53, "endpoints[0].backend[0].url_pattern");
+    }
+
+    [Fact]
+    public void UndefinedOutputParam_ListsParamsSortedLikeLura()
+    {
+        var d = SingleError(Parse(Endpoints("""{"endpoint": "/a/{z}/{b}", "backend": [{"url_pattern": "/{z}/{y}/{b}/{y}", "host": ["h"]}]}""")));
+        Assert.Equal("undefined output param 'y'! endpoint: GET /a/{z}/{b}, backend: 0. input: [b z], output: [b y z]", d.Message);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class ConfigBinderExtraConfigTests
     public void Lint_WarnsAboutUnknownFields_ButNotSchemaOrComments()
     {
         var result = Parse("""
-        {"version": 3, "$schema": "https://www.krakend.io/schema/krakend.json", "@comment": "hi", "prot": 8080,
+        {"version": 3, "$schema": "https://www.krakend.io/schema/krakend.json", "@comment": "hi", "__comment": "x", "prot": 8080,
          "endpoints": [{"endpoint": "/a", "methd": "GET", "backend": [{"url_pattern": "/", "host": ["h"], "hots": []}]}]}
         """, new ConfigLoadOptions { Lint = true });
 
