@@ -53,7 +53,7 @@ internal static class CheckCommand
         ConfigLoadResult result;
         try
         {
-            result = ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint });
+            result = Hosting.ConfigSource.Load(path, lint);
         }
         catch (Exception ex)
         {
