@@ -60,7 +60,51 @@ internal sealed class ConformanceEnvironment : IAsyncDisposable
             error += "\n--- gateway output ---\n" + gateway.Output;
         }
 
-        return new ConformanceEnvironment(backend, gateway, workDir, gatewayPort, error);
+        var environment = new ConformanceEnvironment(backend, gateway, workDir, gatewayPort, error);
+        if (error is null)
+        {
+            await environment.WarmUpAsync().ConfigureAwait(false);
+        }
+
+        return environment;
+    }
+
+    /// <summary>
+    /// KrakenD is a native Go binary; Cuttle and this in-process mock are JIT-compiled, and their very first requests
+    /// are slow enough to blow the 85 ms merge budget of the <c>timeout</c> spec (endpoint timeout 100 ms) when that
+    /// spec happens to run first. So, unlike krakend-ce's runner, requests are sent once through the main paths
+    /// (mock echo, single backend, merge, no-op, XML) before any spec; responses are ignored and the gateway keeps no
+    /// state between requests, so no spec can observe this.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        string[] paths = ["/static", "/param_forwarding/some/foo/bar", "/combination/2", "/timeout", "/xml/xml", "/timeout"];
+        var backendEcho = new[] { new KeyValuePair<string, string>("X-Forwarded-For", "127.0.0.1") };
+        for (var i = 0; i < 2; i++)
+        {
+            await TryAsync($"http://127.0.0.1:{Backend.Port}/param_forwarding/warm-up", backendEcho).ConfigureAwait(false);
+        }
+
+        foreach (var path in paths)
+        {
+            await TryAsync($"http://localhost:{GatewayPort}{path}", []).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TryAsync(string url, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        try
+        {
+            await Client.SendAsync("GET", url, headers, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // Warm-up only: a spec will report any real problem.
+        }
+        catch (TaskCanceledException)
+        {
+            // Same.
+        }
     }
 
     /// <summary>Reads a spec file and substitutes the ports, exactly as was done for krakend.json.</summary>
