@@ -108,7 +108,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         var missing = Required.Concat(NotYetSupported.Keys).Where(n => !names.Contains(n)).ToList();
         Assert.True(unclassified.Count == 0, "specs in neither table: " + string.Join(", ", unclassified));
         Assert.True(missing.Count == 0, "tables name specs that do not exist: " + string.Join(", ", missing));
-        Assert.Equal(30, Required.Count);
+        Assert.True(Required.Count >= 30, "the 30 core specs must stay required");
         Assert.Empty(Required.Intersect(NotYetSupported.Keys));
     }
 }
