@@ -53,6 +53,7 @@ public static class WatchHost
             return 1;
         }
 
+        options.OnReady?.Invoke();
         var ended = new List<Task>(watchers.Count + 1);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var _ = stop.Token.Register(() => cancelled.TrySetResult());

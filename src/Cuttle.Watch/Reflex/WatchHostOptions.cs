@@ -23,5 +23,8 @@ public sealed record WatchHostOptions
     /// <summary>Whether <see cref="Output"/> is a terminal (colours only then); default: detect.</summary>
     public bool? IsTerminal { get; init; }
 
+    /// <summary>Called once every reflex is watching (and every service started); changes after this are seen.</summary>
+    public Action? OnReady { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
