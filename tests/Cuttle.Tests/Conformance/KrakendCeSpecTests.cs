@@ -11,6 +11,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
 {
     private const string NoFixtures = "(krakend-ce fixtures missing)";
 
+    /// <summary>Set to 1 to run the not-yet-supported specs too and see their differences.</summary>
+    private const string RunAllVariable = "CUTTLE_CONFORMANCE_ALL";
+
     /// <summary>Spec → the feature it needs that is not built yet. Every other spec is a real assertion.</summary>
     internal static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -30,10 +33,11 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         ["cors_3"] = "security/cors",
         ["cors_4"] = "security/cors",
         ["cors_5"] = "security/cors",
-        ["flatmap_1"] = "proxy flatmap_filter",
         ["jsonschema_1"] = "validation/json-schema",
         ["jwt_1"] = "auth/validator (JWT roles)",
         ["jwt_2"] = "auth/validator (JWT)",
+        // jwt_3 and cel-5 already pass without the feature (the check they exercise lets the request through);
+        // they stay skipped until the feature exists, or they would pass for the wrong reason.
         ["jwt_3"] = "auth/validator (JWT roles)",
         ["jwt_4"] = "auth/signer (JWT signer)",
         ["jwt_5"] = "auth/validator (JWT claims as params)",
@@ -54,6 +58,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         "param_forwarding_4", "query_forwarding_1", "query_forwarding_2", "query_forwarding_3", "router_404",
         "router_405", "router_redirect", "sequential_1", "sequential_2", "timeout", "xml_1", "xml_2",
     ];
+
+    /// <summary>Specs beyond the gateway-core 30 that pass on features already built: real assertions too.</summary>
+    internal static readonly IReadOnlyList<string> AlsoSupported = ["flatmap_1"];
 
     public static TheoryData<string> Specs()
     {
@@ -77,7 +84,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
     public async Task Spec(string name)
     {
         Skip.If(name == NoFixtures, KrakendFixtures.MissingMessage);
-        Skip.If(NotYetSupported.TryGetValue(name, out var feature), $"needs {feature}, not built yet");
+        Skip.If(
+            NotYetSupported.TryGetValue(name, out var feature) && Environment.GetEnvironmentVariable(RunAllVariable) != "1",
+            $"needs {feature}, not built yet (set {RunAllVariable}=1 to run it anyway)");
 
         var env = await fixture.GetAsync();
         Assert.True(env.StartupError is null, $"gateway not started: {env.StartupError}");
@@ -103,11 +112,11 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         var names = KrakendFixtures.SpecNames();
         Skip.If(names.Count == 0, KrakendFixtures.MissingMessage);
 
-        var unclassified = names.Where(n => !NotYetSupported.ContainsKey(n) && !Required.Contains(n)).ToList();
-        var missing = Required.Concat(NotYetSupported.Keys).Where(n => !names.Contains(n)).ToList();
+        var unclassified = names.Where(n => !NotYetSupported.ContainsKey(n) && !Required.Contains(n) && !AlsoSupported.Contains(n)).ToList();
+        var missing = Required.Concat(AlsoSupported).Concat(NotYetSupported.Keys).Where(n => !names.Contains(n)).ToList();
         Assert.True(unclassified.Count == 0, "specs in neither table: " + string.Join(", ", unclassified));
         Assert.True(missing.Count == 0, "tables name specs that do not exist: " + string.Join(", ", missing));
         Assert.Equal(30, Required.Count);
-        Assert.Empty(Required.Intersect(NotYetSupported.Keys));
+        Assert.Empty(Required.Concat(AlsoSupported).Intersect(NotYetSupported.Keys));
     }
 }
