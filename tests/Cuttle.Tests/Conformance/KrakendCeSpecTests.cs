@@ -11,6 +11,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
 {
     private const string NoFixtures = "(krakend-ce fixtures missing)";
 
+    /// <summary>Set to 1 to run the not-yet-supported specs too and see their differences.</summary>
+    private const string RunAllVariable = "CUTTLE_CONFORMANCE_ALL";
+
     /// <summary>Spec → the feature it needs that is not built yet. Every other spec is a real assertion.</summary>
     internal static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -33,6 +36,8 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         ["jsonschema_1"] = "validation/json-schema",
         ["jwt_1"] = "auth/validator (JWT roles)",
         ["jwt_2"] = "auth/validator (JWT)",
+        // jwt_3 and cel-5 already pass without the feature (the check they exercise lets the request through);
+        // they stay skipped until the feature exists, or they would pass for the wrong reason.
         ["jwt_3"] = "auth/validator (JWT roles)",
         ["jwt_4"] = "auth/signer (JWT signer)",
         ["jwt_5"] = "auth/validator (JWT claims as params)",
@@ -78,7 +83,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
     public async Task Spec(string name)
     {
         Skip.If(name == NoFixtures, KrakendFixtures.MissingMessage);
-        Skip.If(NotYetSupported.TryGetValue(name, out var feature), $"needs {feature}, not built yet");
+        Skip.If(
+            NotYetSupported.TryGetValue(name, out var feature) && Environment.GetEnvironmentVariable(RunAllVariable) != "1",
+            $"needs {feature}, not built yet (set {RunAllVariable}=1 to run it anyway)");
 
         var env = await fixture.GetAsync();
         Assert.True(env.StartupError is null, $"gateway not started: {env.StartupError}");
@@ -108,7 +115,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         var missing = Required.Concat(NotYetSupported.Keys).Where(n => !names.Contains(n)).ToList();
         Assert.True(unclassified.Count == 0, "specs in neither table: " + string.Join(", ", unclassified));
         Assert.True(missing.Count == 0, "tables name specs that do not exist: " + string.Join(", ", missing));
-        Assert.True(Required.Count >= 30, "the 30 core specs must stay required");
+        Assert.True(Required.Count >= 30 && Required.Distinct().Count() == Required.Count, "Required must hold the core 30, each once");
         Assert.Empty(Required.Intersect(NotYetSupported.Keys));
     }
 }
