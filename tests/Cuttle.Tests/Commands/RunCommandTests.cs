@@ -48,6 +48,8 @@ public sealed class RunCommandTests : IAsyncLifetime
         File.Move(tmp, path, overwrite: true); // the way vim and most editors save
 
         Assert.True(await process.WaitForBodyAsync($"http://127.0.0.1:{port}/api", "/second", TimeSpan.FromSeconds(10)), process.Output);
+        // The console logger writes asynchronously: give the reload line a moment to appear.
+        for (var i = 0; i < 100 && !process.Output.Contains("reload: generation 2 live", StringComparison.Ordinal); i++) await Task.Delay(50);
         Assert.Contains("reload: generation 2 live", process.Output);
     }
 
