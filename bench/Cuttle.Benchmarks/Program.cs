@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Cuttle.Benchmarks;
 
@@ -15,4 +16,6 @@ if (args is ["check"])
     AllocationBreakdown.Print(100 * 1024);
     return;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Artifacts go under bin/ (git-ignored) instead of the current directory, unless --artifacts says otherwise.
+var config = DefaultConfig.Instance.WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
