@@ -38,7 +38,7 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
   def startms($k): ($start | map(select(.case == $k)) | .[0].median_ms);
 {
   meta: {date: $date, commit: $commit, quick: ($quick == 1), rounds: $rounds, duration_s: $duration, connections: $conns,
-         split: $split, backend: $backend, cpu: $cpu, cpus: $ncpu, kernel: $kernel, load_average_at_end: $load,
+         split: $split, backend: $backend, cpu: $cpu, cpus: $ncpu, load_average_at_end: $load,
          wrk: $wrk, nginx: $nginx, dotnet_sdk: $dotnet, reference_connections: $rc},
   summary: $summary,
   ratios: $ratios,
