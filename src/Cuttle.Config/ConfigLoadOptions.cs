@@ -1,0 +1,19 @@
+namespace Cuttle.Config;
+
+/// <summary>How <see cref="ConfigLoader"/> reads a configuration.</summary>
+public sealed record ConfigLoadOptions
+{
+    public static ConfigLoadOptions Default { get; } = new();
+
+    /// <summary>Also warn about unknown fields and other things KrakenD silently ignores (<c>check --lint</c>).</summary>
+    public bool Lint { get; init; }
+
+    /// <summary>Source of <c>KRAKEND_*</c> overrides; null means the process environment.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>
+    /// Short names of the extra_config namespaces the gateway implements. A namespace KrakenD CE knows but that is
+    /// not in this set gets a warning; null disables the check.
+    /// </summary>
+    public IReadOnlySet<string>? ImplementedNamespaces { get; init; }
+}

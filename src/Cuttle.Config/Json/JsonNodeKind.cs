@@ -1,0 +1,3 @@
+namespace Cuttle.Config.Json;
+
+internal enum JsonNodeKind { Object, Array, String, Number, True, False, Null }

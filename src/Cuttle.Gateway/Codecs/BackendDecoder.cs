@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Proxy;
+
+namespace Cuttle.Gateway.Codecs;
+
+/// <summary>
+/// Turns a backend body into the data map, per the backend's <c>encoding</c> (lura encoding + krakend-xml).
+/// JSON documents stay alive in the request scope, so the data tree can point into them without copying.
+/// </summary>
+internal static class BackendDecoder
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
+
+    public static Dictionary<string, object?>? Decode(string encoding, bool isCollection, ReadOnlyMemory<byte> body, RequestScope scope, out string? error)
+    {
+        error = null;
+        try
+        {
+            switch (encoding)
+            {
+                case Encodings.String:
+                    var map = DataTree.NewMap(1);
+                    map["content"] = System.Text.Encoding.UTF8.GetString(body.Span);
+                    return map;
+                case Encodings.Xml:
+                case Encodings.Rss:
+                    using (var stream = new MemoryStream(body.ToArray(), writable: false))
+                    {
+                        var xml = XmlCodec.Decode(stream);
+                        if (!isCollection) return xml;
+                        var wrapped = DataTree.NewMap(1);
+                        wrapped["collection"] = xml;
+                        return wrapped;
+                    }
+                case Encodings.SafeJson:
+                    return DecodeJson(body, scope, safe: true, isCollection, out error);
+                default:
+                    return DecodeJson(body, scope, safe: false, isCollection, out error);
+            }
+        }
+        catch (System.Xml.XmlException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection, out string? error)
+    {
+        error = null;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            error = body.IsEmpty ? "EOF" : "invalid JSON from backend: " + ex.Message;
+            return null;
+        }
+        scope.Register(doc);
+        var root = doc.RootElement;
+        if (isCollection && !safe)
+        {
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                error = "json: cannot unmarshal " + GoKind(root) + " into Go value of type []interface {}";
+                return null;
+            }
+            var wrapped = DataTree.NewMap(1);
+            wrapped["collection"] = root;
+            return wrapped;
+        }
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var map = DataTree.NewMap(root.GetPropertyCount());
+                foreach (var p in root.EnumerateObject()) map[p.Name] = p.Value;
+                return map;
+            case JsonValueKind.Array when safe:
+                var c = DataTree.NewMap(1);
+                c["collection"] = root;
+                return c;
+            case JsonValueKind.Null when !safe:
+                return DataTree.NewMap();
+            default:
+                if (safe)
+                {
+                    var content = DataTree.NewMap(1);
+                    content["content"] = root;
+                    return content;
+                }
+                error = "json: cannot unmarshal " + GoKind(root) + " into Go value of type map[string]interface {}";
+                return null;
+        }
+    }
+
+    private static string GoKind(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValueKind.Object => "object",
+        _ => "value",
+    };
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Cuttle.Gateway.Endpoints;
+
+/// <summary>
+/// output_encoding no-op: the backend's status, headers and body pass through untouched and the body is streamed,
+/// never buffered. KrakenD reports such responses as X-Krakend-Completed: false (their data map is empty).
+/// </summary>
+internal sealed partial class NoOpEndpointHandler : IEndpointHandler
+{
+    private const int CopyBufferSize = 16 * 1024;
+
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "Te", "Trailer", "Upgrade", "Proxy-Connection",
+    };
+
+    private readonly EndpointConfig _endpoint;
+    private readonly BackendCaller _caller;
+    private readonly RequestFactory _requests;
+    private readonly RouterOptions _router;
+    private readonly string _versionHeader;
+    private readonly ILogger _logger;
+
+    public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
+    {
+        _endpoint = endpoint;
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client);
+        _requests = new RequestFactory(endpoint);
+        _router = router;
+        _logger = logger;
+        _versionHeader = router.HideVersionHeader ? ResponseHeaders.HiddenVersionValue : ResponseHeaders.VersionValue;
+    }
+
+    public async Task HandleAsync(HttpContext context, string[] parameters)
+    {
+        var response = context.Response;
+        response.Headers[ResponseHeaders.Krakend] = _versionHeader;
+        if (!_router.DisablePathDecoding && !ParamChecker.IsClean(parameters))
+        {
+            response.StatusCode = 400;
+            await ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params").ConfigureAwait(false);
+            return;
+        }
+        using var scope = new RequestScope();
+        var request = _requests.Create(context, parameters, scope);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        cts.CancelAfter(_endpoint.Timeout);
+        var url = _caller.BuildUrl(request);
+        HttpResponseMessage backend;
+        try
+        {
+            backend = await _caller.SendAsync(request, url, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        {
+            if (context.RequestAborted.IsCancellationRequested) return;
+            var message = ex is HttpRequestException hre ? $"{url}: {BackendProxy.Describe(hre)}" : "context deadline exceeded";
+            await FailAsync(context, message).ConfigureAwait(false);
+            return;
+        }
+
+        using (backend)
+        {
+            response.StatusCode = (int)backend.StatusCode;
+            CopyHeaders(backend.Headers, response);
+            CopyHeaders(backend.Content.Headers, response);
+            response.Headers[ResponseHeaders.Completed] = "false";
+            // Streamed: let Kestrel send each chunk as it arrives instead of buffering the whole body.
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
+            {
+                await using var body = await backend.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
+                int read;
+                while ((read = await body.ReadAsync(buffer.AsMemory(), cts.Token).ConfigureAwait(false)) > 0)
+                {
+                    await response.Body.WriteAsync(buffer.AsMemory(0, read), cts.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException)
+            {
+                // Mid-body failure: the status is already sent; abort so the client sees a truncated response, not a complete one.
+                Log.StreamAborted(_logger, _endpoint.Endpoint, ex.Message);
+                context.Abort();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders source, HttpResponse response)
+    {
+        foreach (var header in source.NonValidated)
+        {
+            if (HopByHop.Contains(header.Key)) continue;
+            var values = new string[header.Value.Count];
+            var i = 0;
+            foreach (var v in header.Value) values[i++] = v;
+            response.Headers[header.Key] = values;
+        }
+    }
+
+    private async Task FailAsync(HttpContext context, string message)
+    {
+        Log.BackendFailed(_logger, _endpoint.Method, _endpoint.Endpoint, message);
+        context.Response.StatusCode = 500;
+        context.Response.Headers[ResponseHeaders.Completed] = "false";
+        if (_router.ReturnErrorMsg)
+            await ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", message).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "[ENDPOINT: {Method} {Endpoint}] {Error}")]
+        public static partial void BackendFailed(ILogger logger, string method, string endpoint, string error);
+
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}] streaming the backend body failed: {Error}")]
+        public static partial void StreamAborted(ILogger logger, string endpoint, string error);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Cuttle.Gateway.Endpoints;
+
+/// <summary>
+/// Builds the proxy request from the client's request per KrakenD's zero-trust forwarding (lura router/gin
+/// endpoint.go NewRequest): only input_headers (default Content-Type) and input_query_strings pass; X-Forwarded-For,
+/// X-Forwarded-Host and KrakenD's User-Agent are set. Everything that depends only on config is decided here once.
+/// </summary>
+internal sealed class RequestFactory
+{
+    public const string UserAgent = "KrakenD Version " + GatewayVersion.KrakenDCompatible;
+
+    private readonly bool _allHeaders;
+    private readonly string[] _headers;
+    private readonly bool _allQuery;
+    private readonly string[] _query;
+    private readonly bool _forwardsUserAgent;
+    private readonly bool _forwardsContentLength;
+    private readonly string _method;
+
+    // Hop-by-hop headers and Host never travel to a backend, even with input_headers ["*"] (Go's server drops them).
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Te", "Trailer", "Upgrade",
+        "X-Forwarded-For", "X-Forwarded-Host",
+    };
+
+    public RequestFactory(EndpointConfig endpoint)
+    {
+        _method = endpoint.Method;
+        _allHeaders = endpoint.InputHeaders.Contains("*");
+        // An empty input_headers forwards only Content-Type (lura server.HeadersToSend default).
+        _headers = endpoint.InputHeaders.IsDefaultOrEmpty ? ["Content-Type"] : [.. endpoint.InputHeaders];
+        _allQuery = endpoint.InputQueryStrings.Contains("*");
+        var query = endpoint.InputQueryStrings.IsDefaultOrEmpty ? [] : endpoint.InputQueryStrings.ToArray();
+        Array.Sort(query, StringComparer.Ordinal);
+        _query = query;
+        _forwardsUserAgent = _allHeaders || Contains(_headers, "User-Agent");
+        _forwardsContentLength = _allHeaders || Contains(_headers, "Content-Length");
+    }
+
+    private static bool Contains(string[] names, string name)
+    {
+        foreach (var n in names) if (n.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    public ProxyRequest Create(HttpContext context, string[] parameters, RequestScope scope)
+    {
+        var request = context.Request;
+        var headers = new List<KeyValuePair<string, StringValues>>(_allHeaders ? request.Headers.Count + 3 : _headers.Length + 3);
+        if (_allHeaders)
+        {
+            foreach (var (name, values) in request.Headers)
+            {
+                if (NotForwarded.Contains(name)) continue;
+                headers.Add(new(Http.GoHeaders.Canonical(name), values));
+            }
+        }
+        else
+        {
+            foreach (var name in _headers)
+            {
+                if (NotForwarded.Contains(name)) continue;
+                if (request.Headers.TryGetValue(name, out var values)) headers.Add(new(name, values));
+            }
+        }
+        headers.Add(new("X-Forwarded-For", ClientIp(context)));
+        headers.Add(new("X-Forwarded-Host", request.Host.Value ?? ""));
+        if (_forwardsUserAgent && request.Headers.ContainsKey("User-Agent")) headers.Add(new("X-Forwarded-Via", UserAgent));
+        else
+        {
+            RemoveHeader(headers, "User-Agent");
+            headers.Add(new("User-Agent", UserAgent));
+        }
+
+        var query = new List<KeyValuePair<string, StringValues>>(_allQuery ? request.Query.Count : _query.Length);
+        if (_allQuery)
+        {
+            foreach (var kv in request.Query) query.Add(kv);
+            query.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+        else
+        {
+            foreach (var name in _query)
+            {
+                if (request.Query.TryGetValue(name, out var values)) query.Add(new(name, values));
+            }
+        }
+
+        long? contentLength = _forwardsContentLength ? request.ContentLength : null;
+        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+        return new ProxyRequest
+        {
+            Method = _method,
+            Params = parameters,
+            Headers = headers,
+            Query = query,
+            Body = hasBody ? request.Body : null,
+            ForwardedContentLength = contentLength,
+            Scope = scope,
+        };
+    }
+
+    private static void RemoveHeader(List<KeyValuePair<string, StringValues>> headers, string name)
+    {
+        for (var i = headers.Count - 1; i >= 0; i--)
+            if (headers[i].Key.Equals(name, StringComparison.OrdinalIgnoreCase)) headers.RemoveAt(i);
+    }
+
+    /// <summary>gin's ClientIP with its defaults: first valid IP of X-Forwarded-For, then X-Real-IP, then the socket.</summary>
+    private static string ClientIp(HttpContext context)
+    {
+        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
+        if (forwarded.Length > 0)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            if (IPAddress.TryParse(first, out _)) return first;
+        }
+        var real = context.Request.Headers["X-Real-IP"].ToString().Trim();
+        if (real.Length > 0 && IPAddress.TryParse(real, out _)) return real;
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is null) return "";
+        return remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cuttle.Gateway;
+
+/// <summary>What the host tells the builder besides the configuration.</summary>
+public sealed record GenerationOptions
+{
+    /// <summary>Sequence number of this generation (1 for the first configuration served).</summary>
+    public long Number { get; init; } = 1;
+
+    /// <summary>`run -d`: enables /__debug/ even when the config does not.</summary>
+    public bool Debug { get; init; }
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Extra keys the host adds to the /__health body (generation, config hash, last reload error).</summary>
+    public Func<Dictionary<string, object?>>? HealthExtras { get; init; }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Cuttle.Config.Model;
+
+namespace Cuttle.Gateway.Proxy;
+
+/// <summary>
+/// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
+/// filled in, query appended, headers as filtered, Go-style redirect following (up to 10, with Referer), and a body
+/// that is streamed chunked unless Content-Length was forwarded.
+/// </summary>
+internal sealed class BackendCaller
+{
+    private const int MaxRedirects = 10; // Go's http.Client default
+
+    private readonly HttpMessageInvoker _client;
+    private readonly string[] _hosts;
+    private readonly HttpMethod _method;
+    private readonly bool _methodCanHaveBody;
+    private readonly HashSet<string>? _headerFilter;
+    private readonly HashSet<string>? _queryFilter;
+    private int _next;
+
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client)
+    {
+        _client = client;
+        _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
+        Template = new UrlTemplate(backend.UrlPattern, endpoint.Params);
+        _method = new HttpMethod(backend.Method);
+        _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
+        MethodName = backend.Method;
+        if (!backend.InputHeaders.IsDefaultOrEmpty && !backend.InputHeaders.Contains("*"))
+            _headerFilter = new HashSet<string>(backend.InputHeaders, StringComparer.OrdinalIgnoreCase);
+        if (!backend.InputQueryStrings.IsDefaultOrEmpty && !backend.InputQueryStrings.Contains("*"))
+            _queryFilter = new HashSet<string>(backend.InputQueryStrings, StringComparer.Ordinal);
+    }
+
+    public UrlTemplate Template { get; }
+    public string MethodName { get; }
+
+    public string BuildUrl(ProxyRequest request)
+    {
+        var host = _hosts.Length == 1 ? _hosts[0] : _hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)_hosts.Length)];
+        var sb = new StringBuilder(host.Length + 64);
+        sb.Append(host);
+        Template.AppendPath(sb, request);
+        var first = !Template.HasQuery;
+        foreach (var (key, values) in request.Query)
+        {
+            if (_queryFilter is not null && !_queryFilter.Contains(key)) continue;
+            foreach (var v in values)
+            {
+                sb.Append(first ? '?' : '&');
+                first = false;
+                Http.GoUrl.AppendQueryEscaped(sb, key);
+                sb.Append('=');
+                Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Sends the request, following redirects; the caller owns (and disposes) the response.</summary>
+    public async Task<HttpResponseMessage> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    {
+        var method = _method;
+        var sendBody = _methodCanHaveBody;
+        string? previous = null;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            var headers = message.Headers;
+            string? contentType = null;
+            foreach (var (name, values) in request.Headers)
+            {
+                if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
+                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
+                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+                headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+            }
+            if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
+
+            if (sendBody)
+            {
+                message.Content = CreateContent(request, redirects > 0);
+                if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+
+            var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Headers.Location is null)
+                return response;
+            // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
+            if (status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null)
+                return response;
+            var next = new Uri(new Uri(url), response.Headers.Location).ToString();
+            response.Dispose();
+            previous = url;
+            if (status is 301 or 302 or 303 && method != HttpMethod.Get && method != HttpMethod.Head)
+            {
+                method = HttpMethod.Get;
+                sendBody = false;
+            }
+            url = next;
+        }
+    }
+
+    private static HttpContent CreateContent(ProxyRequest request, bool replay)
+    {
+        if (request.BufferedBody is { } buffered)
+        {
+            var content = new ByteArrayContent(buffered);
+            if (request.ForwardedContentLength is null) content.Headers.ContentLength = null;
+            return buffered.Length == 0 ? new ByteArrayContent([]) : new ChunkedContent(content, request.ForwardedContentLength);
+        }
+        if (request.Body is null || replay) return new ByteArrayContent([]); // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
+        return new ChunkedContent(new StreamContent(request.Body), request.ForwardedContentLength);
+    }
+
+    /// <summary>Wraps content so its length is unknown (chunked) unless Content-Length was explicitly forwarded.</summary>
+    private sealed class ChunkedContent(HttpContent inner, long? length) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => inner.CopyToAsync(stream, context);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken ct) => inner.CopyToAsync(stream, context, ct);
+
+        protected override bool TryComputeLength(out long l)
+        {
+            l = length ?? 0;
+            return length is not null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Codecs;
+using Microsoft.Extensions.Logging;
+
+namespace Cuttle.Gateway.Proxy;
+
+/// <summary>
+/// The innermost proxy of a non-no-op backend (lura proxy/http.go): call, check the status (only 200 and 201 are
+/// success), decode by encoding, then apply the entity formatter. Failures are returned as data.
+/// </summary>
+internal sealed partial class BackendProxy : IProxy
+{
+    private const int MaxBodyBytes = 64 * 1024 * 1024;
+
+    private readonly BackendConfig _backend;
+    private readonly BackendCaller _caller;
+    private readonly EntityFormatter? _formatter;
+    private readonly ILogger _logger;
+    private readonly string _errorDetailsKey;
+
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
+    {
+        _backend = backend;
+        _caller = new BackendCaller(backend, endpoint, client);
+        _formatter = EntityFormatter.Create(backend);
+        _logger = logger;
+        _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
+    }
+
+    public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
+    {
+        var url = _caller.BuildUrl(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _caller.SendAsync(request, url, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || ct.IsCancellationRequested)
+        {
+            return Fail(url, "context deadline exceeded");
+        }
+        catch (HttpRequestException ex)
+        {
+            // Go's client error shape: Get "URL": dial tcp ...: connection refused
+            return Fail(url, $"{Title(_caller.MethodName)} \"{url}\": {Describe(ex)}");
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status is not (200 or 201))
+            {
+                if (_backend.Http.ReturnErrorDetails is not null || _backend.Http.ReturnErrorCode)
+                {
+                    string body;
+                    try { body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false); }
+                    catch (Exception) when (ct.IsCancellationRequested) { return Fail(url, "context deadline exceeded"); }
+                    catch (HttpRequestException ex) { return Fail(url, Describe(ex)); }
+                    var contentType = response.Content.Headers.ContentType?.ToString();
+                    if (_backend.Http.ReturnErrorDetails is not null)
+                    {
+                        var details = DataTree.NewMap(3);
+                        details["http_status_code"] = status;
+                        if (body.Length > 0) details["http_body"] = body;
+                        if (!string.IsNullOrEmpty(contentType)) details["http_body_encoding"] = contentType;
+                        var data = DataTree.NewMap(1);
+                        data[_errorDetailsKey] = details;
+                        return ProxyResult.Ok(new ProxyResponse(data, isComplete: false));
+                    }
+                    Log.BackendFailed(_logger, url, $"status {status}");
+                    return ProxyResult.Fail(new ProxyError(body, status, contentType));
+                }
+                return Fail(url, $"invalid status code {status} [{_caller.MethodName} {_caller.Template.GoTemplate}]: {url}");
+            }
+
+            byte[]? buffer = null;
+            int length;
+            try
+            {
+                (buffer, length) = await ReadBodyAsync(response, ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+                return Fail(url, "context deadline exceeded");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException or InvalidOperationException)
+            {
+                return Fail(url, "reading the backend body: " + ex.Message);
+            }
+            request.Scope.RegisterBuffer(buffer);
+            var decoded = BackendDecoder.Decode(_backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope, out var error);
+            if (decoded is null) return Fail(url, error ?? "could not decode the backend response");
+            if (_formatter is not null) decoded = _formatter.Format(decoded);
+            return ProxyResult.Ok(new ProxyResponse(decoded, isComplete: true));
+        }
+    }
+
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var declared = response.Content.Headers.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(declared is > 0 and < MaxBodyBytes ? (int)declared.Value + 1 : 4096);
+        var length = 0;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxBodyBytes) throw new InvalidDataException($"backend body larger than {MaxBodyBytes} bytes");
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                if (read == 0) break;
+                length += read;
+            }
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private ProxyResult Fail(string url, string message)
+    {
+        Log.BackendFailed(_logger, url, message);
+        return ProxyResult.Fail(new ProxyError(message));
+    }
+
+    internal static string Describe(HttpRequestException ex)
+    {
+        if (ex.InnerException is System.Net.Sockets.SocketException se)
+        {
+            return se.SocketErrorCode switch
+            {
+                System.Net.Sockets.SocketError.ConnectionRefused => "dial tcp: connect: connection refused",
+                System.Net.Sockets.SocketError.HostNotFound => "dial tcp: lookup: no such host",
+                System.Net.Sockets.SocketError.TimedOut => "dial tcp: i/o timeout",
+                _ => "dial tcp: " + se.Message,
+            };
+        }
+        return ex.InnerException is IOException io ? io.Message : ex.Message;
+    }
+
+    private static string Title(string method) => method.Length <= 1 ? method : method[0] + method[1..].ToLowerInvariant();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "backend {Url} failed: {Reason}")]
+        public static partial void BackendFailed(ILogger logger, string url, string reason);
+    }
+}

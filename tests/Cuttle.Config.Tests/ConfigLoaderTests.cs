@@ -1,0 +1,117 @@
+using Cuttle.Config.Diagnostics;
+using static Cuttle.Config.Tests.TestConfig;
+
+namespace Cuttle.Config.Tests;
+
+public sealed class ConfigLoaderTests
+{
+    [Fact]
+    public void Parse_MinimalConfig_AppliesServiceDefaults()
+    {
+        var result = Parse("""{"version": 3}""");
+
+        Assert.True(result.Success);
+        var c = result.Config!;
+        Assert.Equal(8080, c.Port);
+        Assert.Equal(TimeSpan.FromSeconds(2), c.Timeout);
+        Assert.Equal(250, c.MaxIdleConnectionsPerHost);
+        Assert.Equal("/__health", c.Router.HealthPath);
+        Assert.Empty(c.Endpoints);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("", c.SourcePath);
+    }
+
+    [Fact]
+    public void Parse_ContentHash_IsSha256OfTheBytes()
+    {
+        var c = Parse("""{"version": 3}""").Config!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("""{"version": 3}"""u8)), c.ContentHash);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void Parse_OldVersion_PointsToMigrationGuide(int version)
+    {
+        var d = SingleError(Parse($"{{\n  \"version\": {version}\n}}"));
+
+        Assert.Contains($"unsupported version: {version} (want: 3)", d.Message, StringComparison.Ordinal);
+        Assert.Contains("https://www.krakend.io/docs/configuration/migrating/", d.Message, StringComparison.Ordinal);
+        AssertAt(d, 2, 14, "version");
+    }
+
+    [Fact]
+    public void Parse_VersionAsString_IsWeaklyTyped()
+    {
+        Assert.True(Parse("""{"version": "3"}""").Success);
+    }
+
+    [Fact]
+    public void Parse_MissingVersion_IsAnError()
+    {
+        var d = SingleError(Parse("{}"));
+        Assert.Contains("missing \"version\"", d.Message, StringComparison.Ordinal);
+        AssertAt(d, 1, 1, "$");
+    }
+
+    [Fact]
+    public void Parse_MalformedJson_ReportsLineAndColumn()
+    {
+        var d = SingleError(Parse("{\n  \"version\": 3,\n  \"port\": 80 80\n}"));
+        Assert.StartsWith("invalid JSON:", d.Message, StringComparison.Ordinal);
+        Assert.Equal(3, d.Location.Line);
+        Assert.Equal(14, d.Location.Column);
+    }
+
+    [Fact]
+    public void Parse_RootNotAnObject_IsAnError()
+    {
+        var d = SingleError(Parse("[1]"));
+        Assert.Contains("must be a JSON object", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ByteOrderMark_IsSkipped()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat("""{"version": 3}"""u8.ToArray()).ToArray();
+        Assert.True(ConfigLoader.Parse(bytes, "k.json", new ConfigLoadOptions { Environment = new Dictionary<string, string>() }).Success);
+    }
+
+    [Theory]
+    [InlineData("krakend.yml", "YAML")]
+    [InlineData("krakend.yaml", "YAML")]
+    [InlineData("krakend.toml", "TOML")]
+    public void Load_YamlOrToml_IsRefusedWithAClearMessage(string name, string format)
+    {
+        var result = ConfigLoader.Load(name);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Contains($"{format} configuration files are not supported", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MissingFile_IsAnErrorNotAnException()
+    {
+        var result = ConfigLoader.Load(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "krakend.json"));
+        Assert.False(result.Success);
+        Assert.Contains("not found", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RealFile_SetsFullSourcePath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "cuttle-config-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, """{"version": 3, "port": 9000}""");
+        try
+        {
+            var result = ConfigLoader.Load(path, new ConfigLoadOptions { Environment = new Dictionary<string, string>() });
+            Assert.True(result.Success);
+            Assert.Equal(Path.GetFullPath(path), result.Config!.SourcePath);
+            Assert.Equal(9000, result.Config.Port);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
