@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Cuttle.Commands;
 
-// Minimal entry point for the config branch: only `check` is wired here; the full CLI lives on main.
-var root = new RootCommand("Cuttle: a KrakenD-compatible API gateway");
+var root = new RootCommand("Cuttle: a KrakenD-compatible API gateway. Serves an existing krakend.json (version 3) unchanged.");
+root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
-return root.Parse(args).Invoke();
+root.Subcommands.Add(VersionCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace Cuttle.Hosting;
+
+/// <summary>Host settings that come from the command line rather than the configuration file.</summary>
+internal sealed record ServerOptions
+{
+    public bool Debug { get; init; }
+
+    /// <summary>`-p PORT`: overrides the config's port (and KRAKEND_PORT).</summary>
+    public int? PortOverride { get; init; }
+
+    /// <summary>Forces the listen address (tests bind 127.0.0.1).</summary>
+    public IPAddress? ListenAddress { get; init; }
+
+    /// <summary>How long a retired generation may keep serving its in-flight requests before it is released.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
