@@ -41,6 +41,10 @@ public static class ConfigLoader
         {
             return Fail(path, "cannot read the configuration file: " + ex.Message);
         }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return Fail(path, "invalid configuration file path: " + ex.Message);
+        }
         return ParseCore(bytes, path, fullPath, options ?? ConfigLoadOptions.Default);
     }
 

@@ -14,13 +14,13 @@ public sealed class Generation : IAsyncDisposable
 {
     private readonly RouteTable<IEndpointHandler> _routes;
     private readonly BuiltinEndpoints _builtins;
-    private readonly HttpMessageInvoker _client;
+    private readonly Http.BackendClient _client;
     private readonly RouterOptions _router;
     private int _inFlight;
     private int _disposed;
 
     internal Generation(long number, GatewayConfig config, DateTimeOffset loadedAt, RouteTable<IEndpointHandler> routes,
-        BuiltinEndpoints builtins, HttpMessageInvoker client)
+        BuiltinEndpoints builtins, Http.BackendClient client)
     {
         Number = number;
         Config = config;
@@ -37,6 +37,9 @@ public sealed class Generation : IAsyncDisposable
 
     /// <summary>Requests currently being served by this generation.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The backend pool, offered to the next generation so an unchanged transport keeps its warm connections.</summary>
+    public Http.BackendClient Client => _client;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -113,7 +116,7 @@ public sealed class Generation : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _client.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _client.Release();
         return ValueTask.CompletedTask;
     }
 }

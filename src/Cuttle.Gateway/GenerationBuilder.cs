@@ -1,4 +1,4 @@
-using System.Net;
+using Cuttle.Gateway.Http;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Endpoints;
@@ -17,7 +17,8 @@ public static partial class GenerationBuilder
     public static Generation Build(GatewayConfig config, GenerationOptions options)
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
-        var client = CreateClient(config);
+        var shared = BackendClient.For(config, options.PreviousClient);
+        var client = shared.Invoker;
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -29,11 +30,11 @@ public static partial class GenerationBuilder
             }
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
                 config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
-            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, client);
+            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared);
         }
         catch
         {
-            client.Dispose();
+            shared.Release();
             throw;
         }
     }
@@ -79,28 +80,4 @@ public static partial class GenerationBuilder
 
     [GeneratedRegex(@"\{resp(\d+)_([^}]+)\}")]
     private static partial Regex RespParam();
-
-    /// <summary>
-    /// One SocketsHttpHandler per generation, shared by every backend (it pools connections per host). Settings mirror
-    /// KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no redirects (followed by hand, Go-style),
-    /// no trace headers (a backend must see exactly the headers KrakenD sends).
-    /// </summary>
-    private static HttpMessageInvoker CreateClient(GatewayConfig config)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = config.DisableCompression ? DecompressionMethods.None : DecompressionMethods.GZip,
-            ActivityHeadersPropagator = null,
-            // Go's default transport: 90s idle connections, 30s dial timeout.
-            PooledConnectionIdleTimeout = config.IdleConnectionTimeout > TimeSpan.Zero ? config.IdleConnectionTimeout : TimeSpan.FromSeconds(90),
-            ConnectTimeout = config.DialerTimeout > TimeSpan.Zero ? config.DialerTimeout : TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
-        };
-        if (config.ResponseHeaderTimeout > TimeSpan.Zero) handler.ResponseDrainTimeout = config.ResponseHeaderTimeout;
-        if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
-        return new HttpMessageInvoker(handler, disposeHandler: true);
-    }
 }

@@ -57,4 +57,21 @@ public sealed class RealWorldConfigTests
             Assert.Contains("https://www.krakend.io/docs/configuration/migrating/", errors, StringComparison.Ordinal);
         }
     }
+
+    [SkippableFact]
+    public void EveryCorpusFile_GivesDiagnosticsNeverAnException()
+    {
+        var dir = Path.Combine(RepoPaths.RealWorld, "files");
+        Skip.IfNot(Directory.Exists(dir), "../shared/realworld-configs not present (fresh clone); skipping");
+        foreach (var file in Directory.EnumerateFiles(dir))
+        {
+            var result = ConfigLoader.Load(file, Options);
+            if (!result.Success)
+            {
+                var error = result.Diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
+                Assert.False(string.IsNullOrWhiteSpace(error.Message));
+                Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+            }
+        }
+    }
 }

@@ -84,7 +84,7 @@ internal sealed partial class ConfigBinder
             method = "GET";
         if (UrlParams.IsInvalidEndpoint(path))
         {
-            Error(obj["endpoint"]!, $"ignoring the '{method} {path}' endpoint: invalid endpoint pattern (paths under /__debug, /__echo and /__health are reserved, and '*' may only be the last character)");
+            Error(obj["endpoint"]!, $"ignoring the '{method} {path}' endpoint, since it is invalid!!! (invalid endpoint pattern: paths under /__debug, /__echo and /__health are reserved, and '*' may only be the last character)");
             return null;
         }
 
@@ -185,13 +185,15 @@ internal sealed partial class ConfigBinder
 
         // lura initBackendURLMappings: every placeholder must be an endpoint parameter, a sequential {respN_x}
         // or a {JWT.claim}.
-        var outputs = UrlParams.BackendParams(urlPattern);
+        // The message lists both sides sorted and de-duplicated, as lura prints them.
+        var outputs = UrlParams.BackendParams(urlPattern).Distinct().Order(StringComparer.Ordinal).ToArray();
         foreach (var output in outputs)
         {
             if (UrlParams.IsSequentialParam(output) || endpoint.Params.Contains(output))
                 continue;
+            var inputs = endpoint.Params.Distinct().Order(StringComparer.Ordinal);
             Error(obj["url_pattern"] ?? obj,
-                $"undefined output param '{output}'! endpoint: {endpoint.Method} {endpoint.Endpoint}, backend: {index}. input: [{string.Join(' ', endpoint.Params)}], output: [{string.Join(' ', outputs)}]");
+                $"undefined output param '{output}'! endpoint: {endpoint.Method} {endpoint.Endpoint}, backend: {index}. input: [{string.Join(' ', inputs)}], output: [{string.Join(' ', outputs)}]");
             break;
         }
 

@@ -109,11 +109,15 @@ internal sealed partial class ConfigBinder
             return;
         foreach (var p in obj.Properties)
         {
-            if (known.Contains(p.Name) || p.Name.StartsWith('$') || p.Name.StartsWith('@') || p.Name.StartsWith("_comment", StringComparison.Ordinal))
+            if (known.Contains(p.Name) || IsCommentKey(p.Name))
                 continue;
             Warning(p, p.Value.Path, $"unknown field \"{p.Name}\" in {where}; KrakenD ignores it");
         }
     }
+
+    /// <summary>Keys people use for annotations: <c>$schema</c>, <c>@comment</c>, <c>_comment</c>, <c>__comment</c>.</summary>
+    private static bool IsCommentKey(string name)
+        => name.StartsWith('$') || name.StartsWith('@') || (name.StartsWith('_') && name.Contains("comment", StringComparison.OrdinalIgnoreCase));
 
     // ---- environment -------------------------------------------------------------------------------------------
 

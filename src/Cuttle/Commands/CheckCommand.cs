@@ -50,7 +50,17 @@ internal static class CheckCommand
             return ExitUsage;
         }
 
-        var result = ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint });
+        ConfigLoadResult result;
+        try
+        {
+            result = Hosting.ConfigSource.Load(path, lint);
+        }
+        catch (Exception ex)
+        {
+            // The loader reports problems as diagnostics; this is only a safety net so a user never sees a stack trace.
+            stderr.WriteLine($"{path}: error: internal error while reading the configuration: {ex.Message}");
+            return ExitInvalid;
+        }
         var errors = 0;
         var warnings = 0;
         foreach (var d in result.Diagnostics)

@@ -85,7 +85,21 @@ internal static class RunCommand
                 ctx.Cancel = true;
                 _ = Task.Run(reloader.ReloadNow);
             });
-            await using var watcher = args.Watch ? reloader.StartWatching(pollInterval) : null;
+            IAsyncDisposable? watcher = null;
+            if (args.Watch)
+            {
+                try
+                {
+                    watcher = await reloader.StartWatchingAsync(pollInterval).ConfigureAwait(false);
+                }
+                catch (Cuttle.Watch.WatchException ex)
+                {
+                    Console.Error.WriteLine($"ERROR watching the configuration: {ex.Message}");
+                    await server.StopAsync().ConfigureAwait(false);
+                    return ExitStartFailed;
+                }
+            }
+            await using var watcherScope = watcher;
             await server.WaitForShutdownAsync().ConfigureAwait(false);
         }
         return ExitOk;

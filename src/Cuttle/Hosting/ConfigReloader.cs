@@ -1,4 +1,5 @@
 using Cuttle.Config.Diagnostics;
+using Cuttle.Watch.Files;
 
 namespace Cuttle.Hosting;
 
@@ -8,33 +9,41 @@ namespace Cuttle.Hosting;
 /// </summary>
 internal sealed class ConfigReloader(GatewayServer server, string path)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
-    public string Path => path;
+    /// <summary>
+    /// With --watch and no --poll, the file is still polled this often as a safety net: bind-mounted single files and
+    /// network file systems deliver no inotify events, and one stat per second costs nothing measurable.
+    /// </summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<ReloadOutcome> ReloadNow()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        var loaded = ConfigSource.Load(path);
+        if (!loaded.Success)
         {
-            var loaded = ConfigSource.Load(path);
-            if (!loaded.Success)
-            {
-                ConfigDiagnostic? first = null;
-                foreach (var d in loaded.Diagnostics)
-                    if (d.Severity == DiagnosticSeverity.Error) { first = d; break; }
-                return server.Reject(first?.ToString() ?? "invalid configuration");
-            }
-            if (loaded.Config!.ContentHash == server.Current.Config.ContentHash)
-                return new ReloadOutcome(false, server.Current.Number, null, TimeSpan.Zero, default);
-            return server.Reload(loaded.Config);
+            ConfigDiagnostic? first = null;
+            foreach (var d in loaded.Diagnostics)
+                if (d.Severity == DiagnosticSeverity.Error) { first = d; break; }
+            return await server.RejectAsync(first?.ToString() ?? "invalid configuration").ConfigureAwait(false);
         }
-        finally
-        {
-            _gate.Release();
-        }
+        if (loaded.Config!.ContentHash == server.Current.Config.ContentHash)
+            return new ReloadOutcome(false, server.Current.Number, null, TimeSpan.Zero, default);
+        return await server.ReloadAsync(loaded.Config).ConfigureAwait(false);
     }
 
-    /// <summary>Starts watching the file; replaced by the shared watcher pipeline when available.</summary>
-    public IAsyncDisposable StartWatching(TimeSpan? pollInterval) => new PollingConfigWatcher(this, pollInterval ?? TimeSpan.FromMilliseconds(250));
+    /// <summary>
+    /// Watches the configuration file with the shared watcher pipeline of `cuttle watch`: every save style (in place,
+    /// truncate, atomic rename, delete and re-create), a Kubernetes ConfigMap symlink swap, and polling.
+    /// </summary>
+    public async Task<IAsyncDisposable> StartWatchingAsync(TimeSpan? pollInterval)
+    {
+        var watcher = new FileChangeWatcher(new FileChangeWatcherOptions
+        {
+            Paths = [path],
+            PollInterval = pollInterval ?? DefaultPollInterval,
+            VerifyContent = true,
+        }, async (_, _) => await ReloadNow().ConfigureAwait(false));
+        watcher.Start();
+        await Task.CompletedTask.ConfigureAwait(false);
+        return watcher;
+    }
 }

@@ -13,64 +13,44 @@ using Microsoft.Extensions.Logging;
 namespace Cuttle.Hosting;
 
 /// <summary>
-/// Owns Kestrel and the single mutable thing in the system: the reference to the live <see cref="Generation"/>.
-/// A request reads it once and stays on that generation; <see cref="Reload"/> builds the next one off the request
-/// path, swaps the reference and drains the old one in the background.
+/// Owns the listener (Kestrel) and the single mutable thing in the system: the reference to the live
+/// <see cref="Generation"/>. A request reads it once and stays on that generation; <see cref="ReloadAsync"/> builds
+/// the next one off the request path, swaps the reference and drains the old one in the background. When the port
+/// or listen address changes, a new listener is bound first and the old one stops gracefully: connections it already
+/// accepted finish their requests.
 /// </summary>
 internal sealed partial class GatewayServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ServerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly Lock _reloadLock = new();
+    private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private volatile Generation _current;
-    private long _generationNumber;
+    private volatile WebApplication _listener;
+    private (IPAddress Address, int Port) _binding;
     private string? _lastReloadError;
     private DateTimeOffset? _lastReloadAttempt;
+    private long _reloads;
+    private long _rejected;
 
-    private GatewayServer(WebApplication app, Generation first, ServerOptions options, ILogger logger)
+    private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, Generation first, WebApplication listener, (IPAddress, int) binding)
     {
-        _app = app;
-        _current = first;
         _options = options;
-        _logger = logger;
-        _generationNumber = first.Number;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Cuttle");
+        _current = first;
+        _listener = listener;
+        _binding = binding;
     }
 
     public Generation Current => _current;
 
-    /// <summary>The port Kestrel actually bound (useful with port 0).</summary>
+    /// <summary>The port the live listener actually bound (useful with port 0).</summary>
     public int Port { get; private set; }
-
-    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public static async Task<GatewayServer> StartAsync(GatewayConfig config, ServerOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy/MM/dd HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(options.Debug ? LogLevel.Debug : LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-        var port = options.PortOverride ?? config.Port;
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false; // Go's net/http sends no Server header
-            ApplyLimits(k, config);
-            var address = string.IsNullOrEmpty(config.ListenIp) ? IPAddress.Any : IPAddress.Parse(config.ListenIp);
-            if (options.ListenAddress is { } forced) address = forced;
-            k.Listen(address, port);
-        });
-        builder.Services.Configure<HostOptions>(h =>
-            h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
-        var app = builder.Build();
-        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
-        var logger = loggerFactory.CreateLogger("Cuttle");
-
+        var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options.Debug));
         GatewayServer? server = null;
         var first = GenerationBuilder.Build(config, new GenerationOptions
         {
@@ -79,33 +59,90 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             LoggerFactory = loggerFactory,
             HealthExtras = () => server!.HealthExtras(),
         });
-        server = new GatewayServer(app, first, options, logger) { _loggerFactory = loggerFactory };
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        server.Port = ResolvePort(app, port);
-        Log.Started(logger, server.Port, config.Endpoints.Length, config.SourcePath);
+        var binding = BindingFor(config, options);
+        WebApplication listener;
+        int port;
+        try
+        {
+            (listener, port) = await StartListenerAsync(binding, config, options, ctx => server!.HandleAsync(ctx)).ConfigureAwait(false);
+        }
+        catch
+        {
+            await first.DisposeAsync().ConfigureAwait(false);
+            loggerFactory.Dispose();
+            throw;
+        }
+        server = new GatewayServer(options, loggerFactory, first, listener, binding) { Port = port };
+        Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
     }
 
-    private ILoggerFactory _loggerFactory = null!;
-
-    private static int ResolvePort(WebApplication app, int configured)
+    private static void ConfigureLogging(ILoggingBuilder builder, bool debug)
     {
-        foreach (var url in app.Urls)
+        builder.ClearProviders();
+        builder.AddSimpleConsole(o =>
         {
-            if (Uri.TryCreate(url.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute, out var uri))
-                return uri.Port;
-        }
-        return configured;
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy/MM/dd HH:mm:ss ";
+        });
+        builder.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information);
+        builder.AddFilter("Microsoft", LogLevel.Warning);
+        // Start-up failures are reported by the CLI as one clear line; the host would log them again with a stack trace.
+        builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
     }
 
-    private static void ApplyLimits(KestrelServerOptions k, GatewayConfig config)
+    private static (IPAddress Address, int Port) BindingFor(GatewayConfig config, ServerOptions options)
     {
-        if (config.ReadHeaderTimeout > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = config.ReadHeaderTimeout;
-        if (config.IdleTimeout > TimeSpan.Zero) k.Limits.KeepAliveTimeout = config.IdleTimeout;
-        if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
-        // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would reject uploads KrakenD forwards.
-        k.Limits.MaxRequestBodySize = null;
+        var address = options.ListenAddress ?? (string.IsNullOrEmpty(config.ListenIp) ? IPAddress.Any : IPAddress.Parse(config.ListenIp));
+        return (address, options.PortOverride ?? config.Port);
+    }
+
+    private static async Task<(WebApplication, int)> StartListenerAsync((IPAddress Address, int Port) binding, GatewayConfig config, ServerOptions options, RequestDelegate handler)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        ConfigureLogging(builder.Logging, options.Debug);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false; // Go's net/http sends no Server header
+            if (config.ReadHeaderTimeout > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = config.ReadHeaderTimeout;
+            if (config.IdleTimeout > TimeSpan.Zero) k.Limits.KeepAliveTimeout = config.IdleTimeout;
+            if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
+            // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
+            k.Limits.MaxRequestBodySize = null;
+            k.Listen(binding.Address, binding.Port);
+        });
+        builder.Services.Configure<HostOptions>(h =>
+            h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
+        var app = builder.Build();
+        app.Run(handler);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        var port = binding.Port;
+        foreach (var url in app.Urls)
+        {
+            var i = url.LastIndexOf(':');
+            if (i > 0 && int.TryParse(url.AsSpan(i + 1).TrimEnd('/'), out var p)) { port = p; break; }
+        }
+        return (app, port);
+    }
+
+    /// <summary>Completes when the process is asked to stop (SIGTERM/SIGINT stop the live listener).</summary>
+    public async Task WaitForShutdownAsync()
+    {
+        while (true)
+        {
+            var listener = _listener;
+            await listener.WaitForShutdownAsync().ConfigureAwait(false);
+            // A listener retired by a rebind also stops; only the live one stopping means shutdown.
+            if (ReferenceEquals(listener, _listener)) return;
+        }
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -120,7 +157,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         {
             // The client hung up; nothing to answer.
         }
-        catch (Exception ex) when (ex is Microsoft.AspNetCore.Http.BadHttpRequestException)
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             if (!context.Response.HasStarted) context.Response.StatusCode = 400;
         }
@@ -140,12 +177,13 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds a generation from <paramref name="config"/> and swaps it in. A failure leaves the live generation untouched
-    /// and is reported at /__health until the next successful reload.
+    /// Builds a generation from <paramref name="config"/> (and a listener, if the binding changed) and swaps it in. A
+    /// failure leaves the live generation untouched and is reported at /__health until the next successful reload.
     /// </summary>
-    public ReloadOutcome Reload(GatewayConfig config)
+    public async Task<ReloadOutcome> ReloadAsync(GatewayConfig config)
     {
-        lock (_reloadLock)
+        await _reloadGate.WaitAsync().ConfigureAwait(false);
+        try
         {
             var started = TimeProvider.System.GetTimestamp();
             _lastReloadAttempt = DateTimeOffset.UtcNow;
@@ -155,41 +193,89 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             {
                 next = GenerationBuilder.Build(config, new GenerationOptions
                 {
-                    Number = _generationNumber + 1,
+                    Number = old.Number + 1,
                     Debug = _options.Debug,
                     LoggerFactory = _loggerFactory,
                     HealthExtras = HealthExtras,
+                    PreviousClient = old.Client,
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)
             {
-                return Reject(ex.Message);
+                return RejectCore(ex.Message);
             }
-            var built = TimeProvider.System.GetElapsedTime(started);
-            _generationNumber = next.Number;
-            _current = next; // the swap: new requests see the new generation from here on
+
+            var binding = BindingFor(config, _options);
+            WebApplication? retiredListener = null;
+            if (binding != _binding)
+            {
+                try
+                {
+                    var (listener, port) = await StartListenerAsync(binding, config, _options, HandleAsync).ConfigureAwait(false);
+                    retiredListener = _listener;
+                    _listener = listener;
+                    _binding = binding;
+                    Port = port;
+                }
+                catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+                {
+                    await next.DisposeAsync().ConfigureAwait(false);
+                    return RejectCore($"cannot listen on {binding.Address}:{binding.Port}: {ex.Message}");
+                }
+            }
+
+            _current = next; // the swap: every request that starts from here on is served by the new generation
+            var swapped = TimeProvider.System.GetElapsedTime(started);
             _lastReloadError = null;
+            Interlocked.Increment(ref _reloads);
             var diff = EndpointDiff.Compute(old.Config, config);
-            Log.Reloaded(_logger, next.Number, built.TotalMilliseconds, diff.Added, diff.Removed, diff.Changed, config.ContentHash.Length >= 12 ? config.ContentHash[..12] : config.ContentHash);
-            _ = RetireAsync(old);
-            return new ReloadOutcome(true, next.Number, null, built, diff);
+            Log.Reloaded(_logger, next.Number, swapped.TotalMilliseconds, diff.Added, diff.Removed, diff.Changed, Short(config.ContentHash),
+                retiredListener is null ? "" : $"; now listening on port {Port}");
+            _ = RetireAsync(old, retiredListener);
+            return new ReloadOutcome(true, next.Number, null, swapped, diff);
+        }
+        finally
+        {
+            _reloadGate.Release();
         }
     }
 
+    private static string Short(string hash) => hash.Length >= 12 ? hash[..12] : hash;
+
     /// <summary>Records a configuration that could not be loaded; the live generation keeps serving.</summary>
-    public ReloadOutcome Reject(string error)
+    public async Task<ReloadOutcome> RejectAsync(string error)
+    {
+        await _reloadGate.WaitAsync().ConfigureAwait(false);
+        try { return RejectCore(error); }
+        finally { _reloadGate.Release(); }
+    }
+
+    private ReloadOutcome RejectCore(string error)
     {
         _lastReloadAttempt = DateTimeOffset.UtcNow;
         _lastReloadError = error;
+        Interlocked.Increment(ref _rejected);
         Log.ReloadRejected(_logger, _current.Number, error);
         return new ReloadOutcome(false, _current.Number, error, TimeSpan.Zero, default);
     }
 
-    private async Task RetireAsync(Generation old)
+    private async Task RetireAsync(Generation old, WebApplication? listener)
     {
-        await old.DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
-        await old.DisposeAsync().ConfigureAwait(false);
-        Log.Retired(_logger, old.Number, old.InFlight);
+        try
+        {
+            if (listener is not null)
+            {
+                // Graceful: stop accepting, let requests on already-accepted connections finish.
+                await listener.StopAsync().ConfigureAwait(false);
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            await old.DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
+            Log.Retired(_logger, old.Number, old.InFlight);
+        }
+        finally
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private Dictionary<string, object?> HealthExtras()
@@ -200,21 +286,21 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             ["generation"] = g.Number,
             ["config_hash"] = g.Config.ContentHash,
             ["loaded_at"] = g.LoadedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["reloads"] = Interlocked.Read(ref _reloads),
+            ["rejected_reloads"] = Interlocked.Read(ref _rejected),
             ["last_reload_error"] = _lastReloadError,
         };
         if (_lastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         return new Dictionary<string, object?>(StringComparer.Ordinal) { ["cuttle"] = info };
     }
 
-    public async Task StopAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-    }
+    public Task StopAsync() => _listener.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
         await _current.DisposeAsync().ConfigureAwait(false);
+        _loggerFactory.Dispose();
     }
 
     private static partial class Log
@@ -222,13 +308,13 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Cuttle listening on port {Port}: {Endpoints} endpoints from {Source}")]
         public static partial void Started(ILogger logger, int port, int endpoints, string source);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "reload: generation {Generation} live (built in {BuildMs:0.0} ms; endpoints +{Added} -{Removed} ~{Changed}; config {Hash})")]
-        public static partial void Reloaded(ILogger logger, long generation, double buildMs, int added, int removed, int changed, string hash);
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "reload: generation {Generation} live, built and swapped in {Ms:0.0} ms; endpoints +{Added} -{Removed} ~{Changed}; config {Hash}{Listener}")]
+        public static partial void Reloaded(ILogger logger, long generation, double ms, int added, int removed, int changed, string hash, string listener);
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "reload rejected, generation {Generation} keeps serving: {Error}")]
         public static partial void ReloadRejected(ILogger logger, long generation, string error);
 
-        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "generation {Generation} retired ({InFlight} requests still in flight after the drain timeout)")]
+        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "generation {Generation} retired ({InFlight} requests still in flight after the drain)")]
         public static partial void Retired(ILogger logger, long generation, int inFlight);
 
         [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]

@@ -1,0 +1,75 @@
+using System.Net;
+using Cuttle.Config.Model;
+
+namespace Cuttle.Gateway.Http;
+
+/// <summary>
+/// The backend connection pool a generation uses: one SocketsHttpHandler (it pools per host) behind a reference count,
+/// so a reload whose transport settings did not change hands the warm pool to the next generation instead of
+/// reconnecting (YARP does the same with CanReuseOldClient). The pool closes when its last generation retires.
+/// </summary>
+public sealed class BackendClient
+{
+    private int _references = 1;
+
+    private BackendClient(HttpMessageInvoker invoker, TransportSettings settings)
+    {
+        Invoker = invoker;
+        Settings = settings;
+    }
+
+    public HttpMessageInvoker Invoker { get; }
+    internal TransportSettings Settings { get; }
+
+    /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
+    internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
+        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost)
+    {
+        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout, c.MaxIdleConnectionsPerHost);
+    }
+
+    /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
+    public static BackendClient For(GatewayConfig config, BackendClient? previous)
+    {
+        var settings = TransportSettings.From(config);
+        if (previous is not null && previous.Settings == settings && previous.TryAddReference()) return previous;
+        return new BackendClient(CreateInvoker(config), settings);
+    }
+
+    private bool TryAddReference()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0) return false; // already closed
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current) return true;
+        }
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0) Invoker.Dispose();
+    }
+
+    /// <summary>
+    /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
+    /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends).
+    /// </summary>
+    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = config.DisableCompression ? DecompressionMethods.None : DecompressionMethods.GZip,
+            ActivityHeadersPropagator = null,
+            // Go's default transport: 90s idle connections, 30s dial timeout.
+            PooledConnectionIdleTimeout = config.IdleConnectionTimeout > TimeSpan.Zero ? config.IdleConnectionTimeout : TimeSpan.FromSeconds(90),
+            ConnectTimeout = config.DialerTimeout > TimeSpan.Zero ? config.DialerTimeout : TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
+        };
+        if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+
+namespace Cuttle.Tests.Commands;
+
+/// <summary>Runs the real built <c>cuttle</c> (cuttle.dll in the test output) as a child process.</summary>
+public sealed class CheckCommandTests : IDisposable
+{
+    private const string Valid = """
+        {
+          "version": 3,
+          "endpoints": [{"endpoint": "/a", "backend": [{"url_pattern": "/b", "host": ["http://127.0.0.1:19"]}]}]
+        }
+        """;
+
+    private const string Invalid = "{\n  \"version\": 3,\n  \"timeout\": \"3 seconds\"\n}";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("cuttle-check-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private async Task<(int Code, string Out, string Err)> Cuttle(IDictionary<string, string>? env, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "cuttle.dll");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = _dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        // The test runner's own KRAKEND_* variables must not leak into the child.
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("KRAKEND_", StringComparison.Ordinal)).ToList())
+            psi.Environment.Remove(key);
+        if (env is not null)
+        {
+            foreach (var (k, v) in env)
+                psi.Environment[k] = v;
+        }
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Check_ValidFile_PrintsSyntaxOkAndExitsZero()
+    {
+        var path = Write("gateway.json", Valid);
+        var (code, stdout, stderr) = await Cuttle(null, "check", "-c", path);
+
+        Assert.Equal(0, code);
+        Assert.Contains($"Parsing configuration file: {path}", stdout, StringComparison.Ordinal);
+        Assert.EndsWith("Syntax OK!", stdout.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal("", stderr);
+    }
+
+    [Fact]
+    public async Task Check_InvalidFile_PrintsPositionedErrorAndExitsOne()
+    {
+        Write("bad.json", Invalid);
+        var (code, _, stderr) = await Cuttle(null, "check", "--config", "bad.json");
+
+        Assert.Equal(1, code);
+        Assert.Contains("bad.json:3:14: error: invalid duration \"3 seconds\" for \"timeout\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("(at timeout)", stderr, StringComparison.Ordinal);
+        Assert.Contains("ERROR parsing the configuration file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_MissingFile_IsAUsageErrorExitTwo()
+    {
+        var (code, _, stderr) = await Cuttle(null, "check", "-c", "nope.json");
+        Assert.Equal(2, code);
+        Assert.Contains("nope.json: error: configuration file not found", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_NoConfigAnywhere_IsAUsageErrorExitTwo()
+    {
+        var (code, _, stderr) = await Cuttle(null, "check");
+        Assert.Equal(2, code);
+        Assert.Contains("--config", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_WithoutFlag_UsesKrakendJsonInTheCurrentDirectory()
+    {
+        Write("krakend.json", Valid);
+        var (code, stdout, _) = await Cuttle(new Dictionary<string, string> { ["KRAKEND_CONFIG"] = "elsewhere.json" }, "check");
+        Assert.Equal(0, code);
+        Assert.Contains("Parsing configuration file: krakend.json", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_WithoutFlagOrLocalFile_UsesKrakendConfigVariable()
+    {
+        var path = Write("from-env.json", Valid);
+        var (code, stdout, _) = await Cuttle(new Dictionary<string, string> { ["KRAKEND_CONFIG"] = path }, "check");
+        Assert.Equal(0, code);
+        Assert.Contains($"Parsing configuration file: {path}", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_Lint_WarnsAboutUnknownFieldsButStaysValid()
+    {
+        Write("krakend.json", "{\"version\": 3,\n \"prot\": 8080}");
+        var (code, stdout, stderr) = await Cuttle(null, "validate", "--lint");
+        Assert.Equal(0, code);
+        Assert.Contains("krakend.json:2:2: warning: unknown field \"prot\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("Syntax OK!", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_Debug_PrintsTheParsedEndpoints()
+    {
+        Write("krakend.json", Valid);
+        var (code, stdout, _) = await Cuttle(null, "check", "-d");
+        Assert.Equal(0, code);
+        Assert.Contains("GET /a timeout=00:00:02", stdout, StringComparison.Ordinal);
+        Assert.Contains("GET http://127.0.0.1:19/b encoding=json", stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Cuttle.Tests.Conformance;
+
+/// <summary>Serializer options for messages shown to people: no HTML escaping, so bodies read as they were.</summary>
+internal static class JsonOptions
+{
+    public static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
