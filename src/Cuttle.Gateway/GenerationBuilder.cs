@@ -29,7 +29,10 @@ public static partial class GenerationBuilder
             }
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
                 config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
-            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, client);
+            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, client)
+            {
+                ServiceFilters = BuildServiceFilters(config),
+            };
         }
         catch
         {

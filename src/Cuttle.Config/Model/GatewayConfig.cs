@@ -59,6 +59,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of extra_config.router.</summary>
     public RouterOptions Router { get; init; } = RouterOptions.Default;
 
+    /// <summary>Typed view of extra_config."security/cors"; null when the namespace is absent.</summary>
+    public CorsOptions? Cors { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
