@@ -1,6 +1,9 @@
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Security;
+using Cuttle.Gateway.Security.BotDetector;
 using Cuttle.Gateway.Security.Cors;
+using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway;
 
@@ -10,10 +13,22 @@ public static partial class GenerationBuilder
     /// CE's layering (executor.go): CORS wraps the whole http.Handler, so it is outermost; the service-level
     /// bot-detector is a gin engine middleware inside it.
     /// </summary>
-    private static IServiceFilter[] BuildServiceFilters(GatewayConfig config)
+    private static IServiceFilter[] BuildServiceFilters(GatewayConfig config, ILogger logger)
     {
         var filters = new List<IServiceFilter>(2);
         if (config.Cors is { } cors) filters.Add(new CorsPolicy(cors));
+        if (config.BotDetector is { } bots) filters.Add(new BotDetectorFilter(new BotDetector(bots), logger));
         return [.. filters];
+    }
+
+    /// <summary>
+    /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
+    /// (outer → inner): bot-detector → JOSE → endpoint handler.
+    /// </summary>
+    private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, ILogger logger)
+    {
+        if (endpoint.BotDetector is { } bots)
+            handler = new BotDetectorEndpointHandler(handler, new BotDetector(bots), endpoint.Endpoint, logger);
+        return handler;
     }
 }

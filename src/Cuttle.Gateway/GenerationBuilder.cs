@@ -23,7 +23,7 @@ public static partial class GenerationBuilder
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = BuildEndpoint(endpoint, config, client, logger);
+                var handler = DecorateEndpoint(BuildEndpoint(endpoint, config, client, logger), endpoint, logger);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -31,7 +31,7 @@ public static partial class GenerationBuilder
                 config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
             return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, client)
             {
-                ServiceFilters = BuildServiceFilters(config),
+                ServiceFilters = BuildServiceFilters(config, logger),
             };
         }
         catch

@@ -41,3 +41,63 @@ internal sealed partial class ConfigBinder
         };
     }
 }
+
+internal sealed partial class ConfigBinder
+{
+    /// <summary>
+    /// krakend-botdetector's Config (json tags allow, deny, patterns, cache_size, empty_user_agent_is_bot). KrakenD
+    /// logs a pattern Go's regexp cannot compile and runs without the detector; Cuttle refuses it with its position,
+    /// since a silently disabled bot filter is worse than a failed start.
+    /// </summary>
+    private BotDetectorOptions? BindBotDetector(JsonNode? extra)
+    {
+        if (Namespace(extra, "security/bot-detector") is not { } b)
+            return null;
+        ImmutableArray<string> List(string key) => b[key] is { } n ? ReadStringList(n, "security/bot-detector." + key) : [];
+
+        var patterns = List("patterns");
+        if (b["patterns"] is { Kind: JsonNodeKind.Array } pn)
+        {
+            for (var i = 0; i < pn.Items.Length && i < patterns.Length; i++)
+            {
+                if (PatternError(patterns[i]) is { } problem)
+                    Error(pn.Items[i], $"invalid security/bot-detector pattern \"{patterns[i]}\": {problem}");
+            }
+        }
+        var cacheSize = b["cache_size"] is { } cs ? ReadInt(cs, "security/bot-detector.cache_size", 0) : 0;
+        if (cacheSize < 0)
+        {
+            Error(b["cache_size"]!, $"\"security/bot-detector.cache_size\" must be 0 (no cache) or a positive number of entries, got {cacheSize}");
+            cacheSize = 0;
+        }
+        return new BotDetectorOptions
+        {
+            Allow = List("allow"),
+            Deny = List("deny"),
+            Patterns = patterns,
+            CacheSize = cacheSize,
+            EmptyUserAgentIsBot = b["empty_user_agent_is_bot"] is { } e && ReadBool(e, "security/bot-detector.empty_user_agent_is_bot", false),
+        };
+    }
+
+    /// <summary>
+    /// Null when the pattern compiles. Checked with the non-backtracking engine, which like Go's RE2 has no
+    /// backreferences, lookarounds or atomic groups, so a pattern KrakenD would refuse is refused here too.
+    /// </summary>
+    internal static string? PatternError(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, RegexSettings.Options);
+            return null;
+        }
+        catch (System.Text.RegularExpressions.RegexParseException ex)
+        {
+            return $"{ex.Error} at offset {ex.Offset}";
+        }
+        catch (NotSupportedException ex)
+        {
+            return ex.Message + " (KrakenD uses Go's RE2 syntax)";
+        }
+    }
+}

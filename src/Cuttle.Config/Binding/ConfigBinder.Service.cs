@@ -107,6 +107,7 @@ internal sealed partial class ConfigBinder
             DisableRest = disableRest,
             Router = router,
             Cors = BindCors(root["extra_config"]),
+            BotDetector = BindBotDetector(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };

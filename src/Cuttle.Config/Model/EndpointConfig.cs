@@ -33,6 +33,9 @@ public sealed record EndpointConfig
     /// <summary>Typed view of extra_config.proxy at endpoint level.</summary>
     public EndpointProxyOptions Proxy { get; init; } = EndpointProxyOptions.Default;
 
+    /// <summary>Typed view of the endpoint-level extra_config."security/bot-detector"; null when absent.</summary>
+    public BotDetectorOptions? BotDetector { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -51,3 +51,45 @@ public sealed class ConfigBinderSecurityTests
         Assert.Equal(TimeSpan.Zero, result.Config!.Cors!.MaxAge);
     }
 }
+
+public sealed class ConfigBinderBotDetectorTests
+{
+    [Fact]
+    public void BotDetector_ServiceAndEndpointLevels_AreTyped()
+    {
+        var c = Parse("""
+        {"version": 3, "extra_config": {"github_com/devopsfaith/krakend-botdetector": {"deny": ["a"], "allow": ["c"], "patterns": ["x.*"], "cache_size": 10}},
+         "endpoints": [{"endpoint": "/a", "extra_config": {"security/bot-detector": {"empty_user_agent_is_bot": true}},
+           "backend": [{"url_pattern": "/", "host": ["h"]}]}]}
+        """).Config!;
+
+        Assert.Equal(new[] { "a" }, c.BotDetector!.Deny.ToArray());
+        Assert.Equal(new[] { "c" }, c.BotDetector.Allow.ToArray());
+        Assert.Equal(new[] { "x.*" }, c.BotDetector.Patterns.ToArray());
+        Assert.Equal(10, c.BotDetector.CacheSize);
+        Assert.True(c.Endpoints[0].BotDetector!.EmptyUserAgentIsBot);
+        Assert.Null(c.Endpoints[0].Proxy.Static);
+    }
+
+    [Fact]
+    public void BotDetector_BadPattern_IsAnErrorAtThePattern()
+    {
+        var d = SingleError(Parse("""
+        {"version": 3, "extra_config": {"security/bot-detector": {
+          "patterns": ["ok.*", "(unclosed"]}}}
+        """));
+
+        Assert.Contains("invalid security/bot-detector pattern \"(unclosed\"", d.Message);
+        Assert.Contains("offset", d.Message);
+        Assert.Equal(2, d.Location.Line);
+        Assert.Equal("extra_config[\"security/bot-detector\"].patterns[1]", d.Location.JsonPath);
+    }
+
+    [Fact]
+    public void BotDetector_Backreference_IsRefusedLikeRe2()
+    {
+        var d = SingleError(Parse("""{"version": 3, "extra_config": {"security/bot-detector": {"patterns": ["(a)\\1"]}}}"""));
+
+        Assert.Contains("RE2", d.Message);
+    }
+}

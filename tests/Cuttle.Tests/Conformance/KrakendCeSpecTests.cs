@@ -14,10 +14,6 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
     /// <summary>Spec → the feature it needs that is not built yet. Every other spec is a real assertion.</summary>
     internal static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["botdetector_1"] = "security/bot-detector (service level)",
-        ["botdetector_2"] = "security/bot-detector (service level)",
-        ["botdetector_3"] = "security/bot-detector (service level)",
-        ["botdetector_4"] = "security/bot-detector (service level)",
         ["cel-1"] = "validation/cel (endpoint evaluators)",
         ["cel-2"] = "validation/cel (endpoint evaluators)",
         ["cel-3"] = "validation/cel (backend evaluators)",
@@ -50,6 +46,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         // Beyond the core issue's 30:
         "flatmap_1",
         "cors_1", "cors_2", "cors_3", "cors_4", "cors_5",
+        "botdetector_1", "botdetector_2", "botdetector_3", "botdetector_4",
     ];
 
     public static TheoryData<string> Specs()

@@ -34,4 +34,31 @@ public sealed class SecurityTests
         Assert.Null(MergingTests.Header(r204, "X-Krakend"));
         Assert.Empty(backend.Requests);
     }
+
+    [Fact]
+    public async Task Bot_detector_at_endpoint_level_rejects_with_an_empty_403_and_spares_other_endpoints()
+    {
+        await using var backend = await FakeBackend.JsonAsync("{\"ok\":true}");
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "endpoints": [
+              { "endpoint": "/guarded", "extra_config": { "security/bot-detector": { "patterns": ["(?i)bot"], "empty_user_agent_is_bot": true, "cache_size": 4 } },
+                "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/" } ] },
+              { "endpoint": "/open", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/" } ] } ] }
+            """);
+
+        async Task<HttpResponseMessage> Get(string path, string? agent)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (agent is not null) request.Headers.TryAddWithoutValidation("User-Agent", agent);
+            return await gw.Client.SendAsync(request);
+        }
+
+        var bot = await Get("/guarded", "GoodBot/1.0");
+        Assert.Equal(HttpStatusCode.Forbidden, bot.StatusCode);
+        Assert.Equal("", await bot.Content.ReadAsStringAsync());
+        Assert.Null(MergingTests.Header(bot, "X-Krakend"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Get("/guarded", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get("/guarded", "Mozilla/5.0")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Get("/open", "GoodBot/1.0")).StatusCode);
+    }
 }
