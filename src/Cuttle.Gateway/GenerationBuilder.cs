@@ -59,6 +59,7 @@ public static partial class GenerationBuilder
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
+        stack = WrapValidation(stack, endpoint);
         return new EndpointHandler(endpoint, stack, config.Router, logger);
     }
 

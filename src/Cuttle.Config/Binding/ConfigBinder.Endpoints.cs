@@ -123,6 +123,7 @@ internal sealed partial class ConfigBinder
             Params = parameters,
             Proxy = BindEndpointProxy(obj["extra_config"]),
             BotDetector = BindBotDetector(obj["extra_config"]),
+            JsonSchema = BindJsonSchema(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };

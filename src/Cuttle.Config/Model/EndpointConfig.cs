@@ -36,6 +36,9 @@ public sealed record EndpointConfig
     /// <summary>Typed view of the endpoint-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 
+    /// <summary>extra_config."validation/json-schema": the value is the JSON schema request bodies must satisfy.</summary>
+    public System.Text.Json.JsonElement? JsonSchema { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -21,7 +21,6 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         ["cel-5"] = "validation/cel (backend evaluators)",
         ["cel-6"] = "auth/validator (JWT) + validation/cel",
         ["cel-7"] = "auth/validator (JWT claims as params) + validation/cel",
-        ["jsonschema_1"] = "validation/json-schema",
         ["jwt_1"] = "auth/validator (JWT roles)",
         ["jwt_2"] = "auth/validator (JWT)",
         ["jwt_3"] = "auth/validator (JWT roles)",
@@ -47,6 +46,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         "flatmap_1",
         "cors_1", "cors_2", "cors_3", "cors_4", "cors_5",
         "botdetector_1", "botdetector_2", "botdetector_3", "botdetector_4",
+        "jsonschema_1",
     ];
 
     public static TheoryData<string> Specs()
