@@ -25,8 +25,10 @@ public static partial class GenerationBuilder
     /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
     /// (outer → inner): bot-detector → JOSE → endpoint handler.
     /// </summary>
-    private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, ILogger logger)
+    private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, HttpMessageInvoker client,
+        TimeProvider time, ILogger logger)
     {
+        if (endpoint.JwtValidator is { } jwt) handler = WrapValidator(handler, endpoint, jwt, client, time, logger);
         if (endpoint.BotDetector is { } bots)
             handler = new BotDetectorEndpointHandler(handler, new BotDetector(bots), endpoint.Endpoint, logger);
         return handler;

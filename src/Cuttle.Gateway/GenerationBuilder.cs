@@ -23,7 +23,7 @@ public static partial class GenerationBuilder
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = DecorateEndpoint(BuildEndpoint(endpoint, config, client, logger), endpoint, logger);
+                var handler = DecorateEndpoint(BuildEndpoint(endpoint, config, client, logger, options.TimeProvider), endpoint, client, options.TimeProvider, logger);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -41,7 +41,7 @@ public static partial class GenerationBuilder
         }
     }
 
-    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger)
+    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger, TimeProvider time)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
             return new NoOpEndpointHandler(endpoint, client, config.Router, logger);
@@ -60,6 +60,7 @@ public static partial class GenerationBuilder
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         stack = WrapValidation(stack, endpoint);
+        if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
         return new EndpointHandler(endpoint, stack, config.Router, logger);
     }
 

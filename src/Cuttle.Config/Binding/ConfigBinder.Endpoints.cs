@@ -124,6 +124,8 @@ internal sealed partial class ConfigBinder
             Proxy = BindEndpointProxy(obj["extra_config"]),
             BotDetector = BindBotDetector(obj["extra_config"]),
             JsonSchema = BindJsonSchema(obj["extra_config"]),
+            JwtValidator = BindJwtValidator(obj["extra_config"]),
+            JwtSigner = BindJwtSigner(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };

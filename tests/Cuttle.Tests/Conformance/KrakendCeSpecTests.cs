@@ -19,16 +19,9 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         ["cel-3"] = "validation/cel (backend evaluators)",
         ["cel-4"] = "validation/cel (backend evaluators)",
         ["cel-5"] = "validation/cel (backend evaluators)",
-        ["cel-6"] = "auth/validator (JWT) + validation/cel",
-        ["cel-7"] = "auth/validator (JWT claims as params) + validation/cel",
-        ["jwt_1"] = "auth/validator (JWT roles)",
-        ["jwt_2"] = "auth/validator (JWT)",
-        ["jwt_3"] = "auth/validator (JWT roles)",
-        ["jwt_4"] = "auth/signer (JWT signer)",
-        ["jwt_5"] = "auth/validator (JWT claims as params)",
+        ["cel-7"] = "validation/cel (its auth/validator part is built)",
         ["lua_1"] = "modifier/lua-proxy + modifier/lua-backend (Lua scripting)",
         ["lua_2"] = "modifier/lua-endpoint (Lua custom_error)",
-        ["router_401_1"] = "auth/validator (JWT)",
         ["rss"] = "rss decoder (and internet access to showrss.info)",
         ["sequential_3"] = "sequential_propagated_params + modifier/lua-backend",
         ["sequential_4"] = "sequential_propagated_params (full resp0 body) + modifier/lua-backend",
@@ -47,6 +40,8 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         "cors_1", "cors_2", "cors_3", "cors_4", "cors_5",
         "botdetector_1", "botdetector_2", "botdetector_3", "botdetector_4",
         "jsonschema_1",
+        "jwt_1", "jwt_2", "jwt_3", "jwt_4", "jwt_5", "router_401_1",
+        "cel-6", // the token is malformed, so auth/validator answers 401 before the CEL check would run
     ];
 
     public static TheoryData<string> Specs()
