@@ -93,7 +93,8 @@ internal sealed partial class ConfigBinder
         if (string.IsNullOrEmpty(local)) local = null;
         if (url is null && local is null)
         {
-            Error(obj, $"\"{ns}\" needs \"jwk_url\" or \"jwk_local_path\" to find its keys");
+            // krakend check accepts this; at run time no token can be verified, so every request is refused.
+            Warning(obj, $"\"{ns}\" has no \"jwk_url\" or \"jwk_local_path\": no key can verify or sign a token, so the endpoint refuses every request");
         }
         else if (url is not null && local is null)
         {

@@ -40,7 +40,7 @@ internal sealed class JwkKeySource
             _snapshot = new Snapshot(Parse(json, localPath), long.MaxValue);
             return;
         }
-        _url = new Uri(url!);
+        if (url is not null) _url = new Uri(url);
     }
 
     /// <summary>The current keys; refreshed first when stale or when <paramref name="kid"/> is not among them.</summary>
@@ -51,6 +51,7 @@ internal sealed class JwkKeySource
             || _time.GetElapsedTime(current.FetchedAt) < UnknownKidCooldown))))
             return current.Keys;
 
+        if (_url is null) throw new JwkUnavailableException("no jwk_url or jwk_local_path configured");
         await _fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
