@@ -31,6 +31,9 @@ public sealed class Generation : IAsyncDisposable
         _router = config.Router;
     }
 
+    /// <summary>Service-level layers run before routing, outermost first (security/cors, security/bot-detector).</summary>
+    internal Security.IServiceFilter[] ServiceFilters { get; init; } = [];
+
     public long Number { get; }
     public GatewayConfig Config { get; }
     public DateTimeOffset LoadedAt { get; }
@@ -56,6 +59,7 @@ public sealed class Generation : IAsyncDisposable
 
     private Task DispatchAsync(HttpContext context)
     {
+        foreach (var filter in ServiceFilters) if (filter.Intercept(context) is { } answered) return answered;
         var path = context.Request.Path.Value ?? "/";
         if (path.Length == 0) path = "/";
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;

@@ -49,6 +49,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
 
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
+        Auth.JwtClaimParams.ApplyTo(context, request);
         if (_bufferBody && request.Body is not null)
         {
             using var ms = new MemoryStream();
