@@ -13,13 +13,13 @@ public static partial class GenerationBuilder
         return stack;
     }
 
-    private static NJsonSchema.JsonSchema CompileSchema(System.Text.Json.JsonElement schema, EndpointConfig endpoint)
+    private static JsonSchemaValidator CompileSchema(System.Text.Json.JsonElement schema, EndpointConfig endpoint)
     {
         try
         {
-            return NJsonSchema.JsonSchema.FromJsonAsync(schema.GetRawText()).GetAwaiter().GetResult();
+            return JsonSchemaValidator.Compile(schema);
         }
-        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
+        catch (ArgumentException ex)
         {
             throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint}: invalid validation/json-schema ({endpoint.Location}): {ex.Message}");
         }

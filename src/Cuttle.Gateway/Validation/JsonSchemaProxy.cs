@@ -1,7 +1,7 @@
 using System.Text;
+using System.Text.Json;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
-using NJsonSchema;
 
 namespace Cuttle.Gateway.Validation;
 
@@ -10,7 +10,7 @@ namespace Cuttle.Gateway.Validation;
 /// of the pipe runs. A missing or empty body is "could not validate an empty body"; a body that is not JSON or does
 /// not satisfy the schema fails with one "- error" line per problem. All of them answer 400 (the errors carry it).
 /// </summary>
-internal sealed class JsonSchemaProxy(IProxy next, JsonSchema schema) : IProxy
+internal sealed class JsonSchemaProxy(IProxy next, JsonSchemaValidator schema) : IProxy
 {
     private static readonly ProxyResult EmptyBody = new(null, new ProxyError("could not validate an empty body", 400));
 
@@ -28,14 +28,15 @@ internal sealed class JsonSchemaProxy(IProxy next, JsonSchema schema) : IProxy
         }
         if (body is null || body.Length == 0) return EmptyBody;
 
-        ICollection<NJsonSchema.Validation.ValidationError> errors;
+        List<string> errors;
         try
         {
-            errors = schema.Validate(Encoding.UTF8.GetString(body));
+            using var doc = JsonDocument.Parse(body);
+            errors = schema.Validate(doc.RootElement);
         }
-        catch (Newtonsoft.Json.JsonException ex)
+        catch (JsonException ex)
         {
-            return new ProxyResult(null, new ProxyError(ex.Message, 400));
+            return new ProxyResult(null, new ProxyError("- (root): invalid JSON: " + ex.Message, 400));
         }
         if (errors.Count == 0) return await next.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
 
@@ -43,9 +44,8 @@ internal sealed class JsonSchemaProxy(IProxy next, JsonSchema schema) : IProxy
         foreach (var e in errors)
         {
             if (message.Length > 0) message.Append('\n');
-            // gojsonschema names the root "(root)"; the shape "- field: problem" follows its ResultError.String().
-            message.Append("- ").Append(string.IsNullOrEmpty(e.Path) || e.Path == "#" ? "(root)" : e.Path.TrimStart('#', '/').Replace('/', '.'))
-                .Append(": ").Append(e.Kind);
+            // gojsonschema's ResultError.String() shape: "- field: problem", the root named "(root)".
+            message.Append("- ").Append(e);
         }
         return new ProxyResult(null, new ProxyError(message.ToString(), 400));
     }

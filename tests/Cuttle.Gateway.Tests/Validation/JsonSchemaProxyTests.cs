@@ -3,7 +3,6 @@ using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Validation;
 using Microsoft.Extensions.Primitives;
-using NJsonSchema;
 using Xunit;
 
 namespace Cuttle.Gateway.Tests.Validation;
@@ -23,9 +22,9 @@ public sealed class JsonSchemaProxyTests
         }
     }
 
-    private static readonly JsonSchema Schema = JsonSchema.FromJsonAsync("""
+    private static readonly JsonSchemaValidator Schema = JsonSchemaValidator.Compile(System.Text.Json.JsonDocument.Parse("""
         {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0}}}
-        """).GetAwaiter().GetResult();
+        """).RootElement);
 
     private static ProxyRequest Request(string? body, RequestScope scope) => new()
     {
