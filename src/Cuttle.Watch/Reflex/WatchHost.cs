@@ -47,7 +47,9 @@ public static class WatchHost
         }
         catch (WatchException ex)
         {
-            output.WriteBare("error: " + ex.Message);
+            var error = options.ErrorOutput ?? Console.Error;
+            error.WriteLine("cuttle watch: " + ex.Message);
+            error.Flush();
             await StopAllAsync(watchers, null).ConfigureAwait(false);
             DisposeAll(registrations);
             return 1;
