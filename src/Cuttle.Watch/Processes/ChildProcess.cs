@@ -135,6 +135,10 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         // Output ends when the last writer closes the pipe; do not wait forever for a straggler that still holds it.
         await Task.WhenAny(Task.WhenAll(_stdout, _stderr), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+
+        // Process.Dispose closes redirected streams only in its own async-read mode; these were read directly.
+        _process.StandardOutput.Dispose();
+        _process.StandardError.Dispose();
         _process.Dispose();
     }
 

@@ -23,6 +23,7 @@ public static class WatchHost
         var registrations = new List<PosixSignalRegistration>();
         if (options.HandleSignals)
         {
+            Native.UnignoreInterruptSignals();
             foreach (var (signal, number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
             {
                 registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
