@@ -73,7 +73,8 @@ internal sealed class ReflexWatcher : IAsyncDisposable
                 Debounce = _options.Debounce,
                 PollInterval = _options.PollInterval,
                 TimeProvider = _time,
-                RawEventObserver = _verbose ? p => _output.WriteLine(ReflexOutput.Info, "event: " + p) : null,
+                // Raw events are not echoed under -v (reflex does): writing -v output into the watched tree would
+                // then feed itself forever. The verified batch is printed instead ("changed: ...").
             },
             OnChangedAsync);
         _watcher.Start();
