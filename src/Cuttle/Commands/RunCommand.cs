@@ -86,6 +86,9 @@ internal static class RunCommand
         await using (server.ConfigureAwait(false))
         {
             var reloader = new ConfigReloader(server, path);
+            // As PID 1 in a container, orphaned processes (left by `docker exec`, health probes, ...) are re-parented to
+            // us and would stay zombies forever: reap them, as an init would.
+            await using var reaper = Environment.ProcessId == 1 ? Cuttle.Watch.Processes.OrphanReaper.Start(TimeSpan.FromSeconds(1), TimeProvider.System) : null;
             // SIGHUP reloads at any time, with or without --watch (KrakenD has no such handler).
             using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
             {
