@@ -93,7 +93,7 @@ internal static class RunCommand
             using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
             {
                 ctx.Cancel = true;
-                _ = Task.Run(reloader.ReloadNow);
+                _ = Task.Run(() => reloader.ReloadNow());
             });
             IAsyncDisposable? watcher = null;
             if (args.Watch)
