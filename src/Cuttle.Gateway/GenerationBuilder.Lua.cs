@@ -1,6 +1,8 @@
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
+using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway;
 
@@ -20,6 +22,14 @@ public static partial class GenerationBuilder
         if (endpoint.LuaProxy is not { } options) return stack;
         var script = LuaScript.Build(options, $"endpoint {endpoint.Endpoint}");
         return new LuaProxy(script, stack, LuaParamNames(endpoint), urlBuilder: null);
+    }
+
+    /// <summary>modifier/lua-endpoint: the pre script on the HTTP request, outermost of the endpoint's handlers.</summary>
+    private static IEndpointHandler WrapLuaEndpoint(IEndpointHandler handler, EndpointConfig endpoint, ILogger logger)
+    {
+        if (endpoint.LuaEndpoint is not { } options) return handler;
+        var script = LuaScript.Build(options, $"endpoint {endpoint.Endpoint}");
+        return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, logger);
     }
 
     private static string[] LuaParamNames(EndpointConfig endpoint)

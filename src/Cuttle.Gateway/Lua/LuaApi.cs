@@ -28,6 +28,12 @@ internal static class LuaApi
         ("isComplete", Guard(RespIsComplete)), ("statusCode", Guard(RespStatusCode)), ("data", Guard(RespData)),
         ("headers", Guard(RespHeaders)), ("body", Guard(RespBody)),
     ];
+    private static readonly LuaFunction ContextLoad = Guard(ContextLoadImpl);
+    private static readonly (string, LuaFunction)[] ContextMethods =
+    [
+        ("method", Guard(CtxMethod)), ("url", Guard(CtxUrl)), ("host", Guard(CtxHost)), ("query", Guard(CtxQuery)),
+        ("params", Guard(CtxParams)), ("headers", Guard(CtxHeaders)), ("body", Guard(CtxBody)),
+    ];
     private static readonly (string, LuaFunction)[] TableMethods =
     [
         ("get", Guard(TableGet)), ("set", Guard(TableSet)), ("len", Guard(TableLen)), ("del", Guard(TableDel)),
@@ -42,6 +48,7 @@ internal static class LuaApi
     {
         Class(lua, "request", LuaEngine.RequestMeta, RequestMethods, ("load", RequestLoad));
         Class(lua, "response", LuaEngine.ResponseMeta, ResponseMethods, ("load", ResponseLoad));
+        Class(lua, "ctx", LuaEngine.ContextMeta, ContextMethods, ("load", ContextLoad));
         Class(lua, "luaTable", LuaEngine.TableMeta, TableMethods, ("new", TableNew));
         Class(lua, "luaList", LuaEngine.ListMeta, ListMethods, ("new", ListNew));
     }
@@ -190,6 +197,147 @@ internal static class LuaApi
         if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() >= 2) { r.Body = Encoding.UTF8.GetBytes(Str(l, 2)); return 0; }
         l.PushBuffer(r.Body ?? []);
+        return 1;
+    }
+
+    private static int ContextLoadImpl(LuaState l)
+    {
+        if (Engine(l).Context is not { } c) return 0;
+        Engine(l).Push(c, LuaEngine.ContextMeta);
+        return 1;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpRequest? CtxRequest(LuaState l)
+        => (Engine(l).Get(1, LuaEngine.ContextMeta) as LuaHttpContext)?.Http.Request;
+
+    private static int CtxMethod(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        if (l.GetTop() == 1) { l.PushString(r.Method); return 1; }
+        r.Method = Str(l, 2);
+        return 0;
+    }
+
+    private static int CtxUrl(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        if (l.GetTop() == 1) { l.PushString(r.Path.ToUriComponent() + r.QueryString.ToUriComponent()); return 1; }
+        var raw = Str(l, 2);
+        if (Uri.TryCreate(raw, UriKind.Absolute, out var abs) && abs.Scheme is "http" or "https") raw = abs.PathAndQuery;
+        var q = raw.IndexOf('?');
+        r.Path = Microsoft.AspNetCore.Http.PathString.FromUriComponent(q < 0 ? raw : raw[..q]);
+        r.QueryString = q < 0 ? Microsoft.AspNetCore.Http.QueryString.Empty : new Microsoft.AspNetCore.Http.QueryString(raw[q..]);
+        return 0;
+    }
+
+    private static int CtxHost(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        if (l.GetTop() == 1) { l.PushString(r.Host.Value ?? ""); return 1; }
+        r.Host = new Microsoft.AspNetCore.Http.HostString(Str(l, 2));
+        return 0;
+    }
+
+    private static int CtxQuery(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        switch (l.GetTop())
+        {
+            case 1: return 0;
+            case 2:
+                var values = r.Query[Str(l, 2)];
+                l.PushString(values.Count > 0 ? values[0] ?? "" : "");
+                return 1;
+            default:
+                var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(r.QueryString.Value);
+                query[Str(l, 2)] = Str(l, 3);
+                var keys = new List<string>(query.Keys);
+                keys.Sort(StringComparer.Ordinal); // Go's url.Values.Encode sorts by key
+                var sb = new StringBuilder();
+                foreach (var k in keys)
+                {
+                    foreach (var v in query[k])
+                    {
+                        sb.Append(sb.Length == 0 ? '?' : '&');
+                        Http.GoUrl.AppendQueryEscaped(sb, k);
+                        sb.Append('=');
+                        Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
+                    }
+                }
+                r.QueryString = new Microsoft.AspNetCore.Http.QueryString(sb.ToString());
+                return 0;
+        }
+    }
+
+    private static int CtxParams(LuaState l)
+    {
+        if (Engine(l).Get(1, LuaEngine.ContextMeta) is not LuaHttpContext c) return 0;
+        switch (l.GetTop())
+        {
+            case 1:
+                var map = DataTree.NewMap(c.ParamNames.Length);
+                for (var i = 0; i < c.ParamNames.Length && i < c.Parameters.Length; i++) map[c.ParamNames[i]] = c.Parameters[i];
+                Push(l, map);
+                return 1;
+            case 2:
+                var index = Array.IndexOf(c.ParamNames, Str(l, 2));
+                l.PushString(index >= 0 && index < c.Parameters.Length ? c.Parameters[index] : "");
+                return 1;
+            default:
+                // gin appends unknown params; Cuttle's endpoints only read their declared ones, so those are the ones kept.
+                var at = Array.IndexOf(c.ParamNames, Str(l, 2));
+                if (at >= 0 && at < c.Parameters.Length) c.Parameters[at] = Str(l, 3);
+                return 0;
+        }
+    }
+
+    private static int CtxHeaders(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        switch (l.GetTop())
+        {
+            case 1:
+                var map = DataTree.NewMap(r.Headers.Count);
+                foreach (var (k, v) in r.Headers)
+                {
+                    var list = new List<object?>(v.Count);
+                    foreach (var s in v) list.Add(s);
+                    map[Http.GoHeaders.Canonical(k)] = list;
+                }
+                Push(l, map);
+                return 1;
+            case 2:
+                var values = r.Headers[Str(l, 2)];
+                l.PushString(values.Count > 0 ? values[0] ?? "" : "");
+                return 1;
+            default:
+                var key = Http.GoHeaders.Canonical(Str(l, 2));
+                if (l.IsNil(3)) r.Headers.Remove(key);
+                else r.Headers[key] = Str(l, 3);
+                return 0;
+        }
+    }
+
+    private static int CtxBody(LuaState l)
+    {
+        if (CtxRequest(l) is not { } r) return 0;
+        if (l.GetTop() >= 2)
+        {
+            var bytes = Encoding.UTF8.GetBytes(Str(l, 2));
+            r.Body = new MemoryStream(bytes, writable: false);
+            r.ContentLength = bytes.Length;
+            return 0;
+        }
+        // The handler buffered the body into a MemoryStream before the script ran.
+        if (r.Body is MemoryStream ms)
+        {
+            l.PushBuffer(ms.ToArray());
+            ms.Position = 0;
+        }
+        else
+        {
+            l.PushString("");
+        }
         return 1;
     }
 

@@ -17,6 +17,7 @@ internal sealed class LuaEngine : IDisposable
     internal const string ResponseMeta = "cuttle.response";
     internal const string TableMeta = "luaTable";
     internal const string ListMeta = "luaList";
+    internal const string ContextMeta = "cuttle.ctx";
     private const string EngineKey = "cuttle.engine";
     private const string CustomErrorMarker = "__cuttle_custom_error";
 
@@ -67,6 +68,7 @@ internal sealed class LuaEngine : IDisposable
     /// <summary>What request.load() / response.load() return during the current call.</summary>
     public LuaRequest? Request { get; set; }
     public ProxyResponse? Response { get; set; }
+    public LuaHttpContext? Context { get; set; }
 
     internal static LuaEngine? From(IntPtr state)
     {
@@ -103,7 +105,7 @@ internal sealed class LuaEngine : IDisposable
 
     /// <summary>Any of our userdata at that index (luaTable/luaList/request/response), else null.</summary>
     internal object? GetAny(int index)
-        => Get(index, TableMeta) ?? Get(index, ListMeta) ?? Get(index, RequestMeta) ?? Get(index, ResponseMeta);
+        => Get(index, TableMeta) ?? Get(index, ListMeta) ?? Get(index, RequestMeta) ?? Get(index, ResponseMeta) ?? Get(index, ContextMeta);
 
     /// <summary>Clears the per-request handles; a state whose stack went wrong is dropped instead of pooled.</summary>
     public bool Reset()
@@ -111,6 +113,7 @@ internal sealed class LuaEngine : IDisposable
         _handles.Clear();
         Request = null;
         Response = null;
+        Context = null;
         if (_broken || _lua.GetTop() != 0)
         {
             Dispose();
@@ -202,7 +205,7 @@ internal sealed class LuaEngine : IDisposable
         _lua.Pop(1);
         foreach (var name in names)
         {
-            if (name is "request" or "response" or "luaTable" or "luaList" or "custom_error" or "_G") continue;
+            if (name is "ctx" or "request" or "response" or "luaTable" or "luaList" or "custom_error" or "_G") continue;
             _lua.PushNil();
             _lua.SetGlobal(name);
         }
