@@ -28,6 +28,7 @@ public static partial class GenerationBuilder
     private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, HttpMessageInvoker client,
         TimeProvider time, ILogger logger)
     {
+        handler = WrapLuaEndpoint(handler, endpoint, logger);
         if (endpoint.JwtValidator is { } jwt) handler = WrapValidator(handler, endpoint, jwt, client, time, logger);
         if (endpoint.BotDetector is { } bots)
             handler = new BotDetectorEndpointHandler(handler, new BotDetector(bots), endpoint.Endpoint, logger);

@@ -50,17 +50,19 @@ public static partial class GenerationBuilder
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
-            IProxy proxy = new BackendProxy(endpoint.Backend[i], endpoint, client, logger);
+            var backendProxy = new BackendProxy(endpoint.Backend[i], endpoint, client, logger);
+            IProxy proxy = WrapLuaBackend(backendProxy, backendProxy, endpoint.Backend[i], endpoint);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout);
             backends[i] = proxy;
         }
         IProxy stack;
         if (backends.Length == 1) stack = backends[0];
-        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(endpoint), endpoint.Timeout);
+        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(endpoint), endpoint.Timeout, PropagatedParams(endpoint));
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         stack = WrapValidation(stack, endpoint);
+        stack = WrapLuaProxy(stack, endpoint);
         if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
         return new EndpointHandler(endpoint, stack, config.Router, logger);
     }

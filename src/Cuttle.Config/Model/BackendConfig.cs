@@ -38,6 +38,9 @@ public sealed record BackendConfig
     /// <summary>Typed view of extra_config.proxy at backend level (flatmap, shadow).</summary>
     public BackendProxyOptions Proxy { get; init; } = BackendProxyOptions.Default;
 
+    /// <summary>extra_config."modifier/lua-backend"; null when absent.</summary>
+    public LuaOptions? LuaBackend { get; init; }
+
     /// <summary>Typed view of extra_config."backend/http".</summary>
     public BackendHttpOptions Http { get; init; } = BackendHttpOptions.Default;
 

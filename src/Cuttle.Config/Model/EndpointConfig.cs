@@ -33,6 +33,10 @@ public sealed record EndpointConfig
     /// <summary>Typed view of extra_config.proxy at endpoint level.</summary>
     public EndpointProxyOptions Proxy { get; init; } = EndpointProxyOptions.Default;
 
+    /// <summary>extra_config."modifier/lua-endpoint" and "modifier/lua-proxy"; null when absent.</summary>
+    public LuaOptions? LuaEndpoint { get; init; }
+    public LuaOptions? LuaProxy { get; init; }
+
     /// <summary>Typed view of the endpoint-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 

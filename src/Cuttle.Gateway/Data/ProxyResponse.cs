@@ -25,5 +25,8 @@ public sealed class ProxyResponse
     /// <summary>Headers to copy to the client (no-op backends, or metadata set by a layer).</summary>
     public List<KeyValuePair<string, string[]>>? Headers { get; set; }
 
+    /// <summary>The undecoded body of a no-op backend (lura's Response.Io), or one a Lua script set.</summary>
+    public byte[]? RawBody { get; set; }
+
     public static ProxyResponse Empty(bool complete) => new(new Dictionary<string, object?>(StringComparer.Ordinal), complete);
 }

@@ -33,7 +33,7 @@ internal sealed partial class BackendProxy : IProxy
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
-        var url = _caller.BuildUrl(request);
+        var url = request.BackendUrl ?? _caller.BuildUrl(request);
         HttpResponseMessage response;
         try
         {
@@ -93,12 +93,18 @@ internal sealed partial class BackendProxy : IProxy
                 return Fail(url, "reading the backend body: " + ex.Message);
             }
             request.Scope.RegisterBuffer(buffer);
+            // lura's NoOpHTTPResponseParser: no data, the raw body kept as Response.Io (read by sequential_propagated_params "respN").
+            if (_backend.Encoding == Encodings.NoOp)
+                return ProxyResult.Ok(new ProxyResponse(DataTree.NewMap(), isComplete: true) { RawBody = buffer.AsSpan(0, length).ToArray() });
             var decoded = BackendDecoder.Decode(_backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope, out var error);
             if (decoded is null) return Fail(url, error ?? "could not decode the backend response");
             if (_formatter is not null) decoded = _formatter.Format(decoded);
             return ProxyResult.Ok(new ProxyResponse(decoded, isComplete: true));
         }
     }
+
+    /// <summary>The URL this backend would call for the request (what a Lua backend script sees as req:url()).</summary>
+    public string BuildUrl(ProxyRequest request) => _caller.BuildUrl(request);
 
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
     {

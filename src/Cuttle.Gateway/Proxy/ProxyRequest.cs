@@ -31,5 +31,9 @@ internal sealed class ProxyRequest
     /// <summary>Params produced by earlier backends of a sequential pipe: "resp0_field.path" → value.</summary>
     public Dictionary<string, string>? SequentialParams { get; set; }
 
+    /// <summary>A URL (and method) a Lua backend script set; when null the backend builds its own.</summary>
+    public string? BackendUrl { get; init; }
+    public string? BackendMethod { get; init; }
+
     public required RequestScope Scope { get; init; }
 }

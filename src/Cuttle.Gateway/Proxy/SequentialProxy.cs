@@ -9,7 +9,7 @@ namespace Cuttle.Gateway.Proxy;
 /// <c>{respN_field.path}</c> from backend N's filtered data (arrays joined with ","). Backend 0 failing fails the
 /// request; a later failure stops the chain and returns the partial, incomplete result.
 /// </summary>
-internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKeys, TimeSpan timeout) : IProxy
+internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKeys, TimeSpan timeout, string[][]? propagated = null) : IProxy
 {
     private readonly TimeSpan _mergeTimeout = timeout * 0.85;
 
@@ -39,9 +39,35 @@ internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKe
                 if (value is null) continue;
                 (request.SequentialParams ??= new Dictionary<string, string>(StringComparer.Ordinal))[$"resp{i}_{key}"] = value;
             }
+            if (propagated is not null) Propagate(request, i, response, propagated[i]);
             if (!complete) break;
         }
         return new ProxyResult(new ProxyResponse(data ?? DataTree.NewMap(), complete), error);
+    }
+
+    /// <summary>
+    /// lura sequential_propagated_params: "respN_a.b" exposes backend N's value at a.b as the request param
+    /// "RespN_a.b" (lura title-cases param names); a bare "respN" is backend N's raw body (a no-op backend's Io).
+    /// </summary>
+    private static void Propagate(ProxyRequest request, int index, ProxyResponse response, string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            string? value;
+            string key;
+            if (path.Length == 0)
+            {
+                key = $"Resp{index}";
+                value = response.RawBody is { } raw ? Encoding.UTF8.GetString(raw) : null;
+            }
+            else
+            {
+                key = $"Resp{index}_{path}";
+                value = Lookup(response.Data, path);
+            }
+            if (value is null) continue;
+            (request.SequentialParams ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+        }
     }
 
     private static void Merge(ref Dictionary<string, object?>? data, Dictionary<string, object?> part)

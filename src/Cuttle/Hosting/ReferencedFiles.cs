@@ -16,8 +16,18 @@ internal static class ReferencedFiles
         {
             Add(files, endpoint.JwtValidator?.JwkLocalPath);
             Add(files, endpoint.JwtSigner?.JwkLocalPath);
+            AddLua(files, endpoint.LuaEndpoint);
+            AddLua(files, endpoint.LuaProxy);
+            foreach (var backend in endpoint.Backend) AddLua(files, backend.LuaBackend);
         }
         return [.. files];
+    }
+
+    /// <summary>Lua sources are read once per generation (unless live), so a change to one needs a reload.</summary>
+    private static void AddLua(SortedSet<string> files, LuaOptions? lua)
+    {
+        if (lua is null || lua.Live) return;
+        foreach (var source in lua.Sources) Add(files, source);
     }
 
     private static void Add(SortedSet<string> files, string? path)

@@ -24,11 +24,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         ["cel-5"] = "validation/cel (backend evaluators)",
         // cel-5 already passes without CEL (its check lets the request through); it stays skipped until CEL exists.
         ["cel-7"] = "validation/cel (its auth/validator part is built)",
-        ["lua_1"] = "modifier/lua-proxy + modifier/lua-backend (Lua scripting)",
-        ["lua_2"] = "modifier/lua-endpoint (Lua custom_error)",
         ["rss"] = "rss decoder (and internet access to showrss.info)",
-        ["sequential_3"] = "sequential_propagated_params + modifier/lua-backend",
-        ["sequential_4"] = "sequential_propagated_params (full resp0 body) + modifier/lua-backend",
     };
 
     /// <summary>Specs that must pass: the 30 of the gateway-core issue plus those of features built since.</summary>
@@ -45,6 +41,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
         "botdetector_1", "botdetector_2", "botdetector_3", "botdetector_4",
         "jsonschema_1",
         "jwt_1", "jwt_2", "jwt_3", "jwt_4", "jwt_5", "router_401_1",
+        "lua_1", "lua_2", "sequential_3", "sequential_4",
         "cel-6", // the token is malformed, so auth/validator answers 401 before the CEL check would run
     ];
 

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using Cuttle.Config.Model;
+using Cuttle.Hosting;
+using Xunit;
+
+namespace Cuttle.Tests.Hosting;
+
+public sealed class ReferencedFilesTests
+{
+    [Fact]
+    public void LuaSources_AreWatched_UnlessLive()
+    {
+        var config = new GatewayConfig
+        {
+            Endpoints =
+            [
+                new EndpointConfig
+                {
+                    Endpoint = "/e",
+                    LuaProxy = new LuaOptions { Sources = ["proxy.lua"] },
+                    LuaEndpoint = new LuaOptions { Sources = ["live.lua"], Live = true },
+                    Backend = [new BackendConfig { UrlPattern = "/b", LuaBackend = new LuaOptions { Sources = ["backend.lua"] } }],
+                },
+            ],
+        };
+
+        var files = ReferencedFiles.Collect(config);
+
+        Assert.Equal(new[] { Path.GetFullPath("backend.lua"), Path.GetFullPath("proxy.lua") }, files);
+    }
+}
