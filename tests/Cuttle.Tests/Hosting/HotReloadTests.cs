@@ -176,7 +176,8 @@ public sealed class HotReloadTests
         var fdsAfter = Directory.GetFiles("/proc/self/fd").Length;
         var threadsAfter = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         Assert.InRange(fdsAfter, 0, fdsBefore + 10);
-        Assert.InRange(threadsAfter, 0, threadsBefore + 10);
+        // The thread pool may add a few workers under the parallel test load; a leak would add one or more per reload (200).
+        Assert.InRange(threadsAfter, 0, threadsBefore + 40);
     }
 
     private static async Task AtomicRenameAsync(string path, string content)
