@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Cuttle.Config.Binding;
 using Cuttle.Config.Diagnostics;
+using Cuttle.Config.FlexibleConfig;
 using Cuttle.Config.Model;
 
 namespace Cuttle.Config;
@@ -18,6 +20,10 @@ public static class ConfigLoader
         {
             return Fail(path, $"{(ext == ".toml" ? "TOML" : "YAML")} configuration files are not supported by Cuttle; convert the file to JSON (krakend.json)");
         }
+        options ??= ConfigLoadOptions.Default;
+        var env = EnvironmentLookup(options);
+        if (FlexibleConfigRenderer.IsEnabled(env))
+            return LoadTemplate(path, options, env);
         byte[] bytes;
         string fullPath;
         try
@@ -45,7 +51,48 @@ public static class ConfigLoader
         {
             return Fail(path, "invalid configuration file path: " + ex.Message);
         }
-        return ParseCore(bytes, path, fullPath, options ?? ConfigLoadOptions.Default);
+        return ParseCore(bytes, path, fullPath, options);
+    }
+
+    /// <summary>
+    /// FC_ENABLE set: render the template first (KrakenD CE main.go wraps its parser the same way), then parse the
+    /// rendered JSON. KrakenD logs a template error and falls back to the raw file; Cuttle reports it with file:line.
+    /// </summary>
+    private static ConfigLoadResult LoadTemplate(string path, ConfigLoadOptions options, Func<string, string?> env)
+    {
+        if (!File.Exists(path))
+            return Fail(path, Directory.Exists(path) ? "the configuration path is a directory, expected a template file" : "configuration template not found");
+        FlexibleConfigResult rendered;
+        try
+        {
+            rendered = FlexibleConfigRenderer.Render(path, env);
+        }
+        catch (FlexibleConfigException ex)
+        {
+            if (ex.Template is { } t)
+                return new(null, [new ConfigDiagnostic(DiagnosticSeverity.Error, ex.Message[..(ex.Message.IndexOf(':', StringComparison.Ordinal) + 1)] + " " + t.Detail, new SourceLocation(TemplatePath(path, t.File), t.Line, t.Column, ""))]);
+            return Fail(path, ex.Message);
+        }
+        var fullPath = Path.GetFullPath(path);
+        var shownName = rendered.OutPath ?? path + " (rendered)";
+        var result = ParseCore(rendered.Rendered, shownName, fullPath, options);
+        var note = rendered.OutPath is null
+            ? $" (rendered from template {path}; set FC_OUT to keep the rendered file)"
+            : $" (rendered from template {path} into FC_OUT {rendered.OutPath})";
+        var diagnostics = result.Diagnostics.Select(d => d with { Message = d.Message + note }).ToImmutableArray();
+        var config = result.Config is null ? null : result.Config with { ContentHash = rendered.ContentHash, ReferencedFiles = rendered.Files };
+        return new ConfigLoadResult(config, diagnostics);
+    }
+
+    /// <summary>Errors in the main template name it as given; errors in FC_TEMPLATES files name the file alone.</summary>
+    private static string TemplatePath(string path, string templateName)
+        => Path.GetFileName(path) == templateName ? path : templateName;
+
+    private static Func<string, string?> EnvironmentLookup(ConfigLoadOptions options)
+    {
+        if (options.Environment is { } vars)
+            return name => vars.TryGetValue(name, out var v) ? v : null;
+        return System.Environment.GetEnvironmentVariable;
     }
 
     /// <summary>Parses bytes already in memory; <paramref name="fileName"/> is only used in diagnostics.</summary>

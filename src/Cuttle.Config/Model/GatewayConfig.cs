@@ -14,6 +14,12 @@ public sealed record GatewayConfig
     /// <summary>SHA-256 of the bytes the model was parsed from, hex; lets /__health and reload logs say which file is live.</summary>
     public string ContentHash { get; init; } = "";
 
+    /// <summary>
+    /// Other files the configuration was built from: with flexible configuration (FC_ENABLE) the settings, templates
+    /// and partials the template read. Full paths; a change in any of them means the configuration may have changed.
+    /// </summary>
+    public ImmutableArray<string> ReferencedFiles { get; init; } = [];
+
     public int Version { get; init; } = 3;
     public string Name { get; init; } = "";
 

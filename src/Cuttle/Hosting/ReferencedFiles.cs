@@ -12,6 +12,8 @@ internal static class ReferencedFiles
     public static IReadOnlyList<string> Collect(GatewayConfig config)
     {
         var files = new SortedSet<string>(StringComparer.Ordinal);
+        // Flexible configuration: the settings, templates and partials the template read (ConfigLoader lists them).
+        foreach (var file in config.ReferencedFiles) Add(files, file);
         foreach (var endpoint in config.Endpoints)
         {
             Add(files, endpoint.JwtValidator?.JwkLocalPath);
