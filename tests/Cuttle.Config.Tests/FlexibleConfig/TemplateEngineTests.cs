@@ -120,7 +120,7 @@ public sealed class TemplateEngineTests
 
     [Theory]
     [InlineData("line1\n{{ if .x }}", "main.tmpl:2:1", "no matching {{end}}")]
-    [InlineData("a\nb {{ .x | }}", "main.tmpl:2:8", "missing command after |")]
+    [InlineData("a\nb {{ .x | }}", "main.tmpl:2:9", "missing command after |")]
     [InlineData("{{ nosuchfunc 1 }}", "main.tmpl:1:4", "function \"nosuchfunc\" not defined")]
     [InlineData("\n\n  {{ .a.b.c }}", "main.tmpl:3:6", "nil pointer evaluating")]
     [InlineData("{{ template \"missing.tmpl\" . }}", "main.tmpl:1:1", "no template \"missing.tmpl\"")]
