@@ -70,7 +70,7 @@ public static class ConfigLoader
         catch (FlexibleConfigException ex)
         {
             if (ex.Template is { } t)
-                return new(null, [new ConfigDiagnostic(DiagnosticSeverity.Error, ex.Message[..(ex.Message.IndexOf(':', StringComparison.Ordinal) + 1)] + " " + t.Detail, new SourceLocation(TemplatePath(path, t.File), t.Line, t.Column, ""))]);
+                return new(null, [new ConfigDiagnostic(DiagnosticSeverity.Error, ex.Message[..(ex.Message.IndexOf(':', StringComparison.Ordinal) + 1)] + " " + t.Detail, new SourceLocation(TemplatePath(path, t.File), t.Line, t.Column, "{{template}}"))]);
             return Fail(path, ex.Message);
         }
         var fullPath = Path.GetFullPath(path);
@@ -79,7 +79,8 @@ public static class ConfigLoader
         var note = rendered.OutPath is null
             ? $" (rendered from template {path}; set FC_OUT to keep the rendered file)"
             : $" (rendered from template {path} into FC_OUT {rendered.OutPath})";
-        var diagnostics = result.Diagnostics.Select(d => d with { Message = d.Message + note }).ToImmutableArray();
+        var diagnostics = rendered.Warnings.Select(w => new ConfigDiagnostic(DiagnosticSeverity.Warning, w, new SourceLocation(path, 0, 0, "")))
+            .Concat(result.Diagnostics.Select(d => d with { Message = d.Message + note })).ToImmutableArray();
         var config = result.Config is null ? null : result.Config with { ContentHash = rendered.ContentHash, ReferencedFiles = rendered.Files };
         return new ConfigLoadResult(config, diagnostics);
     }

@@ -90,13 +90,22 @@ public static class FlexibleConfigRenderer
         }
 
         var partialsDir = env("FC_PARTIALS");
+        var warnings = new List<string>();
         string Include(string name)
         {
-            // KrakenD joins FC_PARTIALS (or the working directory) with the name and inserts the raw bytes.
+            // KrakenD joins FC_PARTIALS (or the working directory) with the name and inserts the raw bytes; a
+            // missing partial silently becomes "" there. Cuttle keeps that (the file may be optional) but warns.
             var path = Path.Combine(string.IsNullOrEmpty(partialsDir) ? "." : partialsDir, name);
-            if (!File.Exists(path))
-                throw new TemplateFunctionException($"partial \"{name}\" not found ({(string.IsNullOrEmpty(partialsDir) ? "FC_PARTIALS is not set" : "looked in FC_PARTIALS")})");
-            return ReadText(path);
+            try
+            {
+                return ReadText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                var where = string.IsNullOrEmpty(partialsDir) ? "FC_PARTIALS is not set" : $"looked in FC_PARTIALS {partialsDir}";
+                warnings.Add($"include: partial \"{name}\" not found ({where}); inserted nothing, as KrakenD does");
+                return "";
+            }
         }
 
         string rendered;
@@ -122,7 +131,7 @@ public static class FlexibleConfigRenderer
                 throw new FlexibleConfigException($"cannot write FC_OUT file {outPath}: {ex.Message}");
             }
         }
-        return new FlexibleConfigResult(output, Convert.ToHexStringLower(hash.GetHashAndReset()), [.. files.Distinct(StringComparer.Ordinal)], string.IsNullOrEmpty(outPath) ? null : outPath);
+        return new FlexibleConfigResult(output, Convert.ToHexStringLower(hash.GetHashAndReset()), [.. files.Distinct(StringComparer.Ordinal)], string.IsNullOrEmpty(outPath) ? null : outPath, [.. warnings]);
     }
 
     private static string[] ListDir(string dir, string ext, string variable)

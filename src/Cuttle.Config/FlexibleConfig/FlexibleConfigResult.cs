@@ -2,5 +2,5 @@ using System.Collections.Immutable;
 
 namespace Cuttle.Config.FlexibleConfig;
 
-/// <summary>A rendered template: the JSON bytes, a hash over every input file, and those files (for watching).</summary>
-public sealed record FlexibleConfigResult(byte[] Rendered, string ContentHash, ImmutableArray<string> Files, string? OutPath);
+/// <summary>A rendered template: the JSON bytes, a hash over every input file, those files (for watching), and warnings.</summary>
+public sealed record FlexibleConfigResult(byte[] Rendered, string ContentHash, ImmutableArray<string> Files, string? OutPath, ImmutableArray<string> Warnings);

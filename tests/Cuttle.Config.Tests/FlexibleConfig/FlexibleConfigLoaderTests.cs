@@ -112,13 +112,15 @@ public sealed class FlexibleConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Load_MissingPartial_IsAnErrorNotSilentlyEmpty()
+    public void Load_MissingPartial_InsertsNothingAsKrakendButWarns()
     {
         var env = Setup();
-        var path = Write("krakend.tmpl", "{\"version\": 3, {{ include \"nope.json\" }} }");
+        var path = Write("krakend.tmpl", "{\"version\": 3 {{ include \"nope.json\" }} }");
         var result = ConfigLoader.Load(path, new ConfigLoadOptions { Environment = env });
-        Assert.False(result.Success);
-        Assert.Contains("partial \"nope.json\" not found", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.True(result.Success, string.Join('\n', result.Diagnostics));
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("partial \"nope.json\" not found", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
