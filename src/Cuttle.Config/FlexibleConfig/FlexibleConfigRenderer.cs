@@ -103,7 +103,8 @@ public static class FlexibleConfigRenderer
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 var where = string.IsNullOrEmpty(partialsDir) ? "FC_PARTIALS is not set" : $"looked in FC_PARTIALS {partialsDir}";
-                warnings.Add($"include: partial \"{name}\" not found ({where}); inserted nothing, as KrakenD does");
+                var warning = $"include: partial \"{name}\" not found ({where}); inserted nothing, as KrakenD does";
+                if (!warnings.Contains(warning)) warnings.Add(warning);
                 return "";
             }
         }
