@@ -28,4 +28,14 @@ public sealed class ReferencedFilesTests
 
         Assert.Equal(new[] { Path.GetFullPath("backend.lua"), Path.GetFullPath("proxy.lua") }, files);
     }
+
+    [Fact]
+    public void FlexibleConfigInputs_AreWatched()
+    {
+        var settings = Path.GetFullPath(Path.Combine("settings", "service.json"));
+        var partial = Path.GetFullPath(Path.Combine("partials", "cors.json"));
+        var config = new GatewayConfig { ReferencedFiles = [settings, partial] };
+
+        Assert.Equal(new[] { partial, settings }, ReferencedFiles.Collect(config));
+    }
 }
