@@ -1,7 +1,7 @@
 namespace Cuttle.Config.FlexibleConfig;
 
 /// <summary>Flexible configuration could not be rendered; the message is meant for the user as it is.</summary>
-public sealed class FlexibleConfigException(string message, TemplateException? template = null) : Exception(message)
+internal sealed class FlexibleConfigException(string message, TemplateException? template = null) : Exception(message)
 {
     public TemplateException? Template { get; } = template;
 }

@@ -10,7 +10,7 @@ namespace Cuttle.Config.FlexibleConfig;
 /// the config file is a Go text/template executed with the FC_SETTINGS data; FC_TEMPLATES adds named templates,
 /// FC_PARTIALS serves <c>include</c>, FC_OUT keeps the rendered file.
 /// </summary>
-public static class FlexibleConfigRenderer
+internal static class FlexibleConfigRenderer
 {
     /// <summary>KrakenD enables flexible configuration for any non-empty FC_ENABLE, "0" included.</summary>
     public static bool IsEnabled(Func<string, string?> env) => !string.IsNullOrEmpty(env("FC_ENABLE"));
