@@ -27,6 +27,9 @@ public sealed record BackendConfig
 
     public bool IsCollection { get; init; }
     public string Sd { get; init; } = "static";
+
+    /// <summary>Scheme for hosts found by service discovery (sd: dns), KrakenD's sd_scheme; default http.</summary>
+    public string SdScheme { get; init; } = "http";
     public bool DisableHostSanitize { get; init; }
 
     /// <summary>Second-level header filter; empty means no extra filtering.</summary>
