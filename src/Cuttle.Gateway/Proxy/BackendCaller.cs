@@ -27,6 +27,9 @@ internal sealed class BackendCaller
     private readonly HashSet<string>? _queryFilter;
     private int _next;
 
+    [ThreadStatic]
+    private static StringBuilder? t_urlBuilder;
+
     public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendClient client)
     {
         _client = client.Invoker;
@@ -52,7 +55,9 @@ internal sealed class BackendCaller
     public string BuildUrl(ProxyRequest request)
     {
         var host = _hosts.Length == 1 ? _hosts[0] : _hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)_hosts.Length)];
-        var sb = new StringBuilder(host.Length + 64);
+        // BuildUrl never awaits, so one builder per thread can be reused (the BCL's StringBuilderCache pattern).
+        var sb = t_urlBuilder ??= new StringBuilder(256);
+        sb.Clear();
         sb.Append(host);
         Template.AppendPath(sb, request);
         var first = !Template.HasQuery;
@@ -68,7 +73,9 @@ internal sealed class BackendCaller
                 Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
             }
         }
-        return sb.ToString();
+        var url = sb.ToString();
+        if (sb.Capacity > 4096) t_urlBuilder = null; // do not pin a huge buffer after an unusual URL
+        return url;
     }
 
     /// <summary>Whether calls go through the lean HTTP/1.1 client.</summary>

@@ -33,6 +33,7 @@ internal sealed partial class BackendProxy : IProxy
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
         var url = _caller.BuildUrl(request);
@@ -108,6 +109,7 @@ internal sealed partial class BackendProxy : IProxy
         }
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(BackendResponse response, CancellationToken ct)
     {
         var declared = response.ContentLength;

@@ -213,6 +213,7 @@ internal sealed class HttpConnection : IDisposable
         return SendAsync(size.AsMemory(0, n), ct);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         while (!data.IsEmpty)
@@ -393,6 +394,7 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadChunkedAsync(Memory<byte> destination, CancellationToken ct)
     {
         while (true)
@@ -435,6 +437,7 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>Returns the next CRLF-terminated line (as a range of the read buffer) and consumes it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Start, int Length)> ReadLineAsync(CancellationToken ct)
     {
         int end;
@@ -455,6 +458,7 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>Reads more bytes after the unread ones, compacting or growing the buffer; 0 means the peer closed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAsync(CancellationToken ct)
     {
         if (_start == _end) _start = _end = 0;
