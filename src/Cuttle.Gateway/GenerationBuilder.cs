@@ -18,7 +18,7 @@ public static partial class GenerationBuilder
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient);
-        var client = shared;
+        var client = shared.Invoker;
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -39,7 +39,7 @@ public static partial class GenerationBuilder
         }
     }
 
-    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, BackendClient client, ILogger logger)
+    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
             return new NoOpEndpointHandler(endpoint, client, config.Router, logger);

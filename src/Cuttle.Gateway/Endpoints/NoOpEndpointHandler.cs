@@ -1,7 +1,6 @@
 using System.Buffers;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Codecs;
-using Cuttle.Gateway.Http;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Transport;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +24,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly ILogger _logger;
 
-    public NoOpEndpointHandler(EndpointConfig endpoint, BackendClient client, RouterOptions router, ILogger logger)
+    public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
     {
         _endpoint = endpoint;
         _caller = new BackendCaller(endpoint.Backend[0], endpoint, client);

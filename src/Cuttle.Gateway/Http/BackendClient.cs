@@ -16,10 +16,10 @@ public sealed class BackendClient
     /// <summary>Set to "sockets" to send every backend call through SocketsHttpHandler (comparison and escape hatch).</summary>
     internal const string ClientSwitch = "CUTTLE_BACKEND_CLIENT";
 
-    private BackendClient(HttpMessageInvoker invoker, LeanHttpClient? lean, TransportSettings settings)
+    private BackendClient(BackendInvoker invoker, TransportSettings settings)
     {
         Invoker = invoker;
-        Lean = lean;
+        Lean = invoker.Lean;
         Settings = settings;
     }
 
@@ -51,7 +51,7 @@ public sealed class BackendClient
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
             });
-        return new BackendClient(CreateInvoker(config), lean, settings);
+        return new BackendClient(CreateInvoker(config, lean), settings);
     }
 
     private bool TryAddReference()
@@ -67,15 +67,14 @@ public sealed class BackendClient
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
-        Invoker.Dispose();
-        Lean?.Dispose();
+        Invoker.Dispose(); // closes the lean client's pools too
     }
 
     /// <summary>
     /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
     /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends).
     /// </summary>
-    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
+    private static BackendInvoker CreateInvoker(GatewayConfig config, LeanHttpClient? lean)
     {
         var handler = new SocketsHttpHandler
         {
@@ -90,6 +89,6 @@ public sealed class BackendClient
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return new BackendInvoker(handler, lean);
     }
 }

@@ -30,11 +30,11 @@ internal sealed class BackendCaller
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
-    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendClient client)
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client)
     {
-        _client = client.Invoker;
+        _client = client;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
-        if (client.Lean is { } lean && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
+        if (client is BackendInvoker { Lean: { } lean } && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {
             _lean = lean;
             _targets = targets;

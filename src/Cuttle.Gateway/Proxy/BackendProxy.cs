@@ -4,7 +4,6 @@ using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
-using Cuttle.Gateway.Http;
 using Cuttle.Gateway.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +23,7 @@ internal sealed partial class BackendProxy : IProxy
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
 
-    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendClient client, ILogger logger)
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
     {
         _backend = backend;
         _caller = new BackendCaller(backend, endpoint, client);

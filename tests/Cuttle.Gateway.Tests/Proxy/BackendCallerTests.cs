@@ -17,7 +17,7 @@ public sealed class BackendCallerTests
         try
         {
             var endpoint = config.Endpoints[0];
-            return new BackendCaller(endpoint.Backend[0], endpoint, client).UsesLeanClient;
+            return new BackendCaller(endpoint.Backend[0], endpoint, client.Invoker).UsesLeanClient;
         }
         finally
         {
