@@ -31,6 +31,9 @@ public sealed class Generation : IAsyncDisposable
         _router = config.Router;
     }
 
+    /// <summary>Service-level layers run before routing, outermost first (security/cors, security/bot-detector).</summary>
+    internal Security.IServiceFilter[] ServiceFilters { get; init; } = [];
+
     public long Number { get; }
     public GatewayConfig Config { get; }
     public DateTimeOffset LoadedAt { get; }
@@ -41,21 +44,32 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>The backend pool, offered to the next generation so an unchanged transport keeps its warm connections.</summary>
     public Http.BackendClient Client => _client;
 
+    /// <summary>Serves one request on this generation (tracked for draining).</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _inFlight);
+        Enter();
         try
         {
             await DispatchAsync(context).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Exit();
         }
     }
 
-    private Task DispatchAsync(HttpContext context)
+    /// <summary>
+    /// Marks a request as in flight. The host pairs it with <see cref="Exit"/> around <see cref="DispatchAsync"/> in its
+    /// own async frame, so the hot path pays for one state machine instead of two.
+    /// </summary>
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Routes and serves a request; callers bracket it with Enter/Exit.</summary>
+    public Task DispatchAsync(HttpContext context)
     {
+        foreach (var filter in ServiceFilters) if (filter.Intercept(context) is { } answered) return answered;
         var path = context.Request.Path.Value ?? "/";
         if (path.Length == 0) path = "/";
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;

@@ -24,13 +24,16 @@ public static partial class GenerationBuilder
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = BuildEndpoint(endpoint, config, client, logger);
+                var handler = DecorateEndpoint(BuildEndpoint(endpoint, config, client, logger, options.TimeProvider), endpoint, client, options.TimeProvider, logger);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
                 config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
-            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared);
+            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared)
+            {
+                ServiceFilters = BuildServiceFilters(config, logger),
+            };
         }
         catch
         {
@@ -39,7 +42,7 @@ public static partial class GenerationBuilder
         }
     }
 
-    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger)
+    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger, TimeProvider time)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
             return new NoOpEndpointHandler(endpoint, client, config.Router, logger);
@@ -57,6 +60,8 @@ public static partial class GenerationBuilder
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
+        stack = WrapValidation(stack, endpoint);
+        if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
         return new EndpointHandler(endpoint, stack, config.Router, logger);
     }
 

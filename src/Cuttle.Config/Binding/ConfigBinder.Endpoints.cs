@@ -122,6 +122,10 @@ internal sealed partial class ConfigBinder
             InputQueryStrings = obj["input_query_strings"] is { } iq ? Quiet(() => ReadStringList(iq, "input_query_strings")) : [],
             Params = parameters,
             Proxy = BindEndpointProxy(obj["extra_config"]),
+            BotDetector = BindBotDetector(obj["extra_config"]),
+            JsonSchema = BindJsonSchema(obj["extra_config"]),
+            JwtValidator = BindJwtValidator(obj["extra_config"]),
+            JwtSigner = BindJwtSigner(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };

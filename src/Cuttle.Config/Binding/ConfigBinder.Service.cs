@@ -106,6 +106,8 @@ internal sealed partial class ConfigBinder
             MaxShutdownWaitTime = Dur(root, "max_shutdown_wait_time", TimeSpan.Zero),
             DisableRest = disableRest,
             Router = router,
+            Cors = BindCors(root["extra_config"]),
+            BotDetector = BindBotDetector(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };

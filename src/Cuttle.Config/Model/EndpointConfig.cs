@@ -33,6 +33,18 @@ public sealed record EndpointConfig
     /// <summary>Typed view of extra_config.proxy at endpoint level.</summary>
     public EndpointProxyOptions Proxy { get; init; } = EndpointProxyOptions.Default;
 
+    /// <summary>Typed view of the endpoint-level extra_config."security/bot-detector"; null when absent.</summary>
+    public BotDetectorOptions? BotDetector { get; init; }
+
+    /// <summary>extra_config."validation/json-schema": the value is the JSON schema request bodies must satisfy.</summary>
+    public System.Text.Json.JsonElement? JsonSchema { get; init; }
+
+    /// <summary>Typed view of extra_config."auth/validator"; null when absent.</summary>
+    public JwtValidatorOptions? JwtValidator { get; init; }
+
+    /// <summary>Typed view of extra_config."auth/signer"; null when absent.</summary>
+    public JwtSignerOptions? JwtSigner { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -59,6 +59,12 @@ public sealed record GatewayConfig
     /// <summary>Typed view of extra_config.router.</summary>
     public RouterOptions Router { get; init; } = RouterOptions.Default;
 
+    /// <summary>Typed view of extra_config."security/cors"; null when the namespace is absent.</summary>
+    public CorsOptions? Cors { get; init; }
+
+    /// <summary>Typed view of the service-level extra_config."security/bot-detector"; null when absent.</summary>
+    public BotDetectorOptions? BotDetector { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

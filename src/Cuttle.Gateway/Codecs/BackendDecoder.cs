@@ -24,8 +24,10 @@ internal static class BackendDecoder
                     var map = DataTree.NewMap(1);
                     map["content"] = System.Text.Encoding.UTF8.GetString(body.Span);
                     return map;
-                case Encodings.Xml:
                 case Encodings.Rss:
+                    using (var rss = new MemoryStream(body.ToArray(), writable: false))
+                        return RssDecoder.Decode(rss);
+                case Encodings.Xml:
                     using (var stream = new MemoryStream(body.ToArray(), writable: false))
                     {
                         var xml = XmlCodec.Decode(stream);

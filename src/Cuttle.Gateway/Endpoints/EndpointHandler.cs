@@ -49,6 +49,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
 
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
+        Auth.JwtClaimParams.ApplyTo(context, request);
         if (_bufferBody && request.Body is not null)
         {
             using var ms = new MemoryStream();
@@ -57,8 +58,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
             request.Body = null;
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        cts.CancelAfter(_endpoint.Timeout);
+        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
         var (data, error) = await _proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);
         if (data is null && error is null && cts.IsCancellationRequested) error = new ProxyError("internal server error");
         if (context.RequestAborted.IsCancellationRequested) return; // the client is gone: nothing to write to

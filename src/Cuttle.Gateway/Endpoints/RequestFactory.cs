@@ -113,6 +113,8 @@ internal sealed class RequestFactory
             if (headers[i].Key.Equals(name, StringComparison.OrdinalIgnoreCase)) headers.RemoveAt(i);
     }
 
+    private static readonly object ClientIpKey = new();
+
     /// <summary>gin's ClientIP with its defaults: first valid IP of X-Forwarded-For, then X-Real-IP, then the socket.</summary>
     private static string ClientIp(HttpContext context)
     {
@@ -124,8 +126,12 @@ internal sealed class RequestFactory
         }
         var real = context.Request.Headers["X-Real-IP"].ToString().Trim();
         if (real.Length > 0 && IPAddress.TryParse(real, out _)) return real;
+        // The socket address is the same for every request of a keep-alive connection: format it once per connection.
+        var items = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(ClientIpKey, out var cached) && cached is string s) return s;
         var remote = context.Connection.RemoteIpAddress;
-        if (remote is null) return "";
-        return remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
+        var ip = remote is null ? "" : remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
+        if (items is not null) items[ClientIpKey] = ip;
+        return ip;
     }
 }

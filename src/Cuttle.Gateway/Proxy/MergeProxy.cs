@@ -14,19 +14,21 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(_mergeTimeout);
-        var pending = new List<Task<ProxyResult>>(backends.Length);
-        foreach (var b in backends) pending.Add(b.InvokeAsync(request, cts.Token).AsTask());
+        using var cts = PooledTimeout.Start(_mergeTimeout, ct);
+        var order = new int[1];
+        var parts = new Task<(ProxyResult Result, int Arrival)>[backends.Length];
+        for (var i = 0; i < parts.Length; i++) parts[i] = Call(backends[i], request, cts.Token, order);
+
+        // Wait for all, then combine in arrival order: equivalent to lura's select loop, without a WhenAny per part.
+        var results = new (ProxyResult Result, int Arrival)[parts.Length];
+        for (var i = 0; i < parts.Length; i++) results[i] = await parts[i].ConfigureAwait(false);
+        Array.Sort(results, static (a, b) => a.Arrival.CompareTo(b.Arrival));
 
         Dictionary<string, object?>? data = null;
         var complete = true;
         List<ProxyError>? errors = null;
-        while (pending.Count > 0)
+        foreach (var ((response, error), _) in results)
         {
-            var done = await Task.WhenAny(pending).ConfigureAwait(false);
-            pending.Remove(done);
-            var (response, error) = await done.ConfigureAwait(false);
             if (error is not null) (errors ??= []).Add(error);
             if (response is null) { complete = false; continue; }
             if (!response.IsComplete) complete = false;
@@ -36,5 +38,11 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
         if (errors is not null) complete = false;
         if (data is null) return ProxyResult.Fail(errors is null ? new ProxyError("no backend answered") : ProxyError.Combine(errors));
         return new ProxyResult(new ProxyResponse(data, complete), errors is null ? null : ProxyError.Combine(errors));
+    }
+
+    private static async Task<(ProxyResult, int)> Call(IProxy backend, ProxyRequest request, CancellationToken ct, int[] order)
+    {
+        var result = await backend.InvokeAsync(request, ct).ConfigureAwait(false);
+        return (result, Interlocked.Increment(ref order[0]));
     }
 }

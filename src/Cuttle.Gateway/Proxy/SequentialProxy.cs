@@ -15,8 +15,7 @@ internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKe
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(_mergeTimeout);
+        using var cts = PooledTimeout.Start(_mergeTimeout, ct);
         Dictionary<string, object?>? data = null;
         var complete = true;
         ProxyError? error = null;

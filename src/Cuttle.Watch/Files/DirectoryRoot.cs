@@ -143,7 +143,7 @@ internal sealed class DirectoryRoot : WatchRoot
         var hashed = verifyContent ? Fingerprint.Read(full, hash: true) ?? fp.Value : fp.Value;
         var known = _snapshot.TryGetValue(full, out var old);
         _snapshot[full] = hashed;
-        var isChange = !known || old.IsDirectory || (verifyContent ? old.Size != hashed.Size || old.Hash != hashed.Hash : !old.SameStat(hashed));
+        var isChange = !known || (verifyContent ? old.ContentDiffers(hashed) : !old.SameStat(hashed));
         if (isChange)
         {
             changed.Add(_displayPrefix + relative);

@@ -48,7 +48,7 @@ internal sealed class FileRoot : WatchRoot
             var now = Fingerprint.Read(_full, hash: verifyContent);
             var old = _last;
             _last = now;
-            if (now is { } n && (old is not { } o || (verifyContent ? o.Size != n.Size || o.Hash != n.Hash : !o.SameStat(n))))
+            if (now is { } n && (old is not { } o || (verifyContent ? o.ContentDiffers(n) : !o.SameStat(n))))
             {
                 changed.Add(_display);
             }

@@ -6,6 +6,9 @@ namespace Cuttle.Watch.Files;
 /// <summary>What a path looked like when last checked: kind, size, mtime and a content hash (files only).</summary>
 internal readonly record struct Fingerprint(bool IsDirectory, long Size, long MtimeTicks, UInt128 Hash)
 {
+    /// <summary>Files above this are compared by size and mtime only, so a big tree does not cost a full read at start.</summary>
+    public const long HashLimit = 4 * 1024 * 1024;
+
     /// <summary>Reads the path following symlinks (a ConfigMap name is a link chain); null when it does not exist.</summary>
     public static Fingerprint? Read(string path, bool hash)
     {
@@ -25,7 +28,7 @@ internal readonly record struct Fingerprint(bool IsDirectory, long Size, long Mt
 
             if (info is FileInfo file && file.Exists)
             {
-                return new Fingerprint(false, file.Length, file.LastWriteTimeUtc.Ticks, hash ? HashFile(file.FullName) : default);
+                return new Fingerprint(false, file.Length, file.LastWriteTimeUtc.Ticks, hash && file.Length <= HashLimit ? HashFile(file.FullName) : default);
             }
 
             var dir = info is DirectoryInfo d ? d : new DirectoryInfo(info.FullName);
@@ -40,6 +43,10 @@ internal readonly record struct Fingerprint(bool IsDirectory, long Size, long Mt
             return null;
         }
     }
+
+    /// <summary>Content comparison when both sides were hashed, otherwise size and mtime (a touch then counts).</summary>
+    public bool ContentDiffers(Fingerprint newer) =>
+        IsDirectory != newer.IsDirectory || Size != newer.Size || (Hash == default || newer.Hash == default ? MtimeTicks != newer.MtimeTicks : Hash != newer.Hash);
 
     public bool SameStat(Fingerprint other) => IsDirectory == other.IsDirectory && Size == other.Size && MtimeTicks == other.MtimeTicks;
 

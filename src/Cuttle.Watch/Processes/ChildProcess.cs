@@ -31,11 +31,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Task _stdout;
     private readonly Task _stderr;
 
+    // Descendants seen outside the group (setsid, daemons): signalled with the group at each step.
+    private readonly List<int> _escaped = [];
+
     private ChildProcess(Process process, Action<string> onLine)
     {
         _process = process;
         Pid = process.Id;
-        StartedAt = Stopwatch.GetTimestamp();
         Running.TryAdd(Pid, 0);
         _stdout = PumpAsync(process.StandardOutput, onLine);
         _stderr = PumpAsync(process.StandardError, onLine);
@@ -43,8 +45,6 @@ internal sealed class ChildProcess : IAsyncDisposable
     }
 
     public int Pid { get; }
-
-    public long StartedAt { get; }
 
     /// <summary>Completes with the exit status: the exit code, or 128 + signal number when killed by a signal.</summary>
     public Task<int> Exited => _exited.Task;
@@ -121,7 +121,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         var code = await Exited.WaitAsync(ct).ConfigureAwait(false);
 
         // The leader is gone; its escaped descendants may still run (a daemonised grandchild): end them too.
-        KillStragglers(signal, timeout);
+        await KillStragglersAsync(signal, timeout, time).ConfigureAwait(false);
         return code;
     }
 
@@ -135,10 +135,12 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         // Output ends when the last writer closes the pipe; do not wait forever for a straggler that still holds it.
         await Task.WhenAny(Task.WhenAll(_stdout, _stderr), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+
+        // Process.Dispose closes redirected streams only in its own async-read mode; these were read directly.
+        _process.StandardOutput.Dispose();
+        _process.StandardError.Dispose();
         _process.Dispose();
     }
-
-    private readonly List<int> _escaped = [];
 
     private void SignalTree(int signal)
     {
@@ -163,7 +165,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    private void KillStragglers(int signal, TimeSpan timeout)
+    private async Task KillStragglersAsync(int signal, TimeSpan timeout, TimeProvider time)
     {
         foreach (var pid in ProcessTable.Descendants(Pid))
         {
@@ -178,16 +180,15 @@ internal sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        var sig = signal;
+        var started = time.GetTimestamp();
         foreach (var pid in _escaped)
         {
-            Native.Kill(pid, sig);
+            Native.Kill(pid, signal);
         }
 
         while (AnyAlive())
         {
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (time.GetElapsedTime(started) > timeout)
             {
                 foreach (var pid in _escaped)
                 {
@@ -197,7 +198,7 @@ internal sealed class ChildProcess : IAsyncDisposable
                 break;
             }
 
-            Thread.Sleep(5);
+            await Task.Delay(TimeSpan.FromMilliseconds(5), time).ConfigureAwait(false);
         }
 
         bool AnyAlive()

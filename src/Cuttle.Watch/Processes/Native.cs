@@ -22,6 +22,27 @@ internal static partial class Native
 
     public static int CurrentPid => Environment.ProcessId;
 
+    /// <summary>
+    /// A non-interactive shell starts background jobs with SIGINT and SIGQUIT ignored, and an ignored disposition is
+    /// inherited through exec: every service would then ignore the stop signal and only die by SIGKILL. Go programs
+    /// such as reflex undo this when they call signal.Notify; .NET keeps it, so reset it to the default before the
+    /// runtime's handlers are installed (PosixSignalRegistration then handles it for us).
+    /// </summary>
+    public static void UnignoreInterruptSignals()
+    {
+        foreach (var sig in (ReadOnlySpan<int>)[2, 3])
+        {
+            var previous = signal(sig, 0);
+            if (previous != 1)
+            {
+                signal(sig, previous);
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint signal(int sig, nint handler);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int kill(int pid, int sig);
 

@@ -4,7 +4,7 @@ namespace Cuttle.Watch.Processes;
 /// As PID 1 (or a child subreaper), orphaned descendants become our children; unreaped they stay zombies forever.
 /// This reaps children that no <see cref="ChildProcess"/> owns; those are left to .NET's own SIGCHLD handling.
 /// </summary>
-internal sealed class OrphanReaper : IAsyncDisposable
+public sealed class OrphanReaper : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;

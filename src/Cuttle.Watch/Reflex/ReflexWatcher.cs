@@ -44,9 +44,6 @@ internal sealed class ReflexWatcher : IAsyncDisposable
     /// <summary>The status of the last run that ended (null while none has).</summary>
     public int? LastStatus { get; private set; }
 
-    /// <summary>How many times the service was (re)started; for tests and the bench.</summary>
-    public int Starts { get; private set; }
-
     /// <exception cref="WatchException">Bad pattern, missing command, unwatchable path.</exception>
     public async Task StartAsync()
     {
@@ -73,7 +70,8 @@ internal sealed class ReflexWatcher : IAsyncDisposable
                 Debounce = _options.Debounce,
                 PollInterval = _options.PollInterval,
                 TimeProvider = _time,
-                RawEventObserver = _verbose ? p => _output.WriteLine(ReflexOutput.Info, "event: " + p) : null,
+                // Raw events are not echoed under -v (reflex does): writing -v output into the watched tree would
+                // then feed itself forever. The verified batch is printed instead ("changed: ...").
             },
             OnChangedAsync);
         _watcher.Start();
@@ -225,7 +223,6 @@ internal sealed class ReflexWatcher : IAsyncDisposable
             return;
         }
 
-        Starts++;
         _current = run;
         _ = run.Exited.ContinueWith(t => OnServiceExited(run, t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
@@ -276,8 +273,7 @@ internal sealed class ReflexWatcher : IAsyncDisposable
             }
 
             _current = run;
-            Starts++;
-            var status = await run.Exited.WaitAsync(ct).ConfigureAwait(false);
+                var status = await run.Exited.WaitAsync(ct).ConfigureAwait(false);
             _current = null;
             LastStatus = status;
             if (status != 0)

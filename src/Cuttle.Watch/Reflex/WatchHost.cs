@@ -23,6 +23,7 @@ public static class WatchHost
         var registrations = new List<PosixSignalRegistration>();
         if (options.HandleSignals)
         {
+            Native.UnignoreInterruptSignals();
             foreach (var (signal, number) in new[] { (PosixSignal.SIGINT, 2), (PosixSignal.SIGTERM, 15), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
             {
                 registrations.Add(PosixSignalRegistration.Create(signal, ctx =>
@@ -47,7 +48,9 @@ public static class WatchHost
         }
         catch (WatchException ex)
         {
-            output.WriteBare("error: " + ex.Message);
+            var error = options.ErrorOutput ?? Console.Error;
+            error.WriteLine("cuttle watch: " + ex.Message);
+            error.Flush();
             await StopAllAsync(watchers, null).ConfigureAwait(false);
             DisposeAll(registrations);
             return 1;

@@ -20,6 +20,9 @@ public sealed record WatchHostOptions
     /// <summary>Where output goes (default: standard output).</summary>
     public TextWriter? Output { get; init; }
 
+    /// <summary>Where start-up errors go (default: standard error, as reflex's log.Fatal).</summary>
+    public TextWriter? ErrorOutput { get; init; }
+
     /// <summary>Whether <see cref="Output"/> is a terminal (colours only then); default: detect.</summary>
     public bool? IsTerminal { get; init; }
 

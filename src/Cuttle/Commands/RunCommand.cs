@@ -47,7 +47,9 @@ internal static class RunCommand
             return ExitUsage;
         }
         path = Path.GetFullPath(path);
+        var sinceStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var loaded = ConfigSource.Load(path);
+        var configMs = System.Diagnostics.Stopwatch.GetElapsedTime(sinceStart).TotalMilliseconds;
         foreach (var d in loaded.Diagnostics) Console.Error.WriteLine(d.ToString());
         if (!loaded.Success)
         {
@@ -69,6 +71,11 @@ internal static class RunCommand
         try
         {
             server = await GatewayServer.StartAsync(loaded.Config!, new ServerOptions { Debug = args.Debug, PortOverride = args.Port }).ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("CUTTLE_STARTUP_TIMING") == "1")
+            {
+                var total = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+                Console.Error.WriteLine(System.FormattableString.Invariant($"startup: {total:0} ms since exec (config {configMs:0} ms, pipelines and listener {System.Diagnostics.Stopwatch.GetElapsedTime(sinceStart).TotalMilliseconds - configMs:0} ms)"));
+            }
         }
         catch (Exception ex) when (ex is IOException or GatewayBuildException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
@@ -79,11 +86,14 @@ internal static class RunCommand
         await using (server.ConfigureAwait(false))
         {
             var reloader = new ConfigReloader(server, path);
+            // As PID 1 in a container, orphaned processes (left by `docker exec`, health probes, ...) are re-parented to
+            // us and would stay zombies forever: reap them, as an init would.
+            await using var reaper = Environment.ProcessId == 1 ? Cuttle.Watch.Processes.OrphanReaper.Start(TimeSpan.FromSeconds(1), TimeProvider.System) : null;
             // SIGHUP reloads at any time, with or without --watch (KrakenD has no such handler).
             using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
             {
                 ctx.Cancel = true;
-                _ = Task.Run(reloader.ReloadNow);
+                _ = Task.Run(() => reloader.ReloadNow());
             });
             IAsyncDisposable? watcher = null;
             if (args.Watch)

@@ -46,6 +46,7 @@ internal static class WatchCommand
                 }
 
                 reflexes = [spec.ToOptions(parse, source: null)];
+                Spec.RejectUnknownFlags(parse.GetValue(spec.CommandArgument), parse.Tokens, null);
             }
 
             if (reflexes.Count == 0)
@@ -105,6 +106,7 @@ internal static class WatchCommand
                 throw new WatchException($"{source}: --config and --sequential cannot be used inside a config file");
             }
 
+            Spec.RejectUnknownFlags(lineParse.GetValue(lineSpec.CommandArgument), lineParse.Tokens, source);
             result.Add(lineSpec.ToOptions(lineParse, source));
         }
 
@@ -185,6 +187,40 @@ internal static class WatchCommand
                 Command = parse.GetValue(CommandArgument) ?? [],
                 Source = source,
             };
+        }
+
+        /// <summary>
+        /// pflag (reflex's parser) rejects unknown flags before "--": `reflex -r x ls -l` fails with
+        /// "unknown shorthand flag: 'l' in -l" instead of running `ls -l`. System.CommandLine would pass them on.
+        /// </summary>
+        public static void RejectUnknownFlags(string[]? command, IReadOnlyList<Token> tokens, string? source)
+        {
+            if (command is null)
+            {
+                return;
+            }
+
+            var afterDoubleDash = 0;
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (tokens[i].Type == TokenType.DoubleDash)
+                {
+                    afterDoubleDash = tokens.Count - i - 1;
+                    break;
+                }
+            }
+
+            for (var i = 0; i < command.Length - afterDoubleDash; i++)
+            {
+                var arg = command[i];
+                if (arg.Length > 1 && arg[0] == '-')
+                {
+                    var where = source is null ? string.Empty : source + ": ";
+                    throw new WatchException(arg.StartsWith("--", StringComparison.Ordinal)
+                        ? $"{where}unknown flag: {arg} (put the command after --)"
+                        : $"{where}unknown shorthand flag: '{arg[1]}' in {arg} (put the command after --)");
+                }
+            }
         }
 
         private static Option<string[]> Many(string name, string alias, string description) => new(name, alias)

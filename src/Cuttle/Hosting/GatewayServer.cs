@@ -149,9 +149,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     {
         // The one read of the live generation for this request: it serves the request to the end.
         var generation = _current;
+        generation.Enter();
         try
         {
-            await generation.HandleAsync(context).ConfigureAwait(false);
+            await generation.DispatchAsync(context).ConfigureAwait(false);
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or ConnectionResetException)
         {
@@ -173,6 +174,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             {
                 context.Abort();
             }
+        }
+        finally
+        {
+            generation.Exit();
         }
     }
 

@@ -50,8 +50,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public static GatewayProcess Start(string cuttleDll, string configPath, string workingDirectory, int port)
     {
+        // CUTTLE_BIN runs the suite against another build, e.g. the NativeAOT binary (bench/run --aot, deploy/).
+        var native = Environment.GetEnvironmentVariable("CUTTLE_BIN");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        var psi = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet)
+        var program = !string.IsNullOrEmpty(native) ? native : string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet;
+        var psi = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -59,7 +62,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { cuttleDll, "run", "-d", "-c", configPath, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        var args = new List<string> { "run", "-d", "-c", configPath, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (string.IsNullOrEmpty(native)) args.Insert(0, cuttleDll);
+        foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
         }

@@ -192,3 +192,38 @@ public sealed class ManipulationTests
         Assert.InRange(backend.Requests.Count, 2, 3); // the third call may be cancelled before it leaves
     }
 }
+
+/// <summary>Backend encoding rss (krakend-rss / gofeed field names).</summary>
+public sealed class RssTests
+{
+    [Fact]
+    public async Task An_rss_feed_becomes_krakends_feed_object_and_can_be_filtered()
+    {
+        await using var feed = await FakeBackend.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/rss+xml";
+            await ctx.Response.WriteAsync("""
+                <?xml version="1.0"?>
+                <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+                  <title>Shows</title><description>New episodes</description><language>en</language>
+                  <image><url>http://x/logo.png</url></image>
+                  <item><title>Ep 1</title><link>http://x/1</link><guid>g1</guid><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate>
+                    <category>drama</category><enclosure url="http://x/1.mp3" length="10" type="audio/mpeg"/></item>
+                  <item><title>Ep 2</title><content:encoded>full text</content:encoded></item>
+                </channel></rss>
+                """);
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "endpoints": [
+              { "endpoint": "/feed", "backend": [ { "host": ["{{feed.Url}}"], "url_pattern": "/", "encoding": "rss" } ] },
+              { "endpoint": "/titles", "backend": [ { "host": ["{{feed.Url}}"], "url_pattern": "/", "encoding": "rss", "allow": ["title", "img_url"] } ] } ] }
+            """);
+
+        var body = await gw.Client.GetStringAsync("/feed");
+        Assert.StartsWith("""{"author":null,"categories":null,"copyright":"","custom":null,"description":"New episodes","img_url":"http://x/logo.png","items":[""", body);
+        Assert.Contains("""{"categories":["drama"],"enclosures":[{"length":"10","type":"audio/mpeg","url":"http://x/1.mp3"}],"guid":"g1","link":"http://x/1","links":["http://x/1"],"published":"Mon, 02 Jan 2006 15:04:05 GMT","publishedParsed":"2006-01-02T15:04:05Z","title":"Ep 1"}""", body);
+        Assert.Contains("""{"content":"full text","title":"Ep 2"}""", body);
+        Assert.EndsWith(""","language":"en","published":"","title":"Shows","type":"rss","updated":""}""", body);
+        Assert.Equal("""{"img_url":"http://x/logo.png","title":"Shows"}""", await gw.Client.GetStringAsync("/titles"));
+    }
+}

@@ -199,3 +199,31 @@ public sealed class HotReloadTests
         Assert.True(await condition(), "condition not met in time");
     }
 }
+
+/// <summary>Files a configuration pulls in are watched too.</summary>
+public sealed class ReferencedFileReloadTests
+{
+    [Fact]
+    public async Task Changing_a_local_jwk_set_reloads_although_krakend_json_is_unchanged()
+    {
+        await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");
+        var dir = Directory.CreateTempSubdirectory("cuttle-jwk-").FullName;
+        var jwk = Path.Combine(dir, "keys.json");
+        await File.WriteAllTextAsync(jwk, """{"keys":[{"kty":"oct","kid":"k1","alg":"HS256","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA"}]}""");
+        var json = $$"""
+            { "version": 3, "endpoints": [ { "endpoint": "/private", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/" } ],
+              "extra_config": { "auth/validator": { "alg": "HS256", "jwk_local_path": "{{jwk}}", "disable_jwk_security": true } } } ] }
+            """;
+        await using var gw = await GatewayHarness.StartAsync(json);
+        var reloader = new ConfigReloader(gw.Server, gw.ConfigPath);
+        await using var watcher = await reloader.StartWatchingAsync(pollInterval: TimeSpan.FromMilliseconds(200));
+        Assert.Equal(1, gw.Server.Current.Number);
+
+        await File.WriteAllTextAsync(jwk, """{"keys":[{"kty":"oct","kid":"k2","alg":"HS256","k":"YW5vdGhlci1zZWNyZXQtYW5vdGhlci1zZWNyZXQtYW5vdGhlcg"}]}""");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (gw.Server.Current.Number < 2 && DateTime.UtcNow < deadline) await Task.Delay(25);
+        Assert.Equal(2, gw.Server.Current.Number);
+        Directory.Delete(dir, recursive: true);
+    }
+}

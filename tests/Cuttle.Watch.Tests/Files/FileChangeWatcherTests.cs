@@ -208,6 +208,40 @@ public sealed class FileChangeWatcherTests : IDisposable
         Assert.Equal([file], changed);
     }
 
+    [Fact]
+    public void Poll_DirectoryRoot_FindsNewChangedAndDeletedFiles_WithoutEvents()
+    {
+        File.WriteAllText(_dir["keep.txt"], "1");
+        File.WriteAllText(_dir["gone.txt"], "1");
+        var root = new DirectoryRoot(_dir.Path, PathMatcher.Create());
+        var raised = new List<string>();
+        root.Start((_, p) =>
+        {
+            lock (raised)
+            {
+                raised.Add(p);
+            }
+        });
+        root.Dispose(); // inotify off: only Poll() can notice now
+        lock (raised)
+        {
+            raised.Clear();
+        }
+
+        File.WriteAllText(_dir["keep.txt"], "22");
+        File.Delete(_dir["gone.txt"]);
+        Directory.CreateDirectory(_dir["sub"]);
+        File.WriteAllText(_dir["sub/new.txt"], "3");
+        root.Poll();
+
+        Assert.Equal(
+            new[] { _dir["gone.txt"], _dir["keep.txt"], _dir["sub"], _dir["sub/new.txt"] },
+            raised.Order(StringComparer.Ordinal).ToArray());
+        var changed = new List<string>();
+        root.CollectChanges(raised, verifyContent: true, changed);
+        Assert.Equal(new[] { "keep.txt", "sub/", "sub/new.txt" }.Select(p => _dir.Path + "/" + p).Order(StringComparer.Ordinal), changed.Order(StringComparer.Ordinal));
+    }
+
     private async Task SwapAsync(string version, string content)
     {
         Directory.CreateDirectory(_dir[version]);

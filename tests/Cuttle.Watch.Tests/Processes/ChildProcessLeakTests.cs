@@ -20,6 +20,7 @@ public sealed class ChildProcessLeakTests
         }
 
         var fds = Directory.GetFiles("/proc/self/fd").Length;
+        var pipes = PipeCount();
         var threads = Directory.GetDirectories("/proc/self/task").Length;
         for (var i = 0; i < 200; i++)
         {
@@ -28,7 +29,28 @@ public sealed class ChildProcessLeakTests
 
         // Small slack: the test host itself and the thread pool may move a little while we measure.
         Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, fds + 4);
+        Assert.InRange(PipeCount(), 0, pipes);
         Assert.InRange(Directory.GetDirectories("/proc/self/task").Length, 0, threads + 6);
+
+        static int PipeCount()
+        {
+            var count = 0;
+            foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+            {
+                try
+                {
+                    if (new FileInfo(fd).LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true)
+                    {
+                        count++;
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
+
+            return count;
+        }
 
         async Task RestartOnce()
         {

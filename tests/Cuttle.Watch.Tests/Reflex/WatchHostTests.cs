@@ -37,7 +37,7 @@ public sealed class WatchHostTests : IDisposable
     private Task<int> Run(params ReflexOptions[] reflexes) => Run(new WatchHostOptions(), reflexes);
 
     private Task<int> Run(WatchHostOptions host, params ReflexOptions[] reflexes) =>
-        Task.Run(() => WatchHost.RunAsync(reflexes, host with { Output = _output, IsTerminal = host.IsTerminal ?? false, OnReady = () => _ready.TrySetResult() }, _cts.Token));
+        Task.Run(() => WatchHost.RunAsync(reflexes, host with { Output = _output, ErrorOutput = _output, IsTerminal = host.IsTerminal ?? false, OnReady = () => _ready.TrySetResult() }, _cts.Token));
 
     private async Task<int> StopAsync(Task<int> run)
     {
@@ -219,14 +219,14 @@ public sealed class WatchHostTests : IDisposable
     public async Task BadGlob_ExitsOneWithAClearMessage()
     {
         Assert.Equal(1, await Run(Service("[oops")).WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Contains("error: -g/--glob: bad glob pattern '[oops'", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cuttle watch: -g/--glob: bad glob pattern '[oops'", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task MissingCommand_ExitsOneWithAClearMessage()
     {
         Assert.Equal(1, await Run(Service() with { Command = ["no-such-binary-q"] }).WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Contains("error: cannot start 'no-such-binary-q': executable file not found in $PATH", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cuttle watch: cannot start 'no-such-binary-q': executable file not found in $PATH", _output.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Log));
     }
 
