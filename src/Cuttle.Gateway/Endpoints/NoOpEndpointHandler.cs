@@ -46,8 +46,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         }
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        cts.CancelAfter(_endpoint.Timeout);
+        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
         var url = _caller.BuildUrl(request);
         BackendResponse backend;
         try
