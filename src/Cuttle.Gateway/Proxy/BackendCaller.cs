@@ -87,7 +87,7 @@ internal sealed class BackendCaller
     {
         if (_lean is null) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
 
-        var target = FindTarget(url);
+        if (FindTarget(url) is not { } target) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
         var method = MethodName;
         var sendBody = _methodCanHaveBody;
         string? previous = null;
@@ -126,9 +126,9 @@ internal sealed class BackendCaller
                 sendBody = false;
             }
             url = next.AbsoluteUri;
-            if (next.Scheme != Uri.UriSchemeHttp)
+            if (TargetFor(next) is not { } nextTarget)
                 return await SendSocketsAsync(request, url, new HttpMethod(method), sendBody, previous, redirects + 1, ct).ConfigureAwait(false);
-            target = new LeanTarget(_lean.GetPool(next.IdnHost, next.Port), next.Authority, url.IndexOf('/', "http://".Length) is var slash and >= 0 ? slash : url.Length);
+            target = nextTarget;
         }
     }
 
@@ -174,14 +174,26 @@ internal sealed class BackendCaller
         }
     }
 
-    private LeanTarget FindTarget(string url)
+    /// <summary>The pool for a URL built from a configured host (found without parsing), else from any http:// URL; null for other schemes.</summary>
+    private LeanTarget? FindTarget(string url)
     {
         var targets = _targets!;
         for (var i = 0; i < targets.Length; i++)
         {
-            if (url.StartsWith(_hosts[i], StringComparison.Ordinal)) return targets[i];
+            var host = _hosts[i];
+            if (url.StartsWith(host, StringComparison.Ordinal) && (url.Length == host.Length || url[host.Length] is '/' or '?' || host[^1] == '/'))
+                return targets[i];
         }
-        return targets[0];
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? TargetFor(uri) : null;
+    }
+
+    /// <summary>A target for a URL that is not one of the configured hosts (a redirect, a URL set by a script).</summary>
+    private LeanTarget? TargetFor(Uri uri)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp || uri.UserInfo.Length > 0) return null;
+        var url = uri.AbsoluteUri;
+        var slash = url.IndexOf('/', "http://".Length);
+        return new LeanTarget(_lean!.GetPool(uri.IdnHost, uri.Port), uri.Authority, slash >= 0 ? slash : url.Length);
     }
 
     /// <summary>Resolves each "http://host:port/prefix" to its pool once; any other scheme keeps the backend on SocketsHttpHandler.</summary>
