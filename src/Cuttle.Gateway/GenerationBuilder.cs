@@ -50,7 +50,7 @@ public static partial class GenerationBuilder
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
-            IProxy proxy = new BackendProxy(endpoint.Backend[i], endpoint, client, logger);
+            IProxy proxy = WrapBackendCel(new BackendProxy(endpoint.Backend[i], endpoint, client, logger), endpoint.Backend[i], endpoint, time, logger);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout);
             backends[i] = proxy;
         }
@@ -60,7 +60,7 @@ public static partial class GenerationBuilder
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
-        stack = WrapValidation(stack, endpoint);
+        stack = WrapEndpointCel(WrapValidation(stack, endpoint), endpoint, time, logger);
         if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
         return new EndpointHandler(endpoint, stack, config.Router, logger);
     }

@@ -126,6 +126,7 @@ internal sealed partial class ConfigBinder
             JsonSchema = BindJsonSchema(obj["extra_config"]),
             JwtValidator = BindJwtValidator(obj["extra_config"]),
             JwtSigner = BindJwtSigner(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };
@@ -239,6 +240,7 @@ internal sealed partial class ConfigBinder
             InputQueryStrings = obj["input_query_strings"] is { } iq ? Quiet(() => ReadStringList(iq, "input_query_strings")) : [],
             Proxy = BindBackendProxy(obj["extra_config"]),
             Http = BindBackendHttp(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };
