@@ -262,6 +262,9 @@ internal sealed class CelParser
         if (f1 is not null)
         {
             if (args.Count != 1) throw new CelSyntaxException($"{name.Text}() takes one argument, got {args.Count}", name.Position);
+            // Conversions of a literal (timestamp('2024-01-01T00:00:00Z'), duration('1h')) are folded once, here;
+            // a literal that fails to convert stays a call so the error surfaces at evaluation, as in cel-go.
+            if (args[0] is LiteralNode literal && f1(literal.Value) is not CelError and var folded) return new LiteralNode(folded);
             return new Call1Node(f1, args[0]);
         }
         if (name.Text == "matches" && args.Count == 2) return Matches(args[0], args[1], name);
