@@ -128,6 +128,7 @@ internal sealed partial class ConfigBinder
             JsonSchema = BindJsonSchema(obj["extra_config"]),
             JwtValidator = BindJwtValidator(obj["extra_config"]),
             JwtSigner = BindJwtSigner(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };
@@ -243,6 +244,7 @@ internal sealed partial class ConfigBinder
             Proxy = BindBackendProxy(obj["extra_config"]),
             LuaBackend = BindLua(obj["extra_config"], "modifier/lua-backend"),
             Http = BindBackendHttp(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

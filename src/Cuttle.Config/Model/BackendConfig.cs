@@ -47,6 +47,9 @@ public sealed record BackendConfig
     /// <summary>Typed view of extra_config."backend/http".</summary>
     public BackendHttpOptions Http { get; init; } = BackendHttpOptions.Default;
 
+    /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
+    public ImmutableArray<CelCheck> Cel { get; init; } = [];
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
