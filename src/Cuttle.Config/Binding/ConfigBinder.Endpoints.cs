@@ -238,6 +238,7 @@ internal sealed partial class ConfigBinder
             IsCollection = Bool(obj, "is_collection", false),
             Sd = sd.Length == 0 ? "static" : sd,
             SdScheme = Str(obj, "sd_scheme", "http") is { Length: > 0 } scheme ? scheme : "http",
+            DnsCacheTtl = service.DnsCacheTtl,
             DisableHostSanitize = disableSanitize,
             InputHeaders = obj["input_headers"] is { } ih ? Quiet(() => ReadStringList(ih, "input_headers")) : [],
             InputQueryStrings = obj["input_query_strings"] is { } iq ? Quiet(() => ReadStringList(iq, "input_query_strings")) : [],

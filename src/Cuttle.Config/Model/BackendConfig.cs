@@ -30,6 +30,9 @@ public sealed record BackendConfig
 
     /// <summary>Scheme for hosts found by service discovery (sd: dns), KrakenD's sd_scheme; default http.</summary>
     public string SdScheme { get; init; } = "http";
+
+    /// <summary>The service's dns_cache_ttl, copied here so the backend's discovery needs nothing else.</summary>
+    public TimeSpan DnsCacheTtl { get; init; } = TimeSpan.FromSeconds(30);
     public bool DisableHostSanitize { get; init; }
 
     /// <summary>Second-level header filter; empty means no extra filtering.</summary>

@@ -19,9 +19,18 @@ public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout)
 
     public IPEndPoint Nameserver => nameserver;
 
-    /// <summary>The nameserver from /etc/resolv.conf, or 127.0.0.1:53 when none is configured.</summary>
+    private static DnsSrvResolver? s_system;
+
+    /// <summary>The resolver of /etc/resolv.conf, read once (2 s per query, as Go's default resolver timeout is 5 s with retries).</summary>
+    public static DnsSrvResolver System => s_system ??= FromSystem(TimeSpan.FromSeconds(2));
+
+    /// <summary>
+    /// The nameserver named by CUTTLE_DNS_SERVER (host:port), else the first of /etc/resolv.conf, else 127.0.0.1:53.
+    /// </summary>
     public static DnsSrvResolver FromSystem(TimeSpan timeout)
     {
+        if (Environment.GetEnvironmentVariable("CUTTLE_DNS_SERVER") is { Length: > 0 } forced && IPEndPoint.TryParse(forced, out var ep))
+            return new DnsSrvResolver(ep.Port == 0 ? new IPEndPoint(ep.Address, 53) : ep, timeout);
         try
         {
             foreach (var line in File.ReadLines("/etc/resolv.conf"))

@@ -4,30 +4,48 @@ namespace Cuttle.Gateway.Discovery;
 
 /// <summary>
 /// KrakenD's sd: dns (lura sd/dnssrv): the backend's hosts are the SRV answers for host[0], as scheme://target:port,
-/// each repeated in proportion to its weight, lowest priority only. Answers are cached for dns_cache_ttl and
-/// refreshed in the background; requests read the current list with one volatile read and never wait on DNS, except
-/// the very first ones before any answer arrived.
+/// each repeated in proportion to its weight, lowest priority only. Answers are cached for dns_cache_ttl; the first
+/// request after that starts a background refresh (no timer, so nothing outlives a retired generation) and keeps using
+/// the previous answer. Requests read the current list with one volatile read and never wait on DNS.
 /// </summary>
-internal sealed partial class SrvHostList : IDisposable
+internal sealed partial class SrvHostList
 {
     private readonly string _name;
     private readonly string _scheme;
     private readonly DnsSrvResolver _resolver;
     private readonly ILogger _logger;
-    private readonly Timer _timer;
+    private readonly long _ttlMs;
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string[] _hosts = [];
+    private long _refreshedAt;
+    private int _refreshing;
 
     public SrvHostList(string name, string scheme, DnsSrvResolver resolver, TimeSpan ttl, ILogger logger)
     {
-        _name = name.Contains("://", StringComparison.Ordinal) ? new Uri(name).Host : name;
+        // The config layer may have sanitised the SRV name into a URL ("http://_api._tcp.example.com"): keep the name.
+        var schemeEnd = name.IndexOf("://", StringComparison.Ordinal);
+        _name = schemeEnd >= 0 ? name[(schemeEnd + 3)..].TrimEnd('/') : name;
         _scheme = scheme;
         _resolver = resolver;
         _logger = logger;
-        _timer = new Timer(_ => _ = RefreshAsync(), null, TimeSpan.Zero, ttl);
+        _ttlMs = (long)ttl.TotalMilliseconds;
+        StartRefresh();
     }
 
-    public string[] Hosts => _hosts;
+    /// <summary>The current hosts (possibly empty before the first answer); starts a refresh when the answer is stale.</summary>
+    public string[] Hosts
+    {
+        get
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref _refreshedAt) > _ttlMs) StartRefresh();
+            return _hosts;
+        }
+    }
+
+    private void StartRefresh()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 0) _ = RefreshAsync();
+    }
 
     /// <summary>Waits (bounded) for the first answer; returns the current hosts, possibly empty.</summary>
     public async ValueTask<string[]> GetAsync(CancellationToken ct)
@@ -53,6 +71,8 @@ internal sealed partial class SrvHostList : IDisposable
         }
         finally
         {
+            Volatile.Write(ref _refreshedAt, Environment.TickCount64);
+            Volatile.Write(ref _refreshing, 0);
             _firstAnswer.TrySetResult();
         }
     }
@@ -89,8 +109,6 @@ internal sealed partial class SrvHostList : IDisposable
         while (b != 0) (a, b) = (b, a % b);
         return a;
     }
-
-    public void Dispose() => _timer.Dispose();
 
     private static partial class Log
     {

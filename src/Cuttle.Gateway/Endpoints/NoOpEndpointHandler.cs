@@ -27,7 +27,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client, logger);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;

@@ -21,6 +21,7 @@ internal sealed class BackendCaller
     private readonly LeanHttpClient? _lean;
     private readonly LeanTarget[]? _targets;
     private readonly string[] _hosts;
+    private readonly Discovery.SrvHostList? _srv;
     private readonly HttpMethod _method;
     private readonly bool _methodCanHaveBody;
     private readonly HashSet<string>? _headerFilter;
@@ -30,10 +31,14 @@ internal sealed class BackendCaller
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
-    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client)
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         _client = client;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
+        // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
+        if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
+            _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         if (client is BackendInvoker { Lean: { } lean } && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {
             _lean = lean;
@@ -54,7 +59,8 @@ internal sealed class BackendCaller
 
     public string BuildUrl(ProxyRequest request)
     {
-        var host = _hosts.Length == 1 ? _hosts[0] : _hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)_hosts.Length)];
+        var hosts = _srv?.Hosts is { Length: > 0 } discovered ? discovered : _hosts;
+        var host = hosts.Length == 1 ? hosts[0] : hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length)];
         // BuildUrl never awaits, so one builder per thread can be reused (the BCL's StringBuilderCache pattern).
         var sb = t_urlBuilder ??= new StringBuilder(256);
         sb.Clear();

@@ -26,7 +26,7 @@ internal sealed partial class BackendProxy : IProxy
     public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, client);
+        _caller = new BackendCaller(backend, endpoint, client, logger);
         _formatter = EntityFormatter.Create(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
