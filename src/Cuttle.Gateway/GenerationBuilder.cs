@@ -51,7 +51,8 @@ public static partial class GenerationBuilder
         for (var i = 0; i < backends.Length; i++)
         {
             var backendProxy = new BackendProxy(endpoint.Backend[i], endpoint, client, logger);
-            IProxy proxy = WrapLuaBackend(backendProxy, backendProxy, endpoint.Backend[i], endpoint);
+            // KrakenD's order: Lua around CEL around the HTTP call.
+            IProxy proxy = WrapLuaBackend(WrapBackendCel(backendProxy, endpoint.Backend[i], endpoint, time, logger), backendProxy, endpoint.Backend[i], endpoint);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout);
             backends[i] = proxy;
         }
@@ -61,7 +62,7 @@ public static partial class GenerationBuilder
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
-        stack = WrapValidation(stack, endpoint);
+        stack = WrapEndpointCel(WrapValidation(stack, endpoint), endpoint, time, logger);
         stack = WrapLuaProxy(stack, endpoint);
         if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
         return new EndpointHandler(endpoint, stack, config.Router, logger);

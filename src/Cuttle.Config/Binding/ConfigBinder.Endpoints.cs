@@ -128,6 +128,7 @@ internal sealed partial class ConfigBinder
             JsonSchema = BindJsonSchema(obj["extra_config"]),
             JwtValidator = BindJwtValidator(obj["extra_config"]),
             JwtSigner = BindJwtSigner(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(obj),
         };
@@ -236,12 +237,15 @@ internal sealed partial class ConfigBinder
             Mapping = mapping.ToImmutable(),
             IsCollection = Bool(obj, "is_collection", false),
             Sd = sd.Length == 0 ? "static" : sd,
+            SdScheme = Str(obj, "sd_scheme", "http") is { Length: > 0 } scheme ? scheme : "http",
+            DnsCacheTtl = service.DnsCacheTtl,
             DisableHostSanitize = disableSanitize,
             InputHeaders = obj["input_headers"] is { } ih ? Quiet(() => ReadStringList(ih, "input_headers")) : [],
             InputQueryStrings = obj["input_query_strings"] is { } iq ? Quiet(() => ReadStringList(iq, "input_query_strings")) : [],
             Proxy = BindBackendProxy(obj["extra_config"]),
             LuaBackend = BindLua(obj["extra_config"], "modifier/lua-backend"),
             Http = BindBackendHttp(obj["extra_config"]),
+            Cel = BindCel(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

@@ -103,6 +103,7 @@ internal sealed partial class ConfigBinder
             IdleConnectionTimeout = Dur(root, "idle_connection_timeout", TimeSpan.Zero),
             ResponseHeaderTimeout = Dur(root, "response_header_timeout", TimeSpan.Zero),
             DialerTimeout = Dur(root, "dialer_timeout", TimeSpan.Zero),
+            DnsCacheTtl = Dur(root, "dns_cache_ttl", TimeSpan.FromSeconds(30)) is var ttl && ttl >= TimeSpan.FromSeconds(1) ? ttl : TimeSpan.FromSeconds(30),
             MaxShutdownWaitTime = Dur(root, "max_shutdown_wait_time", TimeSpan.Zero),
             DisableRest = disableRest,
             Router = router,

@@ -27,6 +27,12 @@ public sealed record BackendConfig
 
     public bool IsCollection { get; init; }
     public string Sd { get; init; } = "static";
+
+    /// <summary>Scheme for hosts found by service discovery (sd: dns), KrakenD's sd_scheme; default http.</summary>
+    public string SdScheme { get; init; } = "http";
+
+    /// <summary>The service's dns_cache_ttl, copied here so the backend's discovery needs nothing else.</summary>
+    public TimeSpan DnsCacheTtl { get; init; } = TimeSpan.FromSeconds(30);
     public bool DisableHostSanitize { get; init; }
 
     /// <summary>Second-level header filter; empty means no extra filtering.</summary>
@@ -43,6 +49,9 @@ public sealed record BackendConfig
 
     /// <summary>Typed view of extra_config."backend/http".</summary>
     public BackendHttpOptions Http { get; init; } = BackendHttpOptions.Default;
+
+    /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
+    public ImmutableArray<CelCheck> Cel { get; init; } = [];
 
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

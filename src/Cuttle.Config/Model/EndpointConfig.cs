@@ -49,6 +49,9 @@ public sealed record EndpointConfig
     /// <summary>Typed view of extra_config."auth/signer"; null when absent.</summary>
     public JwtSignerOptions? JwtSigner { get; init; }
 
+    /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
+    public ImmutableArray<CelCheck> Cel { get; init; } = [];
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -59,6 +59,9 @@ public sealed record GatewayConfig
     public TimeSpan DialerTimeout { get; init; }
     public TimeSpan MaxShutdownWaitTime { get; init; }
 
+    /// <summary>How long SRV answers of sd: dns are cached (KrakenD dnssrv DefaultTTL 30s; values under 1s are ignored).</summary>
+    public TimeSpan DnsCacheTtl { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>When true, placeholders need not be whole path segments (KrakenD disable_rest).</summary>
     public bool DisableRest { get; init; }
 

@@ -19,9 +19,11 @@ internal sealed class JwtValidator
     private readonly JwkKeySource _keys;
     private readonly TokenValidationParameters _template;
     private readonly string[] _claimParams;
+    private readonly Cel.CelJwtRejecter? _rejecter;
 
-    public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams)
+    public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams, Cel.CelJwtRejecter? rejecter = null)
     {
+        _rejecter = rejecter;
         _options = options;
         _keys = keys;
         _claimParams = claimParams;
@@ -76,6 +78,8 @@ internal sealed class JwtValidator
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parsed.EncodedPayload));
         var claims = payload.RootElement;
         if (claims.ValueKind != JsonValueKind.Object) return JwtOutcome.Unauthorized("claims are not an object");
+        // krakend-jose asks the CEL rejecter right after validation, before the ACL checks: rejected is 401.
+        if (_rejecter is not null && _rejecter.Reject(claims)) return JwtOutcome.Unauthorized("token rejected");
         if (!HasRole(claims)) return JwtOutcome.Forbidden("missing role");
         if (!HasScopes(claims)) return JwtOutcome.Forbidden("missing scope");
         return JwtOutcome.Valid(ExtractParams(claims));

@@ -2,6 +2,7 @@ using System.Buffers;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -16,11 +17,6 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
 {
     private const int CopyBufferSize = 16 * 1024;
 
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Te", "Trailer", "Upgrade", "Proxy-Connection",
-    };
-
     private readonly EndpointConfig _endpoint;
     private readonly BackendCaller _caller;
     private readonly RequestFactory _requests;
@@ -31,7 +27,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client, logger);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;
@@ -50,10 +46,9 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         }
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        cts.CancelAfter(_endpoint.Timeout);
+        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
         var url = _caller.BuildUrl(request);
-        HttpResponseMessage backend;
+        BackendResponse backend;
         try
         {
             backend = await _caller.SendAsync(request, url, cts.Token).ConfigureAwait(false);
@@ -68,18 +63,16 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
 
         using (backend)
         {
-            response.StatusCode = (int)backend.StatusCode;
-            CopyHeaders(backend.Headers, response);
-            CopyHeaders(backend.Content.Headers, response);
+            response.StatusCode = backend.StatusCode;
+            backend.CopyHeadersTo(response.Headers);
             response.Headers[ResponseHeaders.Completed] = "false";
             // Streamed: let Kestrel send each chunk as it arrives instead of buffering the whole body.
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
             try
             {
-                await using var body = await backend.Content.ReadAsStreamAsync(cts.Token).ConfigureAwait(false);
                 int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(), cts.Token).ConfigureAwait(false)) > 0)
+                while ((read = await backend.ReadAsync(buffer.AsMemory(), cts.Token).ConfigureAwait(false)) > 0)
                 {
                     await response.Body.WriteAsync(buffer.AsMemory(0, read), cts.Token).ConfigureAwait(false);
                 }
@@ -94,18 +87,6 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        }
-    }
-
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders source, HttpResponse response)
-    {
-        foreach (var header in source.NonValidated)
-        {
-            if (HopByHop.Contains(header.Key)) continue;
-            var values = new string[header.Value.Count];
-            var i = 0;
-            foreach (var v in header.Value) values[i++] = v;
-            response.Headers[header.Key] = values;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Transport;
 
 namespace Cuttle.Gateway.Http;
 
@@ -12,13 +13,20 @@ public sealed class BackendClient
 {
     private int _references = 1;
 
-    private BackendClient(HttpMessageInvoker invoker, TransportSettings settings)
+    /// <summary>Set to "sockets" to send every backend call through SocketsHttpHandler (comparison and escape hatch).</summary>
+    internal const string ClientSwitch = "CUTTLE_BACKEND_CLIENT";
+
+    private BackendClient(BackendInvoker invoker, TransportSettings settings)
     {
         Invoker = invoker;
+        Lean = invoker.Lean;
         Settings = settings;
     }
 
     public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>The lean HTTP/1.1 client for plain http:// backends; null when forced off by CUTTLE_BACKEND_CLIENT=sockets.</summary>
+    internal LeanHttpClient? Lean { get; }
     internal TransportSettings Settings { get; }
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
@@ -33,7 +41,17 @@ public sealed class BackendClient
     {
         var settings = TransportSettings.From(config);
         if (previous is not null && previous.Settings == settings && previous.TryAddReference()) return previous;
-        return new BackendClient(CreateInvoker(config), settings);
+        var lean = string.Equals(Environment.GetEnvironmentVariable(ClientSwitch), "sockets", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new LeanHttpClient(new LeanClientOptions
+            {
+                IdleTimeout = config.IdleConnectionTimeout > TimeSpan.Zero ? config.IdleConnectionTimeout : TimeSpan.FromSeconds(90),
+                ConnectTimeout = config.DialerTimeout > TimeSpan.Zero ? config.DialerTimeout : TimeSpan.FromSeconds(30),
+                MaxIdlePerHost = config.MaxIdleConnectionsPerHost > 0 ? config.MaxIdleConnectionsPerHost : 250,
+                DisableKeepAlives = config.DisableKeepAlives,
+                Decompress = !config.DisableCompression,
+            });
+        return new BackendClient(CreateInvoker(config, lean), settings);
     }
 
     private bool TryAddReference()
@@ -48,14 +66,15 @@ public sealed class BackendClient
 
     public void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0) Invoker.Dispose();
+        if (Interlocked.Decrement(ref _references) != 0) return;
+        Invoker.Dispose(); // closes the lean client's pools too
     }
 
     /// <summary>
     /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
     /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends).
     /// </summary>
-    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
+    private static BackendInvoker CreateInvoker(GatewayConfig config, LeanHttpClient? lean)
     {
         var handler = new SocketsHttpHandler
         {
@@ -70,6 +89,6 @@ public sealed class BackendClient
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return new BackendInvoker(handler, lean);
     }
 }

@@ -1,31 +1,49 @@
 using System.Net;
-using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Transport;
 
 namespace Cuttle.Gateway.Proxy;
 
 /// <summary>
 /// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
 /// filled in, query appended, headers as filtered, Go-style redirect following (up to 10, with Referer), and a body
-/// that is streamed chunked unless Content-Length was forwarded.
+/// that is streamed chunked unless Content-Length was forwarded. Plain http:// static backends go through the lean
+/// client (decided here, once); https, service discovery and CUTTLE_BACKEND_CLIENT=sockets use SocketsHttpHandler.
 /// </summary>
 internal sealed class BackendCaller
 {
     private const int MaxRedirects = 10; // Go's http.Client default
 
     private readonly HttpMessageInvoker _client;
+    private readonly LeanHttpClient? _lean;
+    private readonly LeanTarget[]? _targets;
     private readonly string[] _hosts;
+    private readonly Discovery.SrvHostList? _srv;
     private readonly HttpMethod _method;
     private readonly bool _methodCanHaveBody;
     private readonly HashSet<string>? _headerFilter;
     private readonly HashSet<string>? _queryFilter;
     private int _next;
 
-    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client)
+    [ThreadStatic]
+    private static StringBuilder? t_urlBuilder;
+
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         _client = client;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
+        // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
+        if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
+            _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        if (client is BackendInvoker { Lean: { } lean } && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
+        {
+            _lean = lean;
+            _targets = targets;
+        }
         Template = new UrlTemplate(backend.UrlPattern, endpoint.Params);
         _method = new HttpMethod(backend.Method);
         _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
@@ -41,8 +59,11 @@ internal sealed class BackendCaller
 
     public string BuildUrl(ProxyRequest request)
     {
-        var host = _hosts.Length == 1 ? _hosts[0] : _hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)_hosts.Length)];
-        var sb = new StringBuilder(host.Length + 64);
+        var hosts = _srv?.Hosts is { Length: > 0 } discovered ? discovered : _hosts;
+        var host = hosts.Length == 1 ? hosts[0] : hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length)];
+        // BuildUrl never awaits, so one builder per thread can be reused (the BCL's StringBuilderCache pattern).
+        var sb = t_urlBuilder ??= new StringBuilder(256);
+        sb.Clear();
         sb.Append(host);
         Template.AppendPath(sb, request);
         var first = !Template.HasQuery;
@@ -58,16 +79,69 @@ internal sealed class BackendCaller
                 Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
             }
         }
-        return sb.ToString();
+        var url = sb.ToString();
+        if (sb.Capacity > 4096) t_urlBuilder = null; // do not pin a huge buffer after an unusual URL
+        return url;
     }
 
+    /// <summary>Whether calls go through the lean HTTP/1.1 client.</summary>
+    public bool UsesLeanClient => _lean is not null;
+
     /// <summary>Sends the request, following redirects; the caller owns (and disposes) the response.</summary>
-    public async Task<HttpResponseMessage> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
     {
-        var method = _method;
+        if (_lean is null) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
+
+        if (FindTarget(url) is not { } target) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
+        var method = MethodName;
         var sendBody = _methodCanHaveBody;
         string? previous = null;
         for (var redirects = 0; ; redirects++)
+        {
+            var message = new BackendRequest
+            {
+                Method = method,
+                Url = url,
+                PathStart = target.PathStart,
+                Authority = target.Authority,
+                Headers = request.Headers,
+                HeaderFilter = _headerFilter,
+                Referer = previous,
+                BodyKind = !sendBody ? BackendBodyKind.None
+                    : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
+                    : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
+                    : BackendBodyKind.Empty, // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
+                BodyBytes = request.BufferedBody,
+                BodyStream = request.Body,
+                ContentLength = request.ForwardedContentLength,
+            };
+            var response = await _lean.SendAsync(target.Pool, message, ct).ConfigureAwait(false);
+            var status = response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Location is not { } location)
+                return response;
+            // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
+            if (status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null)
+                return response;
+            var next = new Uri(new Uri(url), location);
+            response.Dispose();
+            previous = url;
+            if (status is 301 or 302 or 303 && method is not ("GET" or "HEAD"))
+            {
+                method = "GET";
+                sendBody = false;
+            }
+            url = next.AbsoluteUri;
+            if (TargetFor(next) is not { } nextTarget)
+                return await SendSocketsAsync(request, url, new HttpMethod(method), sendBody, previous, redirects + 1, ct).ConfigureAwait(false);
+            target = nextTarget;
+        }
+    }
+
+    private async ValueTask<BackendResponse> SendSocketsAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
+        int redirects, CancellationToken ct)
+    {
+        for (; ; redirects++)
         {
             using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
             var headers = message.Headers;
@@ -90,10 +164,10 @@ internal sealed class BackendCaller
             var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Headers.Location is null)
-                return response;
+                return new BackendResponse(response);
             // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
             if (status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null)
-                return response;
+                return new BackendResponse(response);
             var next = new Uri(new Uri(url), response.Headers.Location).ToString();
             response.Dispose();
             previous = url;
@@ -105,6 +179,47 @@ internal sealed class BackendCaller
             url = next;
         }
     }
+
+    /// <summary>The pool for a URL built from a configured host (found without parsing), else from any http:// URL; null for other schemes.</summary>
+    private LeanTarget? FindTarget(string url)
+    {
+        var targets = _targets!;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var host = _hosts[i];
+            if (url.StartsWith(host, StringComparison.Ordinal) && (url.Length == host.Length || url[host.Length] is '/' or '?' || host[^1] == '/'))
+                return targets[i];
+        }
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? TargetFor(uri) : null;
+    }
+
+    /// <summary>A target for a URL that is not one of the configured hosts (a redirect, a URL set by a script).</summary>
+    private LeanTarget? TargetFor(Uri uri)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp || uri.UserInfo.Length > 0) return null;
+        var url = uri.AbsoluteUri;
+        var slash = url.IndexOf('/', "http://".Length);
+        return new LeanTarget(_lean!.GetPool(uri.IdnHost, uri.Port), uri.Authority, slash >= 0 ? slash : url.Length);
+    }
+
+    /// <summary>Resolves each "http://host:port/prefix" to its pool once; any other scheme keeps the backend on SocketsHttpHandler.</summary>
+    private static bool TryResolveTargets(LeanHttpClient lean, string[] hosts, out LeanTarget[] targets)
+    {
+        targets = new LeanTarget[hosts.Length];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var host = hosts[i];
+            if (!host.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || !Uri.TryCreate(host, UriKind.Absolute, out var uri)) return false;
+            var authorityEnd = host.IndexOfAny(['/', '?', '#'], "http://".Length);
+            if (authorityEnd < 0) authorityEnd = host.Length;
+            if (uri.UserInfo.Length > 0) return false;
+            // Go's Host header is the URL's host exactly as written (with the port when one is given).
+            targets[i] = new LeanTarget(lean.GetPool(uri.IdnHost, uri.Port), host["http://".Length..authorityEnd], authorityEnd);
+        }
+        return true;
+    }
+
+    private readonly record struct LeanTarget(ConnectionPool Pool, string Authority, int PathStart);
 
     private static HttpContent CreateContent(ProxyRequest request, bool replay)
     {

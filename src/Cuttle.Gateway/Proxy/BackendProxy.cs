@@ -4,6 +4,7 @@ using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Proxy;
@@ -25,16 +26,17 @@ internal sealed partial class BackendProxy : IProxy
     public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, client);
+        _caller = new BackendCaller(backend, endpoint, client, logger);
         _formatter = EntityFormatter.Create(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
         var url = request.BackendUrl ?? _caller.BuildUrl(request);
-        HttpResponseMessage response;
+        BackendResponse response;
         try
         {
             response = await _caller.SendAsync(request, url, ct).ConfigureAwait(false);
@@ -51,16 +53,22 @@ internal sealed partial class BackendProxy : IProxy
 
         using (response)
         {
-            var status = (int)response.StatusCode;
+            var status = response.StatusCode;
             if (status is not (200 or 201))
             {
                 if (_backend.Http.ReturnErrorDetails is not null || _backend.Http.ReturnErrorCode)
                 {
                     string body;
-                    try { body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false); }
+                    try
+                    {
+                        var (errorBody, errorLength) = await ReadBodyAsync(response, ct).ConfigureAwait(false);
+                        body = Encoding.UTF8.GetString(errorBody, 0, errorLength);
+                        ArrayPool<byte>.Shared.Return(errorBody);
+                    }
                     catch (Exception) when (ct.IsCancellationRequested) { return Fail(url, "context deadline exceeded"); }
                     catch (HttpRequestException ex) { return Fail(url, Describe(ex)); }
-                    var contentType = response.Content.Headers.ContentType?.ToString();
+                    catch (Exception ex) when (ex is IOException or InvalidDataException) { return Fail(url, ex.Message); }
+                    var contentType = response.ContentType;
                     if (_backend.Http.ReturnErrorDetails is not null)
                     {
                         var details = DataTree.NewMap(3);
@@ -106,14 +114,14 @@ internal sealed partial class BackendProxy : IProxy
     /// <summary>The URL this backend would call for the request (what a Lua backend script sees as req:url()).</summary>
     public string BuildUrl(ProxyRequest request) => _caller.BuildUrl(request);
 
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(BackendResponse response, CancellationToken ct)
     {
-        var declared = response.Content.Headers.ContentLength;
+        var declared = response.ContentLength;
         var buffer = ArrayPool<byte>.Shared.Rent(declared is > 0 and < MaxBodyBytes ? (int)declared.Value + 1 : 4096);
         var length = 0;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             while (true)
             {
                 if (length == buffer.Length)
@@ -124,7 +132,7 @@ internal sealed partial class BackendProxy : IProxy
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;
                 }
-                var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                var read = await response.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
                 if (read == 0) break;
                 length += read;
             }

@@ -76,6 +76,15 @@ internal static class CheckCommand
             stderr.WriteLine($"ERROR parsing the configuration file: {errors} error(s), {warnings} warning(s)");
             return ExitInvalid;
         }
+        // CEL expressions are compiled by the gateway, not the config loader: check them here too.
+        var celErrors = Gateway.Cel.CelConfigCheck.Errors(result.Config!);
+        foreach (var e in celErrors)
+            stderr.WriteLine($"error: {e}");
+        if (celErrors.Count > 0)
+        {
+            stderr.WriteLine($"ERROR parsing the configuration file: {errors + celErrors.Count} error(s), {warnings} warning(s)");
+            return ExitInvalid;
+        }
         if (debug)
             PrintSummary(result.Config!, stdout);
         if (warnings > 0)

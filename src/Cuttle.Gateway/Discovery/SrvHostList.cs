@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cuttle.Gateway.Discovery;
+
+/// <summary>
+/// KrakenD's sd: dns (lura sd/dnssrv): the backend's hosts are the SRV answers for host[0], as scheme://target:port,
+/// each repeated in proportion to its weight, lowest priority only. Answers are cached for dns_cache_ttl; the first
+/// request after that starts a background refresh (no timer, so nothing outlives a retired generation) and keeps using
+/// the previous answer. Requests read the current list with one volatile read and never wait on DNS.
+/// </summary>
+internal sealed partial class SrvHostList
+{
+    private readonly string _name;
+    private readonly string _scheme;
+    private readonly DnsSrvResolver _resolver;
+    private readonly ILogger _logger;
+    private readonly long _ttlMs;
+    private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile string[] _hosts = [];
+    private long _refreshedAt;
+    private int _refreshing;
+
+    public SrvHostList(string name, string scheme, DnsSrvResolver resolver, TimeSpan ttl, ILogger logger)
+    {
+        // The config layer may have sanitised the SRV name into a URL ("http://_api._tcp.example.com"): keep the name.
+        var schemeEnd = name.IndexOf("://", StringComparison.Ordinal);
+        _name = schemeEnd >= 0 ? name[(schemeEnd + 3)..].TrimEnd('/') : name;
+        _scheme = scheme;
+        _resolver = resolver;
+        _logger = logger;
+        _ttlMs = (long)ttl.TotalMilliseconds;
+        StartRefresh();
+    }
+
+    /// <summary>The current hosts (possibly empty before the first answer); starts a refresh when the answer is stale.</summary>
+    public string[] Hosts
+    {
+        get
+        {
+            if (Environment.TickCount64 - Volatile.Read(ref _refreshedAt) > _ttlMs) StartRefresh();
+            return _hosts;
+        }
+    }
+
+    private void StartRefresh()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 0) _ = RefreshAsync();
+    }
+
+    /// <summary>Waits (bounded) for the first answer; returns the current hosts, possibly empty.</summary>
+    public async ValueTask<string[]> GetAsync(CancellationToken ct)
+    {
+        var hosts = _hosts;
+        if (hosts.Length > 0) return hosts;
+        await _firstAnswer.Task.WaitAsync(ct).ConfigureAwait(false);
+        return _hosts;
+    }
+
+    internal async Task RefreshAsync()
+    {
+        try
+        {
+            var records = await _resolver.LookupAsync(_name, CancellationToken.None).ConfigureAwait(false);
+            var hosts = Expand(records, _scheme);
+            if (hosts.Length > 0) _hosts = hosts;
+            else Log.Empty(_logger, _name);
+        }
+        catch (Exception ex) when (ex is DnsException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            Log.Failed(_logger, _name, ex.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshedAt, Environment.TickCount64);
+            Volatile.Write(ref _refreshing, 0);
+            _firstAnswer.TrySetResult();
+        }
+    }
+
+
+    /// <summary>
+    /// lura sd/dnssrv resolve: sort by priority, then weight (descending), target, port; keep the lowest priority;
+    /// repeat each host by its weight divided by the weights' greatest common divisor (a weight of 0 counts as 1).
+    /// </summary>
+    internal static string[] Expand(IReadOnlyList<SrvRecord> records, string scheme)
+    {
+        if (records.Count == 0) return [];
+        var sorted = new List<SrvRecord>(records);
+        sorted.Sort(static (a, b) =>
+            a.Priority != b.Priority ? a.Priority.CompareTo(b.Priority)
+            : a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight)
+            : !string.Equals(a.Target, b.Target, StringComparison.Ordinal) ? string.CompareOrdinal(a.Target, b.Target)
+            : a.Port.CompareTo(b.Port));
+        var best = sorted[0].Priority;
+        var gcd = 0;
+        foreach (var r in sorted) if (r.Priority == best) gcd = Gcd(gcd, Math.Max(1, (int)r.Weight));
+        var hosts = new List<string>();
+        foreach (var r in sorted)
+        {
+            if (r.Priority != best) break;
+            var host = $"{scheme}://{r.Target.TrimEnd('.')}:{r.Port}";
+            for (var i = 0; i < Math.Max(1, (int)r.Weight) / gcd; i++) hosts.Add(host);
+        }
+        return [.. hosts];
+    }
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} failed: {Error} (keeping the previous hosts)")]
+        public static partial void Failed(ILogger logger, string name, string error);
+
+        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} returned no records (keeping the previous hosts)")]
+        public static partial void Empty(ILogger logger, string name);
+    }
+}

@@ -1,0 +1,131 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Cuttle.Gateway.Transport;
+
+/// <summary>
+/// A backend response from either transport: the lean client's connection (headers parsed in place) or a
+/// SocketsHttpHandler HttpResponseMessage. Disposing it returns a fully read lean connection to its pool and
+/// closes any other; a gzip body is decoded and its Content-Encoding/Content-Length dropped, like .NET does.
+/// </summary>
+internal sealed class BackendResponse : IDisposable
+{
+    private readonly HttpConnection? _connection;
+    private readonly HttpResponseMessage? _message;
+    private Stream? _body;
+    private bool _disposed;
+
+    public BackendResponse(HttpConnection connection)
+    {
+        _connection = connection;
+        StatusCode = connection.StatusCode;
+        if (connection.IsGzip) _body = new GZipStream(new ResponseBodyStream(connection), CompressionMode.Decompress);
+    }
+
+    public BackendResponse(HttpResponseMessage message)
+    {
+        _message = message;
+        StatusCode = (int)message.StatusCode;
+    }
+
+    public int StatusCode { get; }
+
+    /// <summary>The body length when known up front (after decoding, unknown for gzip).</summary>
+    public long? ContentLength => _connection is { } c ? (c.IsGzip ? null : c.ContentLength) : _message!.Content.Headers.ContentLength;
+
+    public string? ContentType => _connection is { } c ? c.GetHeader("Content-Type"u8) : _message!.Content.Headers.ContentType?.ToString();
+
+    public string? Location => _connection is { } c ? c.GetHeader("Location"u8) : _message!.Headers.Location?.OriginalString;
+
+    /// <summary>Reads the (decoded) body; 0 means it ended.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        if (_connection is { } connection)
+        {
+            if (_body is null) return await connection.ReadBodyAsync(destination, ct).ConfigureAwait(false);
+            var n = await _body.ReadAsync(destination, ct).ConfigureAwait(false);
+            if (n == 0 && !connection.BodyComplete)
+            {
+                // The gzip member ended; consume what framing is left (the chunked terminator) so the connection is reusable.
+                var scratch = new byte[256];
+                while (await connection.ReadBodyAsync(scratch, ct).ConfigureAwait(false) > 0) { }
+            }
+            return n;
+        }
+        _body ??= await _message!.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        return await _body.ReadAsync(destination, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies the end-to-end headers to a client response (no-op pass-through); hop-by-hop ones stay behind.</summary>
+    public void CopyHeadersTo(IHeaderDictionary target)
+    {
+        if (_connection is { } c)
+        {
+            for (var i = 0; i < c.HeaderCount; i++)
+            {
+                var name = c.HeaderName(i);
+                if (IsHopByHop(name)) continue;
+                if (c.IsGzip && (name.EqualsIgnoreCase("Content-Encoding"u8) || name.EqualsIgnoreCase("Content-Length"u8))) continue;
+                var (nameString, value) = c.HeaderStrings(i);
+                target[nameString] = SeenBefore(c, i, name) ? StringValues.Concat(target[nameString], value) : new StringValues(value);
+            }
+            return;
+        }
+        Copy(_message!.Headers, target);
+        Copy(_message.Content.Headers, target);
+    }
+
+    private static bool SeenBefore(HttpConnection c, int index, ReadOnlySpan<byte> name)
+    {
+        for (var j = 0; j < index; j++)
+        {
+            if (c.HeaderName(j).EqualsIgnoreCase(name)) return true;
+        }
+        return false;
+    }
+
+    private static void Copy(System.Net.Http.Headers.HttpHeaders source, IHeaderDictionary target)
+    {
+        foreach (var header in source.NonValidated)
+        {
+            if (IsHopByHop(header.Key)) continue;
+            var values = new string[header.Value.Count];
+            var i = 0;
+            foreach (var v in header.Value) values[i++] = v;
+            target[header.Key] = values;
+        }
+    }
+
+    private static bool IsHopByHop(ReadOnlySpan<byte> name) =>
+        name.EqualsIgnoreCase("Connection"u8) || name.EqualsIgnoreCase("Keep-Alive"u8) || name.EqualsIgnoreCase("Transfer-Encoding"u8)
+        || name.EqualsIgnoreCase("Te"u8) || name.EqualsIgnoreCase("Trailer"u8) || name.EqualsIgnoreCase("Upgrade"u8)
+        || name.EqualsIgnoreCase("Proxy-Connection"u8);
+
+    private static bool IsHopByHop(string name) =>
+        name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) || name.Equals("Te", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_connection is { } c)
+        {
+            if (_body is not null && !c.BodyComplete) c.Dispose(); // a half-decoded body: never reuse
+            else
+            {
+                c.TryDiscardBufferedBody();
+                c.Release();
+            }
+            _body?.Dispose();
+            return;
+        }
+        _body?.Dispose();
+        _message!.Dispose();
+    }
+}

@@ -1,0 +1,542 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Cuttle.Gateway.Transport;
+
+/// <summary>
+/// One HTTP/1.1 connection: writes a request head into a pooled buffer, parses the response head in place, and
+/// reads the body with Content-Length, chunked or read-until-close framing. The parsed head stays valid until the
+/// response is disposed; then the connection goes back to its pool only when the body was read to the end and
+/// neither side asked to close (Go's persistConn rule).
+/// </summary>
+internal sealed class HttpConnection : IDisposable
+{
+    private const int BufferSize = 16 * 1024;
+    private const int MaxHeadBytes = 64 * 1024; // Go's default MaxResponseHeaderBytes is 1 MB; 64 KB is plenty for backends
+    private const int CopyBufferSize = 16 * 1024;
+
+    private readonly Socket _socket;
+    private readonly ConnectionPool _pool;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _start;
+    private int _end;
+
+    private byte[] _head = ArrayPool<byte>.Shared.Rent(4096);
+    private HeaderRange[] _headers = new HeaderRange[32];
+    private int _headerCount;
+    private readonly HeaderCache _cache = new();
+
+    private BodyFraming _framing;
+    private long _remaining;
+    private bool _chunkNeedsCrlf;
+    private bool _keepAlive;
+    private bool _disposed;
+
+    public HttpConnection(Socket socket, ConnectionPool pool)
+    {
+        _socket = socket;
+        _pool = pool;
+    }
+
+    /// <summary>Whether this connection already served a response (a failure on it may be a stale keep-alive).</summary>
+    public bool IsReused { get; private set; }
+
+    /// <summary>Whether any byte of the current response arrived.</summary>
+    public bool ResponseStarted { get; private set; }
+
+    /// <summary>Whether any byte of a streamed request body was consumed.</summary>
+    public bool BodyStarted { get; private set; }
+
+    public long IdleSince { get; set; }
+
+    public int StatusCode { get; private set; }
+    public long? ContentLength { get; private set; }
+    public bool IsGzip { get; private set; }
+    public bool BodyComplete { get; private set; }
+    public bool CanReuse => BodyComplete && _keepAlive && !_disposed;
+    public int HeaderCount => _headerCount;
+
+    /// <summary>Whether the peer closed the idle connection (or sent unsolicited bytes): then it must not be used.</summary>
+    public bool LooksDead()
+    {
+        try { return _socket.Poll(0, SelectMode.SelectRead); }
+        catch (Exception) { return true; }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask WriteRequestAsync(BackendRequest request, bool acceptGzip, CancellationToken ct)
+    {
+        ResponseStarted = false;
+        BodyStarted = false;
+        BodyComplete = false;
+        var head = new HeadWriter(ArrayPool<byte>.Shared.Rent(4096));
+        try
+        {
+            head.WriteAscii(request.Method);
+            head.WriteByte((byte)' ');
+            var path = request.Url.AsSpan(request.PathStart);
+            if (path.IsEmpty || path[0] == '?') head.WriteByte((byte)'/');
+            head.WriteUtf8(path);
+            head.WriteLiteral(" HTTP/1.1\r\nHost: "u8);
+            head.WriteUtf8(request.Authority);
+            head.WriteLiteral("\r\n"u8);
+            var hasAcceptEncoding = false;
+            if (request.Headers is { } headers)
+            {
+                foreach (var (name, values) in headers)
+                {
+                    if (request.HeaderFilter is not null && !request.HeaderFilter.Contains(name)) continue;
+                    if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+                    if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
+                    if (name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)) hasAcceptEncoding = true;
+                    for (var i = 0; i < values.Count; i++)
+                    {
+                        var value = values[i] ?? "";
+                        // Go refuses to send a header value that would split the head (net/http: invalid header field value).
+                        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0 || name.AsSpan().IndexOfAny("\r\n: ") >= 0)
+                            throw new HttpRequestException($"net/http: invalid header field value for \"{name}\"");
+                        head.WriteUtf8(name);
+                        head.WriteLiteral(": "u8);
+                        head.WriteUtf8(value);
+                        head.WriteLiteral("\r\n"u8);
+                    }
+                }
+            }
+            if (request.Referer is { } referer)
+            {
+                head.WriteLiteral("Referer: "u8);
+                head.WriteUtf8(referer);
+                head.WriteLiteral("\r\n"u8);
+            }
+            // Go's transport asks for gzip itself when the caller did not, and then decodes it transparently.
+            if (acceptGzip && !hasAcceptEncoding) head.WriteLiteral("Accept-Encoding: gzip\r\n"u8);
+            if (_pool.DisableKeepAlives) head.WriteLiteral("Connection: close\r\n"u8);
+
+            var chunked = false;
+            switch (request.BodyKind)
+            {
+                case BackendBodyKind.Empty:
+                    head.WriteLiteral("Content-Length: 0\r\n"u8);
+                    break;
+                case BackendBodyKind.Bytes or BackendBodyKind.Stream when request.ContentLength is { } length:
+                    head.WriteLiteral("Content-Length: "u8);
+                    head.WriteInt(length);
+                    head.WriteLiteral("\r\n"u8);
+                    break;
+                case BackendBodyKind.Bytes or BackendBodyKind.Stream:
+                    head.WriteLiteral("Transfer-Encoding: chunked\r\n"u8);
+                    chunked = true;
+                    break;
+            }
+            head.WriteLiteral("\r\n"u8);
+
+            if (request.BodyKind == BackendBodyKind.Bytes && request.BodyBytes is { } bytes && bytes.Length <= CopyBufferSize)
+            {
+                // Small in-memory bodies travel in the same write as the head.
+                if (chunked && bytes.Length > 0) { head.WriteHex(bytes.Length); head.WriteLiteral("\r\n"u8); }
+                head.WriteBytes(bytes);
+                if (chunked) head.WriteLiteral(bytes.Length > 0 ? "\r\n0\r\n\r\n"u8 : "0\r\n\r\n"u8);
+                await SendAsync(head.Written, ct).ConfigureAwait(false);
+                return;
+            }
+            await SendAsync(head.Written, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            head.Dispose();
+        }
+
+        if (request.BodyKind == BackendBodyKind.Bytes) await WriteBytesBodyAsync(request.BodyBytes!, request.ContentLength is null, ct).ConfigureAwait(false);
+        else if (request.BodyKind == BackendBodyKind.Stream) await WriteStreamBodyAsync(request.BodyStream!, request.ContentLength is null, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteBytesBodyAsync(byte[] bytes, bool chunked, CancellationToken ct)
+    {
+        if (chunked) await SendChunkHeaderAsync(bytes.Length, ct).ConfigureAwait(false);
+        await SendAsync(bytes, ct).ConfigureAwait(false);
+        if (chunked) await SendAsync("\r\n0\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteStreamBodyAsync(Stream body, bool chunked, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            const int Reserve = 16; // room for the chunk size line
+            while (true)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(Reserve, buffer.Length - Reserve - 2), ct).ConfigureAwait(false);
+                BodyStarted = true;
+                if (read == 0) break;
+                if (!chunked)
+                {
+                    await SendAsync(buffer.AsMemory(Reserve, read), ct).ConfigureAwait(false);
+                    continue;
+                }
+                var n = WriteChunkSize(buffer, Reserve, read);
+                buffer[Reserve + read] = (byte)'\r';
+                buffer[Reserve + read + 1] = (byte)'\n';
+                await SendAsync(buffer.AsMemory(Reserve - n, n + read + 2), ct).ConfigureAwait(false);
+            }
+            if (chunked)
+            {
+                "0\r\n\r\n"u8.CopyTo(buffer);
+                await SendAsync(buffer.AsMemory(0, 5), ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes "size-in-hex\r\n" so that it ends right before <paramref name="end"/>; returns its length.</summary>
+    private static int WriteChunkSize(byte[] buffer, int end, int size)
+    {
+        Span<byte> text = stackalloc byte[16];
+        Utf8Formatter.TryFormat(size, text, out var n, new StandardFormat('x'));
+        text[n++] = (byte)'\r';
+        text[n++] = (byte)'\n';
+        text[..n].CopyTo(buffer.AsSpan(end - n));
+        return n;
+    }
+
+    private ValueTask SendChunkHeaderAsync(int length, CancellationToken ct)
+    {
+        var size = new byte[18];
+        Utf8Formatter.TryFormat(length, size, out var n, new StandardFormat('x'));
+        size[n++] = (byte)'\r';
+        size[n++] = (byte)'\n';
+        return SendAsync(size.AsMemory(0, n), ct);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent;
+            try { sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false); }
+            catch (SocketException se) { throw new HttpRequestException(SocketErrors.Describe("write", se)); }
+            data = data[sent..];
+        }
+    }
+
+    /// <summary>Reads the response head, skipping 1xx interim responses, and sets up body framing.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ReadHeadAsync(bool isHead, bool decompress, CancellationToken ct)
+    {
+        while (true)
+        {
+            int headEnd;
+            while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
+            {
+                if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
+                if (await FillAsync(ct).ConfigureAwait(false) == 0)
+                    throw new HttpRequestException(ResponseStarted ? "unexpected EOF" : "EOF");
+                ResponseStarted = true;
+            }
+            var length = headEnd + 2; // keep the last header's CRLF
+            if (_head.Length < length)
+            {
+                ArrayPool<byte>.Shared.Return(_head);
+                _head = ArrayPool<byte>.Shared.Rent(length);
+            }
+            _buffer.AsSpan(_start, length).CopyTo(_head);
+            _start += headEnd + 4;
+            ParseHead(length);
+            if (StatusCode is >= 100 and < 200)
+            {
+                // 101 means the backend switched protocols: only the SocketsHttpHandler path handles Upgrade.
+                if (StatusCode == 101) throw new HttpRequestException("unexpected 101 Switching Protocols");
+                continue; // 1xx interim responses (100 Continue, 103 Early Hints) are skipped like Go does
+            }
+            break;
+        }
+
+        if (isHead || StatusCode is 204 or 304) _framing = BodyFraming.None;
+        else if (_framing == BodyFraming.Chunked) { _remaining = 0; _chunkNeedsCrlf = false; }
+        else if (ContentLength is { } cl) { _framing = BodyFraming.ContentLength; _remaining = cl; }
+        else { _framing = BodyFraming.UntilClose; _keepAlive = false; }
+        if (_framing == BodyFraming.None || (_framing == BodyFraming.ContentLength && _remaining == 0)) BodyComplete = true;
+        IsGzip = decompress && IsGzip && _framing != BodyFraming.None;
+    }
+
+    private void ParseHead(int length)
+    {
+        var head = _head.AsSpan(0, length);
+        var lineEnd = head.IndexOf("\r\n"u8);
+        var statusLine = head[..lineEnd];
+        // "HTTP/1.1 200 OK"
+        if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
+            || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out var consumed) || consumed != 3)
+            throw new HttpRequestException($"malformed HTTP response \"{Encoding.Latin1.GetString(statusLine[..Math.Min(statusLine.Length, 64)])}\"");
+        StatusCode = status;
+        _keepAlive = statusLine[7] == (byte)'1'; // HTTP/1.0 closes unless told otherwise
+        ContentLength = null;
+        IsGzip = false;
+        _framing = BodyFraming.ContentLength;
+        _headerCount = 0;
+        var pos = lineEnd + 2;
+        while (pos < length)
+        {
+            var end = head[pos..].IndexOf("\r\n"u8);
+            if (end < 0) end = length - pos;
+            var line = head.Slice(pos, end);
+            var colon = line.IndexOf((byte)':');
+            if (colon > 0)
+            {
+                var valueStart = colon + 1;
+                while (valueStart < line.Length && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
+                var valueEnd = line.Length;
+                while (valueEnd > valueStart && line[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
+                if (_headerCount == _headers.Length) Array.Resize(ref _headers, _headers.Length * 2);
+                var range = new HeaderRange(pos, colon, pos + valueStart, valueEnd - valueStart);
+                _headers[_headerCount++] = range;
+                Classify(line[..colon], line[valueStart..valueEnd]);
+            }
+            pos += end + 2;
+        }
+    }
+
+    private void Classify(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (name.EqualsIgnoreCase("Content-Length"u8))
+        {
+            if (!Utf8Parser.TryParse(value, out long cl, out var used) || used != value.Length || cl < 0)
+                throw new HttpRequestException($"bad Content-Length \"{Encoding.Latin1.GetString(value)}\"");
+            if (ContentLength is { } previous && previous != cl) throw new HttpRequestException("http: message cannot contain multiple Content-Length headers");
+            ContentLength = cl;
+        }
+        else if (name.EqualsIgnoreCase("Transfer-Encoding"u8))
+        {
+            if (value.EqualsIgnoreCase("chunked"u8)) _framing = BodyFraming.Chunked;
+        }
+        else if (name.EqualsIgnoreCase("Connection"u8))
+        {
+            if (ContainsToken(value, "close"u8)) _keepAlive = false;
+            else if (ContainsToken(value, "keep-alive"u8)) _keepAlive = true;
+        }
+        else if (name.EqualsIgnoreCase("Content-Encoding"u8))
+        {
+            IsGzip = value.EqualsIgnoreCase("gzip"u8);
+        }
+    }
+
+    private static bool ContainsToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
+    {
+        foreach (var range in value.Split((byte)','))
+        {
+            if (value[range].Trim((byte)' ').EqualsIgnoreCase(token)) return true;
+        }
+        return false;
+    }
+
+    public ReadOnlySpan<byte> HeaderName(int index)
+    {
+        var r = _headers[index];
+        return _head.AsSpan(r.NameStart, r.NameLength);
+    }
+
+    public ReadOnlySpan<byte> HeaderValue(int index)
+    {
+        var r = _headers[index];
+        return _head.AsSpan(r.ValueStart, r.ValueLength);
+    }
+
+    /// <summary>The header's name and value as strings, reused from the previous response when the bytes repeat.</summary>
+    public (string Name, string Value) HeaderStrings(int index) => _cache.Get(index, HeaderName(index), HeaderValue(index));
+
+    public string? GetHeader(ReadOnlySpan<byte> name)
+    {
+        for (var i = 0; i < _headerCount; i++)
+        {
+            if (HeaderName(i).EqualsIgnoreCase(name)) return HeaderStrings(i).Value;
+        }
+        return null;
+    }
+
+    /// <summary>Reads body bytes with the transfer framing removed; 0 means the body ended.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> ReadBodyAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        if (BodyComplete || destination.IsEmpty) return 0;
+        switch (_framing)
+        {
+            case BodyFraming.ContentLength:
+            {
+                if (_start == _end && await FillAsync(ct).ConfigureAwait(false) == 0) throw new IOException("unexpected EOF");
+                var n = (int)Math.Min(Math.Min(_end - _start, _remaining), destination.Length);
+                Take(destination.Span, n);
+                _remaining -= n;
+                if (_remaining == 0) BodyComplete = true;
+                return n;
+            }
+            case BodyFraming.UntilClose:
+            {
+                if (_start == _end && await FillAsync(ct).ConfigureAwait(false) == 0)
+                {
+                    BodyComplete = true;
+                    return 0;
+                }
+                var n = Math.Min(_end - _start, destination.Length);
+                Take(destination.Span, n);
+                return n;
+            }
+            case BodyFraming.Chunked:
+                return await ReadChunkedAsync(destination, ct).ConfigureAwait(false);
+            default:
+                BodyComplete = true;
+                return 0;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadChunkedAsync(Memory<byte> destination, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_remaining > 0)
+            {
+                if (_start == _end && await FillAsync(ct).ConfigureAwait(false) == 0) throw new IOException("unexpected EOF");
+                var n = (int)Math.Min(Math.Min(_end - _start, _remaining), destination.Length);
+                Take(destination.Span, n);
+                _remaining -= n;
+                if (_remaining == 0) _chunkNeedsCrlf = true;
+                return n;
+            }
+            if (_chunkNeedsCrlf)
+            {
+                while (_end - _start < 2)
+                {
+                    if (await FillAsync(ct).ConfigureAwait(false) == 0) throw new IOException("unexpected EOF");
+                }
+                if (_buffer[_start] != (byte)'\r' || _buffer[_start + 1] != (byte)'\n') throw new IOException("malformed chunked encoding");
+                _start += 2;
+                _chunkNeedsCrlf = false;
+            }
+            var line = await ReadLineAsync(ct).ConfigureAwait(false);
+            var sizeText = _buffer.AsSpan(line.Start, line.Length);
+            var semicolon = sizeText.IndexOf((byte)';'); // chunk extensions are ignored
+            if (semicolon >= 0) sizeText = sizeText[..semicolon];
+            sizeText = sizeText.Trim((byte)' ');
+            if (!Utf8Parser.TryParse(sizeText, out long size, out var used, 'x') || used != sizeText.Length || size < 0)
+                throw new IOException("malformed chunked encoding");
+            if (size == 0)
+            {
+                // Trailers are read and ignored, up to the empty line.
+                while ((await ReadLineAsync(ct).ConfigureAwait(false)).Length > 0) { }
+                BodyComplete = true;
+                return 0;
+            }
+            _remaining = size;
+        }
+    }
+
+    /// <summary>Returns the next CRLF-terminated line (as a range of the read buffer) and consumes it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(int Start, int Length)> ReadLineAsync(CancellationToken ct)
+    {
+        int end;
+        while ((end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0)
+        {
+            if (_end - _start > 4096) throw new IOException("malformed chunked encoding: line too long");
+            if (await FillAsync(ct).ConfigureAwait(false) == 0) throw new IOException("unexpected EOF");
+        }
+        var start = _start;
+        _start += end + 2;
+        return (start, end);
+    }
+
+    private void Take(Span<byte> destination, int count)
+    {
+        _buffer.AsSpan(_start, count).CopyTo(destination);
+        _start += count;
+    }
+
+    /// <summary>Reads more bytes after the unread ones, compacting or growing the buffer; 0 means the peer closed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> FillAsync(CancellationToken ct)
+    {
+        if (_start == _end) _start = _end = 0;
+        if (_end == _buffer.Length)
+        {
+            var unread = _end - _start;
+            if (_start > 0 && unread < _buffer.Length / 2)
+            {
+                _buffer.AsSpan(_start, unread).CopyTo(_buffer);
+            }
+            else
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+                _buffer.AsSpan(_start, unread).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
+            _start = 0;
+            _end = unread;
+        }
+        int read;
+        try { read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false); }
+        catch (SocketException se) when (!ResponseStarted) { throw new HttpRequestException(SocketErrors.Describe("read", se)); }
+        catch (SocketException se) { throw new IOException(SocketErrors.Describe("read", se), se); }
+        _end += read;
+        return read;
+    }
+
+    /// <summary>
+    /// Skips what is left of the body when it is already in memory (a small error body nobody read), so the
+    /// connection can still be reused; returns whether the body is now complete.
+    /// </summary>
+    public bool TryDiscardBufferedBody()
+    {
+        if (BodyComplete) return true;
+        if (_framing == BodyFraming.ContentLength && _remaining <= _end - _start)
+        {
+            _start += (int)_remaining;
+            _remaining = 0;
+            BodyComplete = true;
+        }
+        return BodyComplete;
+    }
+
+    /// <summary>Called when a response is finished with: pooled when reusable, closed otherwise.</summary>
+    public void Release()
+    {
+        if (CanReuse && _start == _end)
+        {
+            IsReused = true;
+            _pool.Return(this);
+        }
+        else
+        {
+            Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _socket.Dispose();
+        // Safe: every socket operation is awaited by the one caller using this connection, so none is in flight here.
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_head);
+        _buffer = [];
+        _head = [];
+        _start = _end = 0;
+    }
+
+    private enum BodyFraming : byte
+    {
+        None,
+        ContentLength,
+        Chunked,
+        UntilClose,
+    }
+
+    private readonly record struct HeaderRange(int NameStart, int NameLength, int ValueStart, int ValueLength);
+}
