@@ -37,11 +37,9 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     public async Task HandleAsync(HttpContext context, string[] parameters)
     {
         var response = context.Response;
-        response.Headers[ResponseHeaders.Krakend] = _versionHeader;
-        if (!_router.DisablePathDecoding && !ParamChecker.IsClean(parameters))
+        if (ParamChecker.Prologue(context, parameters, _versionHeader, _router.DisablePathDecoding) is { } refused)
         {
-            response.StatusCode = 400;
-            await ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params").ConfigureAwait(false);
+            await refused.ConfigureAwait(false);
             return;
         }
         using var scope = new RequestScope();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Cuttle.Gateway.Endpoints;
 
 /// <summary>
@@ -6,6 +8,18 @@ namespace Cuttle.Gateway.Endpoints;
 /// </summary>
 internal static class ParamChecker
 {
+    /// <summary>
+    /// The shared start of every endpoint handler: the X-Krakend header, then the encoded-params check. Returns null
+    /// when the request may proceed, or the task writing the 400 answer.
+    /// </summary>
+    public static Task? Prologue(HttpContext context, string[] parameters, string versionHeader, bool disablePathDecoding)
+    {
+        context.Response.Headers[ResponseHeaders.Krakend] = versionHeader;
+        if (disablePathDecoding || IsClean(parameters)) return null;
+        context.Response.StatusCode = 400;
+        return Codecs.ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params");
+    }
+
     public static bool IsClean(string[] parameters)
     {
         foreach (var p in parameters)
