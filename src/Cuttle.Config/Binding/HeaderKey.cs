@@ -1,24 +1,35 @@
 namespace Cuttle.Config.Binding;
 
-/// <summary>Go's <c>textproto.CanonicalMIMEHeaderKey</c>, which KrakenD applies to endpoint input_headers.</summary>
-internal static class HeaderKey
+/// <summary>
+/// Go's <c>textproto.CanonicalMIMEHeaderKey</c> ("x-y-z" → "X-Y-Z"): how KrakenD names endpoint input_headers and every
+/// header it forwards. Used by the config binder and on the gateway's hot path, so an already canonical key is
+/// returned without allocating.
+/// </summary>
+public static class HeaderKey
 {
     public static string Canonicalize(string key)
     {
-        // Go returns the key untouched when it holds a byte that is not a valid header token character.
+        var upper = true;
+        var changed = false;
         foreach (var c in key)
         {
-            if (c > 127 || c <= ' ' || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal) || c == 127)
+            // Go returns the key untouched when it holds a byte that is not a valid header token character.
+            if (c > 126 || c <= ' ' || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
                 return key;
-        }
-        var chars = key.ToCharArray();
-        var upper = true;
-        for (var i = 0; i < chars.Length; i++)
-        {
-            var c = chars[i];
-            chars[i] = upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+            var want = upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+            if (want != c) changed = true;
             upper = c == '-';
         }
-        return new string(chars);
+        if (!changed) return key;
+        return string.Create(key.Length, key, static (span, k) =>
+        {
+            var up = true;
+            for (var i = 0; i < k.Length; i++)
+            {
+                var c = k[i];
+                span[i] = up ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+                up = c == '-';
+            }
+        });
     }
 }

@@ -93,7 +93,7 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
             if (k.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
             var list = new List<object?>();
             foreach (var s in v) list.Add(s);
-            headers[Http.GoHeaders.Canonical(k)] = list;
+            headers[Cuttle.Config.Binding.HeaderKey.Canonicalize(k)] = list;
         }
         var details = DataTree.NewMap();
         details["user"] = null;

@@ -59,7 +59,7 @@ internal sealed class RequestFactory
             foreach (var (name, values) in request.Headers)
             {
                 if (NotForwarded.Contains(name)) continue;
-                headers.Add(new(Http.GoHeaders.Canonical(name), values));
+                headers.Add(new(Cuttle.Config.Binding.HeaderKey.Canonicalize(name), values));
             }
         }
         else

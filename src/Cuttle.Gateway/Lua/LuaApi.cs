@@ -302,7 +302,7 @@ internal static class LuaApi
                 {
                     var list = new List<object?>(v.Count);
                     foreach (var s in v) list.Add(s);
-                    map[Http.GoHeaders.Canonical(k)] = list;
+                    map[Cuttle.Config.Binding.HeaderKey.Canonicalize(k)] = list;
                 }
                 Push(l, map);
                 return 1;
@@ -311,7 +311,7 @@ internal static class LuaApi
                 l.PushString(values.Count > 0 ? values[0] ?? "" : "");
                 return 1;
             default:
-                var key = Http.GoHeaders.Canonical(Str(l, 2));
+                var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(Str(l, 2));
                 if (l.IsNil(3)) r.Headers.Remove(key);
                 else r.Headers[key] = Str(l, 3);
                 return 0;
@@ -389,7 +389,7 @@ internal static class LuaApi
                 l.PushString("");
                 return 1;
             default:
-                var key = Http.GoHeaders.Canonical(Str(l, 2));
+                var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(Str(l, 2));
                 r.Headers ??= [];
                 r.Headers.RemoveAll(h => h.Key == key);
                 if (!l.IsNil(3)) r.Headers.Add(new(key, [Str(l, 3)]));

@@ -59,7 +59,7 @@ internal sealed class LuaRequest
 
     public void SetHeader(string name, string? value)
     {
-        var key = GoHeaders.Canonical(name);
+        var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(name);
         Headers.RemoveAll(h => h.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
         if (value is not null) Headers.Add(new(key, value));
     }

@@ -10,8 +10,17 @@ public sealed class HeaderKeyTests
     [InlineData("authorization", "Authorization")]
     [InlineData("*", "*")]
     [InlineData("bad header", "bad header")]
+    [InlineData("autHoriZatiOn", "Authorization")]
+    [InlineData("X-Forwarded-For", "X-Forwarded-For")]
     public void Canonicalize_MatchesGoTextproto(string key, string expected)
     {
         Assert.Equal(expected, HeaderKey.Canonicalize(key));
+    }
+
+    [Fact]
+    public void Canonicalize_ReturnsTheSameInstanceWhenAlreadyCanonical()
+    {
+        const string key = "Content-Type";
+        Assert.Same(key, HeaderKey.Canonicalize(key));
     }
 }

@@ -72,7 +72,7 @@ internal sealed class CorsPolicy : IServiceFilter
 
         _exposed = options.ExposeHeaders.IsDefaultOrEmpty
             ? StringValues.Empty
-            : new StringValues(string.Join(", ", options.ExposeHeaders.Select(GoHeaders.Canonical)));
+            : new StringValues(string.Join(", ", options.ExposeHeaders.Select(Cuttle.Config.Binding.HeaderKey.Canonicalize)));
         _credentials = options.AllowCredentials;
         _privateNetwork = options.AllowPrivateNetwork;
         _passthrough = options.OptionsPassthrough;
