@@ -48,13 +48,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
         Auth.JwtClaimParams.ApplyTo(context, request);
-        if (_bufferBody && request.Body is not null)
-        {
-            using var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
-            request.BufferedBody = ms.ToArray();
-            request.Body = null;
-        }
+        if (_bufferBody) await request.BufferBodyAsync(context.RequestAborted).ConfigureAwait(false);
 
         using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
         var (data, error) = await _proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);

@@ -14,13 +14,7 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
     {
         var options = script.Options;
         // Lua callbacks are synchronous, so a body a script may read is buffered first.
-        if (options.Pre.Length > 0 && request.Body is not null && request.BufferedBody is null)
-        {
-            using var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms, ct).ConfigureAwait(false);
-            request.BufferedBody = ms.ToArray();
-            request.Body = null;
-        }
+        if (options.Pre.Length > 0) await request.BufferBodyAsync(ct).ConfigureAwait(false);
 
         // One state for the whole call, as krakend-lua keeps one binder for pre and post.
         var engine = script.Rent();

@@ -36,4 +36,20 @@ internal sealed class ProxyRequest
     public string? BackendMethod { get; init; }
 
     public required RequestScope Scope { get; init; }
+
+    /// <summary>
+    /// Reads a streamed body into <see cref="BufferedBody"/> (once; later calls return it), for every layer that must
+    /// see the bytes or send them more than once: several backends, json-schema, Lua. Null when there is no body.
+    /// </summary>
+    public async ValueTask<byte[]?> BufferBodyAsync(CancellationToken cancellationToken)
+    {
+        if (BufferedBody is null && Body is not null)
+        {
+            using var ms = new MemoryStream();
+            await Body.CopyToAsync(ms, cancellationToken).ConfigureAwait(false);
+            BufferedBody = ms.ToArray();
+            Body = null;
+        }
+        return BufferedBody;
+    }
 }

@@ -16,16 +16,8 @@ internal sealed class JsonSchemaProxy(IProxy next, JsonSchemaValidator schema) :
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken)
     {
-        var body = request.BufferedBody;
-        if (body is null && request.Body is not null)
-        {
-            using var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms, cancellationToken).ConfigureAwait(false);
-            body = ms.ToArray();
-            // The backend still gets the body: KrakenD puts the bytes it read back into the request.
-            request.BufferedBody = body;
-            request.Body = null;
-        }
+        // The backend still gets the body: KrakenD puts the bytes it read back into the request.
+        var body = await request.BufferBodyAsync(cancellationToken).ConfigureAwait(false);
         if (body is null || body.Length == 0) return EmptyBody;
 
         List<string> errors;
