@@ -73,7 +73,9 @@ public sealed class RunCommandTests : IAsyncLifetime
         await using var _ = process;
         using var client = new HttpClient();
         var slow = client.GetAsync($"http://127.0.0.1:{port}/slow");
-        await Task.Delay(300); // the request is now in flight at the backend
+        // Signal only once the request really is in flight at the backend (a fixed delay raced a cold, loaded child).
+        for (var i = 0; i < 200 && !_backend.Requests.Any(r => r.PathAndQuery == "/slow"); i++) await Task.Delay(25);
+        Assert.Contains(_backend.Requests, r => r.PathAndQuery == "/slow");
 
         process.Signal(CuttleProcess.SIGTERM);
 
