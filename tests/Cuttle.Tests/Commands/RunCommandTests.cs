@@ -24,7 +24,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private string Config(string tag) => $$"""
         { "version": 3, "endpoints": [
           { "endpoint": "/api", "backend": [ { "host": ["{{_backend.Url}}"], "url_pattern": "/{{tag}}" } ] },
-          { "endpoint": "/slow", "backend": [ { "host": ["{{_backend.Url}}"], "url_pattern": "/slow" } ] } ] }
+          { "endpoint": "/slow", "timeout": "10s", "backend": [ { "host": ["{{_backend.Url}}"], "url_pattern": "/slow" } ] } ] }
         """;
 
     private async Task<(CuttleProcess Process, int Port, string Path)> StartAsync(string tag, params string[] extra)
