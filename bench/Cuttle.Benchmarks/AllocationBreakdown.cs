@@ -29,9 +29,10 @@ internal static class AllocationBreakdown
             var t0 = GC.GetAllocatedBytesForCurrentThread();
             var scope = new RequestScope();
             var t1 = GC.GetAllocatedBytesForCurrentThread();
-            var data = BackendDecoder.Decode(Encodings.Json, false, body, scope, out _)!;
+            // The gateway's path: an allow-list prunes straight from the document (decode and format in one step).
+            var data = BackendDecoder.Decode(Encodings.Json, false, body, scope, formatter.FormatsObjects ? formatter.FormatObject : null, out _, out var formatted)!;
             var t2 = GC.GetAllocatedBytesForCurrentThread();
-            data = formatter.Format(data);
+            if (!formatted) data = formatter.Format(data);
             var t3 = GC.GetAllocatedBytesForCurrentThread();
             output.ResetWrittenCount();
             GoJsonWriter.Write(output, data);

@@ -48,9 +48,10 @@ public class ResponseStepBenchmarks
     public int Filter()
     {
         using var scope = new RequestScope();
-        var data = BackendDecoder.Decode(Encodings.Json, false, _user, scope, out var error)
+        // BackendProxy's path: an allow-list prunes straight from the document.
+        var data = BackendDecoder.Decode(Encodings.Json, false, _user, scope, _filter.FormatsObjects ? _filter.FormatObject : null, out var error, out var formatted)
             ?? throw new InvalidOperationException("decode failed: " + error);
-        data = _filter.Format(data);
+        if (!formatted) data = _filter.Format(data);
         _output.ResetWrittenCount();
         GoJsonWriter.Write(_output, data);
         return _output.WrittenCount;
@@ -77,9 +78,10 @@ public class ResponseStepBenchmarks
     {
         public ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken)
         {
-            var data = BackendDecoder.Decode(Encodings.Json, false, body, request.Scope, out var error);
+            var data = BackendDecoder.Decode(Encodings.Json, false, body, request.Scope,
+                formatter is { FormatsObjects: true } ? formatter.FormatObject : null, out var error, out var formatted);
             if (data is null) return ValueTask.FromResult(ProxyResult.Fail(new ProxyError(error ?? "decode failed")));
-            if (formatter is not null) data = formatter.Format(data);
+            if (formatter is not null && !formatted) data = formatter.Format(data);
             return ValueTask.FromResult(ProxyResult.Ok(new ProxyResponse(data, isComplete: true)));
         }
     }

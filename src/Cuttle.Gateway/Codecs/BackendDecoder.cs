@@ -14,7 +14,16 @@ internal static class BackendDecoder
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
 
     public static Dictionary<string, object?>? Decode(string encoding, bool isCollection, ReadOnlyMemory<byte> body, RequestScope scope, out string? error)
+        => Decode(encoding, isCollection, body, scope, null, out error, out _);
+
+    /// <summary>
+    /// Decodes the body; when <paramref name="formatObject"/> is given and the body is a JSON object, the object goes
+    /// to it straight from the document (no intermediate map) and <paramref name="formatted"/> says so.
+    /// </summary>
+    public static Dictionary<string, object?>? Decode(string encoding, bool isCollection, ReadOnlyMemory<byte> body, RequestScope scope,
+        Func<JsonElement, Dictionary<string, object?>>? formatObject, out string? error, out bool formatted)
     {
+        formatted = false;
         error = null;
         try
         {
@@ -37,9 +46,9 @@ internal static class BackendDecoder
                         return wrapped;
                     }
                 case Encodings.SafeJson:
-                    return DecodeJson(body, scope, safe: true, isCollection, out error);
+                    return DecodeJson(body, scope, safe: true, isCollection, formatObject, out error, out formatted);
                 default:
-                    return DecodeJson(body, scope, safe: false, isCollection, out error);
+                    return DecodeJson(body, scope, safe: false, isCollection, formatObject, out error, out formatted);
             }
         }
         catch (System.Xml.XmlException ex)
@@ -49,9 +58,11 @@ internal static class BackendDecoder
         }
     }
 
-    private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection, out string? error)
+    private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection,
+        Func<JsonElement, Dictionary<string, object?>>? formatObject, out string? error, out bool formatted)
     {
         error = null;
+        formatted = false;
         JsonDocument doc;
         try
         {
@@ -77,9 +88,12 @@ internal static class BackendDecoder
         }
         switch (root.ValueKind)
         {
+            case JsonValueKind.Object when formatObject is not null:
+                formatted = true;
+                return formatObject(root);
             case JsonValueKind.Object:
                 var map = DataTree.NewMap(root.GetPropertyCount());
-                foreach (var p in root.EnumerateObject()) map[p.Name] = p.Value;
+                foreach (var p in root.EnumerateObject()) map[PropertyNames.Of(p)] = p.Value;
                 return map;
             case JsonValueKind.Array when safe:
                 var c = DataTree.NewMap(1);

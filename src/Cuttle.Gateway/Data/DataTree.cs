@@ -18,7 +18,7 @@ public static class DataTree
             case Dictionary<string, object?> map: return map;
             case JsonElement { ValueKind: JsonValueKind.Object } element:
                 var copy = NewMap(element.GetPropertyCount());
-                foreach (var p in element.EnumerateObject()) copy[p.Name] = p.Value;
+                foreach (var p in element.EnumerateObject()) copy[PropertyNames.Of(p)] = p.Value;
                 return copy;
             default: return null;
         }
@@ -60,7 +60,7 @@ public static class DataTree
         {
             case JsonElement { ValueKind: JsonValueKind.Object } e:
                 var map = NewMap(e.GetPropertyCount());
-                foreach (var p in e.EnumerateObject()) map[p.Name] = DeepMutable(p.Value);
+                foreach (var p in e.EnumerateObject()) map[PropertyNames.Of(p)] = DeepMutable(p.Value);
                 return map;
             case JsonElement { ValueKind: JsonValueKind.Array } e:
                 var list = new List<object?>(e.GetArrayLength());

@@ -26,6 +26,7 @@ internal sealed class BackendCaller
     private readonly bool _methodCanHaveBody;
     private readonly HashSet<string>? _headerFilter;
     private readonly HashSet<string>? _queryFilter;
+    private readonly string[]? _staticUrls;
     private int _next;
 
     [ThreadStatic]
@@ -45,6 +46,12 @@ internal sealed class BackendCaller
             _targets = targets;
         }
         Template = new UrlTemplate(backend.UrlPattern, endpoint.Params);
+        // A pattern without placeholders gives the same URL for every request without a query: built once per host.
+        if (Template.Literal is { } literal)
+        {
+            _staticUrls = new string[_hosts.Length];
+            for (var i = 0; i < _hosts.Length; i++) _staticUrls[i] = _hosts[i] + literal;
+        }
         _method = new HttpMethod(backend.Method);
         _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
         MethodName = backend.Method;
@@ -60,7 +67,9 @@ internal sealed class BackendCaller
     public string BuildUrl(ProxyRequest request)
     {
         var hosts = _srv?.Hosts is { Length: > 0 } discovered ? discovered : _hosts;
-        var host = hosts.Length == 1 ? hosts[0] : hosts[(int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length)];
+        var index = hosts.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length);
+        if (_staticUrls is not null && request.Query.Count == 0 && ReferenceEquals(hosts, _hosts)) return _staticUrls[index];
+        var host = hosts[index];
         // BuildUrl never awaits, so one builder per thread can be reused (the BCL's StringBuilderCache pattern).
         var sb = t_urlBuilder ??= new StringBuilder(256);
         sb.Clear();

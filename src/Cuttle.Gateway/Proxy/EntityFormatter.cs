@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text.Json;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
 
@@ -52,6 +53,20 @@ internal sealed class EntityFormatter
         return f._target is null && f._allow is null && f._deny is null && f._mapping.Length == 0 && f._group is null && f._flatmap is null ? null : f;
     }
 
+    /// <summary>
+    /// Whether <see cref="FormatObject"/> applies: an allow-list with neither target nor flatmap can prune straight
+    /// from the parsed document, without first copying the whole top level into a map (the copy, its keys and its
+    /// boxed values were most of the filter step's allocations).
+    /// </summary>
+    public bool FormatsObjects => _allow is not null && _target is null && _flatmap is null;
+
+    /// <summary>Formats a JSON object root: the same result as decoding it to a map and calling <see cref="Format"/>.</summary>
+    public Dictionary<string, object?> FormatObject(JsonElement root)
+    {
+        var data = _allow!.Prune(root);
+        return Finish(MapKeys(data));
+    }
+
     public Dictionary<string, object?> Format(Dictionary<string, object?> data)
     {
         if (_target is not null) data = ExtractTarget(data, _target);
@@ -66,21 +81,29 @@ internal sealed class EntityFormatter
                 if (_allow is not null) data = _allow.Prune(data);
                 else if (_deny is not null) foreach (var path in _deny) Deny(data, path, 0);
             }
-            if (data.Count > 0)
+            data = MapKeys(data);
+        }
+        return Finish(data);
+    }
+
+    private Dictionary<string, object?> MapKeys(Dictionary<string, object?> data)
+    {
+        if (data.Count > 0)
+        {
+            foreach (var (from, to) in _mapping)
             {
-                foreach (var (from, to) in _mapping)
-                {
-                    if (data.Remove(from, out var v)) data[to] = v;
-                }
+                if (data.Remove(from, out var v)) data[to] = v;
             }
         }
-        if (_group is not null)
-        {
-            var wrapped = DataTree.NewMap(1);
-            wrapped[_group] = data;
-            data = wrapped;
-        }
         return data;
+    }
+
+    private Dictionary<string, object?> Finish(Dictionary<string, object?> data)
+    {
+        if (_group is null) return data;
+        var wrapped = DataTree.NewMap(1);
+        wrapped[_group] = data;
+        return wrapped;
     }
 
     private static Dictionary<string, object?> ExtractTarget(Dictionary<string, object?> data, string[] path)
@@ -152,18 +175,36 @@ internal sealed class EntityFormatter
             var result = DataTree.NewMap(Math.Min(data.Count, _children.Count));
             foreach (var (key, sub) in _children)
             {
-                if (!data.TryGetValue(key, out var value)) continue;
-                if (sub is null)
-                {
-                    result[key] = value;
-                    continue;
-                }
-                var map = DataTree.AsMap(value);
-                if (map is null) continue; // lura drops a non-object where the list goes deeper
-                var pruned = sub.Prune(map);
-                if (pruned.Count > 0) result[key] = pruned;
+                if (data.TryGetValue(key, out var value)) Keep(result, key, sub, value);
             }
             return result;
+        }
+
+        /// <summary>The same over a document object: looks up only the allowed names (the last duplicate wins, as in Go).</summary>
+        public Dictionary<string, object?> Prune(JsonElement data)
+        {
+            var result = DataTree.NewMap(Math.Min(data.GetPropertyCount(), _children.Count));
+            foreach (var (key, sub) in _children)
+            {
+                if (data.TryGetProperty(key, out var value)) Keep(result, key, sub, value);
+            }
+            return result;
+        }
+
+        private static void Keep(Dictionary<string, object?> result, string key, AllowNode? sub, object? value)
+        {
+            if (sub is null)
+            {
+                result[key] = value;
+                return;
+            }
+            var pruned = value switch
+            {
+                Dictionary<string, object?> map => sub.Prune(map),
+                JsonElement { ValueKind: JsonValueKind.Object } element => sub.Prune(element),
+                _ => null, // lura drops a non-object where the list goes deeper
+            };
+            if (pruned is { Count: > 0 }) result[key] = pruned;
         }
 
         private sealed class Builder

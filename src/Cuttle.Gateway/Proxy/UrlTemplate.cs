@@ -19,6 +19,9 @@ internal sealed class UrlTemplate
 
     public bool HasQuery { get; }
 
+    /// <summary>The whole pattern when it has no placeholder at all (the URL is then the same for every request).</summary>
+    public string? Literal { get; }
+
     public UrlTemplate(string pattern, ImmutableArray<string> endpointParams)
     {
         var parts = new List<Part>();
@@ -49,6 +52,8 @@ internal sealed class UrlTemplate
         _parts = [.. parts];
         GoTemplate = go.ToString();
         HasQuery = pattern.Contains('?');
+        if (_parts.Length == 0) Literal = "";
+        else if (_parts.Length == 1 && _parts[0].Literal is { } only) Literal = only;
     }
 
     private static int IndexOf(ImmutableArray<string> names, string name)

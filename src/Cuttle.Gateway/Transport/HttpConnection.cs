@@ -225,19 +225,21 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
-    /// <summary>Reads the response head, skipping 1xx interim responses, and sets up body framing.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ReadHeadAsync(bool isHead, bool decompress, CancellationToken ct)
+    /// <summary>
+    /// Parses the response head when all of it is buffered, skipping 1xx interim responses, and sets up body framing;
+    /// false when more bytes are needed (<see cref="ReceiveHeadBytesAsync"/>). Split from the receive so that the
+    /// client's one async frame drives the whole exchange: each extra awaiting frame costs a state-machine box per
+    /// request once the socket read has to wait.
+    /// </summary>
+    public bool TryReadHead(bool isHead, bool decompress)
     {
         while (true)
         {
-            int headEnd;
-            while ((headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8)) < 0)
+            var headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
+            if (headEnd < 0)
             {
                 if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
-                if (await FillAsync(ct).ConfigureAwait(false) == 0)
-                    throw new HttpRequestException(ResponseStarted ? "unexpected EOF" : "EOF");
-                ResponseStarted = true;
+                return false;
             }
             var length = headEnd + 2; // keep the last header's CRLF
             if (_head.Length < length)
@@ -263,7 +265,27 @@ internal sealed class HttpConnection : IDisposable
         else { _framing = BodyFraming.UntilClose; _keepAlive = false; }
         if (_framing == BodyFraming.None || (_framing == BodyFraming.ContentLength && _remaining == 0)) BodyComplete = true;
         IsGzip = decompress && IsGzip && _framing != BodyFraming.None;
+        return true;
     }
+
+    /// <summary>Starts a receive of more head bytes (the socket's own ValueTask: no frame of ours); pass the result to <see cref="HeadBytesReceived"/>.</summary>
+    public ValueTask<int> ReceiveHeadBytesAsync(CancellationToken ct)
+    {
+        PrepareFill();
+        return _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+    }
+
+    public void HeadBytesReceived(int read)
+    {
+        if (read == 0) throw new HttpRequestException(ResponseStarted ? "unexpected EOF" : "EOF");
+        _end += read;
+        ResponseStarted = true;
+    }
+
+    /// <summary>The error a failed socket read maps to: before any response byte it is a request failure (retryable).</summary>
+    public Exception ReadFailure(SocketException se) => !ResponseStarted
+        ? new HttpRequestException(SocketErrors.Describe("read", se))
+        : new IOException(SocketErrors.Describe("read", se), se);
 
     private void ParseHead(int length)
     {
@@ -461,6 +483,17 @@ internal sealed class HttpConnection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAsync(CancellationToken ct)
     {
+        PrepareFill();
+        int read;
+        try { read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false); }
+        catch (SocketException se) { throw ReadFailure(se); }
+        _end += read;
+        return read;
+    }
+
+    /// <summary>Makes room after the unread bytes: compacts, or grows the buffer when it is mostly unread.</summary>
+    private void PrepareFill()
+    {
         if (_start == _end) _start = _end = 0;
         if (_end == _buffer.Length)
         {
@@ -479,12 +512,6 @@ internal sealed class HttpConnection : IDisposable
             _start = 0;
             _end = unread;
         }
-        int read;
-        try { read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false); }
-        catch (SocketException se) when (!ResponseStarted) { throw new HttpRequestException(SocketErrors.Describe("read", se)); }
-        catch (SocketException se) { throw new IOException(SocketErrors.Describe("read", se), se); }
-        _end += read;
-        return read;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
 namespace Cuttle.Gateway.Transport;
@@ -56,7 +57,13 @@ internal sealed class LeanHttpClient : IDisposable
             try
             {
                 await connection.WriteRequestAsync(request, Options.Decompress, ct).ConfigureAwait(false);
-                await connection.ReadHeadAsync(isHead, Options.Decompress, ct).ConfigureAwait(false);
+                while (!connection.TryReadHead(isHead, Options.Decompress))
+                {
+                    int read;
+                    try { read = await connection.ReceiveHeadBytesAsync(ct).ConfigureAwait(false); }
+                    catch (SocketException se) { throw connection.ReadFailure(se); }
+                    connection.HeadBytesReceived(read);
+                }
                 return new BackendResponse(connection);
             }
             catch (Exception ex) when (attempt == 0 && connection.IsReused && !connection.ResponseStarted

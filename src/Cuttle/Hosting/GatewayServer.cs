@@ -89,6 +89,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         builder.AddFilter("Microsoft", LogLevel.Warning);
         // Start-up failures are reported by the CLI as one clear line; the host would log them again with a stack trace.
         builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // ASP.NET Core's hosting layer starts an Activity and a logging scope for every request as soon as its logger
+        // is enabled at any level; it only ever logs request start/finish, which the gateway does not use. Off, it
+        // saves about 600 bytes and two ExecutionContext copies per request (measured with AllocationTick events).
+        builder.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     }
 
     private static (IPAddress Address, int Port) BindingFor(GatewayConfig config, ServerOptions options)
@@ -296,6 +300,16 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             ["last_reload_error"] = _lastReloadError,
         };
         if (_lastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        // Process-wide counters for whoever measures the gateway from outside (bench/run divides the allocated-bytes
+        // delta by the requests it sent; the reload bench watches the heap for growth across generations).
+        info["runtime"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["allocated_bytes"] = GC.GetTotalAllocatedBytes(precise: false),
+            ["heap_bytes"] = GC.GetTotalMemory(forceFullCollection: false),
+            ["gen0_collections"] = GC.CollectionCount(0),
+            ["gen1_collections"] = GC.CollectionCount(1),
+            ["gen2_collections"] = GC.CollectionCount(2),
+        };
         return new Dictionary<string, object?>(StringComparer.Ordinal) { ["cuttle"] = info };
     }
 

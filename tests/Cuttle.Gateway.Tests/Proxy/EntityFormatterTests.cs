@@ -18,10 +18,32 @@ public sealed class EntityFormatterTests
         using var doc = JsonDocument.Parse(json);
         var data = DataTree.AsMap(doc.RootElement)!;
         var formatter = EntityFormatter.Create(backend);
-        var result = formatter is null ? data : formatter.Format(data);
+        var result = Render(formatter is null ? data : formatter.Format(data));
+        // The gateway prunes an object body straight from the document when it can: both paths must agree.
+        if (formatter is { FormatsObjects: true }) Assert.Equal(result, Render(formatter.FormatObject(doc.RootElement)));
+        return result;
+    }
+
+    private static string Render(Dictionary<string, object?> data)
+    {
         var buffer = new ArrayBufferWriter<byte>();
-        GoJsonWriter.Write(buffer, result);
+        GoJsonWriter.Write(buffer, data);
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void Allow_over_a_document_keeps_the_last_of_duplicate_keys_like_go()
+    {
+        Assert.Equal("""{"a":{"x":2},"f":5}""", Format(Backend() with { Allow = ["a.x", "f"] }, """{"a":{"x":1},"f":4,"a":{"x":2,"y":3},"f":5}"""));
+        Assert.Equal("""{"f":{"x":1}}""", Format(Backend() with { Allow = ["f.x"] }, """{"f":4,"f":{"x":1}}"""));
+    }
+
+    [Fact]
+    public void Formats_objects_only_for_an_allow_list_without_target_or_flatmap()
+    {
+        Assert.True(EntityFormatter.Create(Backend() with { Allow = ["a"], Mapping = [new("a", "b")], Group = "g" })!.FormatsObjects);
+        Assert.False(EntityFormatter.Create(Backend() with { Allow = ["a"], Target = "a" })!.FormatsObjects);
+        Assert.False(EntityFormatter.Create(Backend() with { Deny = ["a"] })!.FormatsObjects);
     }
 
     private static BackendConfig Backend() => new() { UrlPattern = "/" };
