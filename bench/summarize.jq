@@ -29,13 +29,17 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
     merge_vs_noop: ratio(at($c; "cuttle-merge").rps; at($c; "cuttle-noop").rps),
     yarp_vs_nginx: ratio(at($c; "yarp").rps; at($c; "nginx").rps),
     noop_cpu_vs_nginx: ratio(at($c; "cuttle-noop").cpu_us_per_req; at($c; "nginx").cpu_us_per_req),
-    noop_cpu_vs_yarp: ratio(at($c; "cuttle-noop").cpu_us_per_req; at($c; "yarp").cpu_us_per_req)
+    noop_cpu_vs_yarp: ratio(at($c; "cuttle-noop").cpu_us_per_req; at($c; "yarp").cpu_us_per_req),
+    aot_noop_vs_nginx: ratio(at($c; "cuttle-aot-noop").rps; at($c; "nginx").rps),
+    aot_noop_vs_yarp: ratio(at($c; "cuttle-aot-noop").rps; at($c; "yarp").rps)
   })) as $ratios
 | (if ($conns | index(32)) then 32 else $conns[0] end) as $rc
 | ($ratios | map(select(.connections == $rc)) | .[0]) as $r
 | def target($name; $value; $goal; $pass): {target: $name, connections: $rc, value: $value, goal: $goal,
     pass: (if $value == null then null else $pass end)};
   def startms($k): ($start | map(select(.case == $k)) | .[0].median_ms);
+  def allocs($c; $p): ($alloc | map(select(.case == $c and .path == $p)) | .[0].bytes_per_request);
+  def peakmb($k): ($memby[$k].peak_rss_kb // null | if . == null then null else (. / 1024 | r1) end);
 {
   meta: {date: $date, commit: $commit, quick: ($quick == 1), rounds: $rounds, duration_s: $duration, connections: $conns,
          split: $split, backend: $backend, cpu: $cpu, cpus: $ncpu, load_average_at_end: $load,
@@ -43,6 +47,7 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
   summary: $summary,
   ratios: $ratios,
   startup: $start,
+  allocations: $alloc,
   targets: [
     target("no-op throughput >= 1.2 x YARP direct"; $r.noop_vs_yarp; 1.2; ($r.noop_vs_yarp // 0) >= 1.2),
     target("no-op p99 < YARP p99 (us)"; at($rc; "cuttle-noop").p99_us; at($rc; "yarp").p99_us;
@@ -50,8 +55,13 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
     target("no-op throughput >= 0.9 x nginx (stretch)"; $r.noop_vs_nginx; 0.9; ($r.noop_vs_nginx // 0) >= 0.9),
     target("JSON filter >= 0.8 x no-op"; $r.filter_vs_noop; 0.8; ($r.filter_vs_noop // 0) >= 0.8),
     target("two-backend merge >= 0.6 x no-op"; $r.merge_vs_noop; 0.6; ($r.merge_vs_noop // 0) >= 0.6),
-    target("no-op peak RSS under load < 60 MB"; $memby["cuttle-noop"].peak_rss_kb // null | if . == null then null else (. / 1024 | r1) end; 60;
-           (($memby["cuttle-noop"].peak_rss_kb // 1e18) / 1024) < 60),
+    target("no-op peak RSS under load < 60 MB"; peakmb("cuttle-noop"); 60; (peakmb("cuttle-noop") // 1e18) < 60),
+    target("NativeAOT no-op (the shipped binary) throughput >= 1.2 x YARP direct"; $r.aot_noop_vs_yarp; 1.2; ($r.aot_noop_vs_yarp // 0) >= 1.2),
+    target("NativeAOT no-op p99 < YARP p99 (us)"; at($rc; "cuttle-aot-noop").p99_us; at($rc; "yarp").p99_us;
+           (at($rc; "cuttle-aot-noop").p99_us // 1e18) < (at($rc; "yarp").p99_us // 0)),
+    target("NativeAOT no-op peak RSS under load < 60 MB"; peakmb("cuttle-aot-noop"); 60; (peakmb("cuttle-aot-noop") // 1e18) < 60),
+    target("filtered 1 KB JSON response: bytes allocated per request < 2048"; allocs("cuttle-filter"; "/filter1k"); 2048;
+           (allocs("cuttle-filter"; "/filter1k") // 1e18) < 2048),
     target("start-up to first 200 < 250 ms (framework-dependent)"; startms("cuttle-noop"); 250; (startms("cuttle-noop") // 1e18) < 250),
     target("start-up to first 200 < 60 ms (NativeAOT)"; startms("cuttle-aot-noop"); 60; (startms("cuttle-aot-noop") // 1e18) < 60)
   ],

@@ -36,15 +36,13 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         _bufferBody = endpoint.Backend.Length > 1 || endpoint.ConcurrentCalls > 1;
     }
 
-    public async Task HandleAsync(HttpContext context, string[] parameters)
+    public Task HandleAsync(HttpContext context, string[] parameters) =>
+        // Refusals are answered without entering the async method, whose state machine stays smaller for it.
+        ParamChecker.Prologue(context, parameters, _versionHeader, _router.DisablePathDecoding) ?? ProxyAsync(context, parameters);
+
+    private async Task ProxyAsync(HttpContext context, string[] parameters)
     {
         var response = context.Response;
-        if (ParamChecker.Prologue(context, parameters, _versionHeader, _router.DisablePathDecoding) is { } refused)
-        {
-            await refused.ConfigureAwait(false);
-            return;
-        }
-
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
         Auth.JwtClaimParams.ApplyTo(context, request);

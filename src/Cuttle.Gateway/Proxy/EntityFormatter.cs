@@ -186,7 +186,9 @@ internal sealed class EntityFormatter
             var result = DataTree.NewMap(Math.Min(data.GetPropertyCount(), _children.Count));
             foreach (var (key, sub) in _children)
             {
-                if (data.TryGetProperty(key, out var value)) Keep(result, key, sub, value);
+                if (!data.TryGetProperty(key, out var value)) continue;
+                if (sub is null) result[key] = value; // a kept leaf is boxed once, into the map
+                else if (value.ValueKind == JsonValueKind.Object && sub.Prune(value) is { Count: > 0 } pruned) result[key] = pruned;
             }
             return result;
         }

@@ -32,6 +32,39 @@ public sealed class BackendCallerTests
     }
 
     [Fact]
+    public void A_pattern_without_placeholders_is_one_prebuilt_url_per_host_until_a_query_is_added()
+    {
+        var json = """
+            { "version": 3, "endpoints": [ { "endpoint": "/a/{id}", "input_query_strings": ["q"], "backend": [
+              { "host": ["http://h1:81", "http://h2:82"], "url_pattern": "/static/path" },
+              { "host": ["http://h3:83"], "url_pattern": "/items/{id}" } ] } ] }
+            """;
+        var config = ConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "krakend.json").Config!;
+        var endpoint = config.Endpoints[0];
+        var client = BackendClient.For(config, null);
+        try
+        {
+            var fixedUrl = new BackendCaller(endpoint.Backend[0], endpoint, client.Invoker);
+            var templated = new BackendCaller(endpoint.Backend[1], endpoint, client.Invoker);
+            using var scope = new RequestScope();
+            ProxyRequest Request(params KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] query) =>
+                new() { Method = "GET", Params = ["42"], Headers = [], Query = [.. query], Scope = scope };
+
+            var first = fixedUrl.BuildUrl(Request());
+            var second = fixedUrl.BuildUrl(Request());
+            var third = fixedUrl.BuildUrl(Request());
+            Assert.Equal(["http://h1:81/static/path", "http://h2:82/static/path"], new[] { first, second }.Order());
+            Assert.Same(first, third); // round-robin back to the same host: the very same string, nothing built
+            Assert.EndsWith("/static/path?q=a+b", fixedUrl.BuildUrl(Request(new KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>("q", "a b"))));
+            Assert.Equal("http://h3:83/items/42", templated.BuildUrl(Request()));
+        }
+        finally
+        {
+            client.Release();
+        }
+    }
+
+    [Fact]
     public async Task UrlOutsideTheConfiguredHosts_IsSentToItsOwnHost()
     {
         await using var server = new RawServer(async (c, _) =>

@@ -117,6 +117,25 @@ public sealed class HotReloadTests
     }
 
     [Fact]
+    public async Task Health_reports_runtime_counters_that_grow_with_requests()
+    {
+        await using var backend = await EchoBackend();
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 1));
+
+        static long Allocated(string health) =>
+            JsonDocument.Parse(health).RootElement.GetProperty("cuttle").GetProperty("runtime").GetProperty("allocated_bytes").GetInt64();
+        var before = await Health(gw);
+        for (var i = 0; i < 50; i++) Assert.Contains("\"v\":1", await gw.Client.GetStringAsync("/api"));
+        var after = await Health(gw);
+
+        // bench/run divides this delta by the requests it sent: it must be the process-wide count and move with load.
+        Assert.True(Allocated(after) > Allocated(before), $"{Allocated(before)} -> {Allocated(after)}");
+        var runtime = JsonDocument.Parse(after).RootElement.GetProperty("cuttle").GetProperty("runtime");
+        Assert.True(runtime.GetProperty("heap_bytes").GetInt64() > 0);
+        Assert.True(runtime.GetProperty("gen0_collections").GetInt32() >= 0);
+    }
+
+    [Fact]
     public async Task A_port_change_rebinds_and_the_old_port_stops_accepting()
     {
         await using var backend = await EchoBackend();
