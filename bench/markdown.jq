@@ -13,13 +13,14 @@ def pass: if . == null then "not measured" elif . then "yes" else "**no**" end;
   "CPU: \($m.cpus) x \($m.cpu); \($m.split). Load average at the end: \($m.load_average_at_end | map(tostring) | join(", ")).",
   "",
   "CPU us/req is the server's own user+system CPU (its whole process tree, from /proc/<pid>/stat) divided by the requests served; " +
-  "for proxies it excludes the backend. Peak RSS is VmHWM over the whole run.",
+  "for proxies it excludes the backend. Peak RSS is VmHWM over the whole run; private is RssAnon at the end, file is RssFile " +
+  "(for .NET mostly the shared runtime files it maps).",
   "",
   (.summary | group_by(.connections)[] |
     "## \(.[0].connections) connections", "",
-    "| case | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU us/req | peak RSS MB | req/s range |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    (.[] | "| \(.case | caselabel) | \(.rps) | \(.p50_us | ms) | \(.p99_us | ms) | \(.p999_us | ms) | \(.errors) | \(.cpu_us_per_req | num) | \(.peak_rss_mb | num) | \(.rps_min)-\(.rps_max) |"),
+    "| case | req/s | p50 ms | p99 ms | p99.9 ms | errors | CPU us/req | peak RSS MB | RSS at end: private / file MB | req/s range |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    (.[] | "| \(.case | caselabel) | \(.rps) | \(.p50_us | ms) | \(.p99_us | ms) | \(.p999_us | ms) | \(.errors) | \(.cpu_us_per_req | num) | \(.peak_rss_mb | num) | \(.rss_anon_mb | num) / \(.rss_file_mb | num) | \(.rps_min)-\(.rps_max) |"),
     ""),
   "## Ratios (req/s, same run)", "",
   "| connections | no-op/nginx | no-op/YARP | AOT no-op/nginx | AOT no-op/YARP | filter/nginx | filter/YARP | merge/nginx | merge/YARP | filter/no-op | merge/no-op | YARP/nginx | no-op CPU/nginx CPU | no-op CPU/YARP CPU |",

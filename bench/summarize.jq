@@ -12,7 +12,9 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
     errors: (map(.errors) | add), requests: (map(.requests) | add),
     cpu_us_per_req: (map(.cpu_us_per_req // empty) | median | r1),
     rps_min: (map(.rps) | min | round), rps_max: (map(.rps) | max | round),
-    peak_rss_mb: ($memby[.[0].case].peak_rss_kb // null | if . == null then null else (. / 1024 | r1) end)
+    peak_rss_mb: ($memby[.[0].case].peak_rss_kb // null | if . == null then null else (. / 1024 | r1) end),
+    rss_anon_mb: ($memby[.[0].case].rss_anon_kb // null | if . == null then null else (. / 1024 | r1) end),
+    rss_file_mb: ($memby[.[0].case].rss_file_kb // null | if . == null then null else (. / 1024 | r1) end)
   }) | sort_by(.connections, .order)) as $summary
 | ($startup | group_by(.case) | map({case: .[0].case, runs: length, median_ms: (map(.ms) | median | r1),
     ms: map(.ms), rss_at_first_200_mb: (map(.rss_kb) | median / 1024 | r1)})) as $start

@@ -49,6 +49,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         try
         {
             backend = await _caller.SendAsync(request, url, cts.Token).ConfigureAwait(false);
+            if (_caller.IsRedirectToFollow(backend, request)) backend = await _caller.FollowRedirectsAsync(backend, request, url, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {

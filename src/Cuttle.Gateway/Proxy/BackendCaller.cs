@@ -96,56 +96,71 @@ internal sealed class BackendCaller
     /// <summary>Whether calls go through the lean HTTP/1.1 client.</summary>
     public bool UsesLeanClient => _lean is not null;
 
-    /// <summary>Sends the request, following redirects; the caller owns (and disposes) the response.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    /// <summary>
+    /// Sends the request; the caller owns (and disposes) the response. An answer of the lean client can be a redirect
+    /// Go's client would follow: callers check <see cref="IsRedirectToFollow"/> and then call
+    /// <see cref="FollowRedirectsAsync"/>. The split gives the common answer no async frame here (a state-machine box
+    /// per request); SocketsHttpHandler answers come back already followed.
+    /// </summary>
+    public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
     {
-        if (_lean is null) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
+        if (_lean is null || FindTarget(url) is not { } target) return SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct);
+        return _lean.SendAsync(target.Pool, Message(request, url, target, MethodName, _methodCanHaveBody, previous: null, redirects: 0), ct);
+    }
 
-        if (FindTarget(url) is not { } target) return await SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct).ConfigureAwait(false);
+    /// <summary>Whether <see cref="SendAsync"/> returned a redirect that still has to be followed.</summary>
+    public bool IsRedirectToFollow(BackendResponse response, ProxyRequest request) =>
+        response.IsLean && IsFollowable(response, request, _methodCanHaveBody, redirects: 0);
+
+    /// <summary>Follows a redirect <see cref="SendAsync"/> returned, Go-style (up to 10, with Referer); disposes it.</summary>
+    public async ValueTask<BackendResponse> FollowRedirectsAsync(BackendResponse response, ProxyRequest request, string url, CancellationToken ct)
+    {
         var method = MethodName;
         var sendBody = _methodCanHaveBody;
-        string? previous = null;
-        for (var redirects = 0; ; redirects++)
+        for (var redirects = 1; ; redirects++)
         {
-            var message = new BackendRequest
-            {
-                Method = method,
-                Url = url,
-                PathStart = target.PathStart,
-                Authority = target.Authority,
-                Headers = request.Headers,
-                HeaderFilter = _headerFilter,
-                Referer = previous,
-                BodyKind = !sendBody ? BackendBodyKind.None
-                    : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
-                    : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
-                    : BackendBodyKind.Empty, // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
-                BodyBytes = request.BufferedBody,
-                BodyStream = request.Body,
-                ContentLength = request.ForwardedContentLength,
-            };
-            var response = await _lean.SendAsync(target.Pool, message, ct).ConfigureAwait(false);
+            // response answers request number redirects - 1 and is a redirect to follow.
             var status = response.StatusCode;
-            if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Location is not { } location)
-                return response;
-            // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
-            if (status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null)
-                return response;
-            var next = new Uri(new Uri(url), location);
+            var next = new Uri(new Uri(url), response.Location!);
             response.Dispose();
-            previous = url;
+            var previous = url;
             if (status is 301 or 302 or 303 && method is not ("GET" or "HEAD"))
             {
                 method = "GET";
                 sendBody = false;
             }
             url = next.AbsoluteUri;
-            if (TargetFor(next) is not { } nextTarget)
-                return await SendSocketsAsync(request, url, new HttpMethod(method), sendBody, previous, redirects + 1, ct).ConfigureAwait(false);
-            target = nextTarget;
+            if (TargetFor(next) is not { } target)
+                return await SendSocketsAsync(request, url, new HttpMethod(method), sendBody, previous, redirects, ct).ConfigureAwait(false);
+            response = await _lean!.SendAsync(target.Pool, Message(request, url, target, method, sendBody, previous, redirects), ct).ConfigureAwait(false);
+            if (!IsFollowable(response, request, sendBody, redirects)) return response;
         }
     }
+
+    private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects)
+    {
+        if (response.StatusCode is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Location is null) return false;
+        // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
+        return !(response.StatusCode is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null);
+    }
+
+    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects) => new()
+    {
+        Method = method,
+        Url = url,
+        PathStart = target.PathStart,
+        Authority = target.Authority,
+        Headers = request.Headers,
+        HeaderFilter = _headerFilter,
+        Referer = previous,
+        BodyKind = !sendBody ? BackendBodyKind.None
+            : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
+            : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
+            : BackendBodyKind.Empty, // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
+        BodyBytes = request.BufferedBody,
+        BodyStream = request.Body,
+        ContentLength = request.ForwardedContentLength,
+    };
 
     private async ValueTask<BackendResponse> SendSocketsAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
         int redirects, CancellationToken ct)

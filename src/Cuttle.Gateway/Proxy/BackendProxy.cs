@@ -42,6 +42,7 @@ internal sealed partial class BackendProxy : IProxy
         try
         {
             response = await _caller.SendAsync(request, url, ct).ConfigureAwait(false);
+            if (_caller.IsRedirectToFollow(response, request)) response = await _caller.FollowRedirectsAsync(response, request, url, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException || ct.IsCancellationRequested)
         {

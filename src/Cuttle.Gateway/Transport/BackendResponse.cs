@@ -32,6 +32,9 @@ internal sealed class BackendResponse : IDisposable
 
     public int StatusCode { get; }
 
+    /// <summary>Whether the lean client produced it (SocketsHttpHandler answers have their redirects followed already).</summary>
+    public bool IsLean => _connection is not null;
+
     /// <summary>The body length when known up front (after decoding, unknown for gzip).</summary>
     public long? ContentLength => _connection is { } c ? (c.IsGzip ? null : c.ContentLength) : _message!.Content.Headers.ContentLength;
 
