@@ -102,7 +102,8 @@ public static class ConfigLoader
 
     private static ConfigLoadResult ParseCore(byte[] bytes, string fileName, string sourcePath, ConfigLoadOptions options)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var original = bytes;
+        var hash = new Lazy<string>(() => Convert.ToHexStringLower(SHA256.HashData(original)));
         // Editors on Windows may write a byte order mark; skip it rather than refuse the file.
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
             bytes = bytes[3..];

@@ -80,7 +80,7 @@ internal sealed partial class ConfigBinder
         var service = new GatewayConfig
         {
             SourcePath = _sourcePath,
-            ContentHash = _hash,
+            LazyContentHash = _hash,
             Version = 3,
             Name = Str(root, "name", "") ?? "",
             Port = port,

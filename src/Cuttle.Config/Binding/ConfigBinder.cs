@@ -18,11 +18,11 @@ internal sealed partial class ConfigBinder
     private readonly byte[] _utf8;
     private readonly string _file;
     private readonly string _sourcePath;
-    private readonly string _hash;
+    private readonly Lazy<string> _hash;
     private readonly ConfigLoadOptions _options;
     private readonly List<ConfigDiagnostic> _diagnostics = [];
 
-    public ConfigBinder(byte[] utf8, string file, string sourcePath, string hash, ConfigLoadOptions options)
+    public ConfigBinder(byte[] utf8, string file, string sourcePath, Lazy<string> hash, ConfigLoadOptions options)
     {
         _utf8 = utf8;
         _file = file;

@@ -11,8 +11,20 @@ public sealed record GatewayConfig
     /// <summary>Absolute path of the file this was read from ("" when parsed from memory).</summary>
     public string SourcePath { get; init; } = "";
 
+    private Lazy<string>? _contentHash;
+
     /// <summary>SHA-256 of the bytes the model was parsed from, hex; lets /__health and reload logs say which file is live.</summary>
-    public string ContentHash { get; init; } = "";
+    public string ContentHash
+    {
+        get => _contentHash?.Value ?? "";
+        init => _contentHash = new Lazy<string>(value);
+    }
+
+    /// <summary>
+    /// The hash computed on first read: hashing is the first use of the platform's crypto library, and loading it
+    /// cost about 20 ms of start-up before the first request could be served.
+    /// </summary>
+    internal Lazy<string> LazyContentHash { init => _contentHash = value; }
 
     /// <summary>
     /// Other files the configuration was built from: with flexible configuration (FC_ENABLE) the settings, templates

@@ -103,7 +103,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     private static async Task<(WebApplication, int)> StartListenerAsync((IPAddress Address, int Port) binding, GatewayConfig config, ServerOptions options, RequestDelegate handler)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The empty builder: no appsettings.json or environment configuration sources (a krakend.json directory is not an
+        // ASP.NET Core content root), and so no recursive file watch of the working directory, which the slim builder
+        // set up before the listener could start. Kestrel is the only server piece the gateway needs.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         ConfigureLogging(builder.Logging, options.Debug);
         builder.WebHost.ConfigureKestrel(k =>
         {
