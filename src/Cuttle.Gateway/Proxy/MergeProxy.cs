@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Proxy;
@@ -12,18 +14,35 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
     // lura proxy/merging.go: time.Duration(85 * timeout / 100)
     private readonly TimeSpan _mergeTimeout = timeout * 0.85;
 
+    private static readonly Comparison<(ProxyResult Result, int Arrival)> ByArrival = static (a, b) => a.Arrival.CompareTo(b.Arrival);
+
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
         using var cts = PooledTimeout.Start(_mergeTimeout, ct);
-        var order = new int[1];
-        var parts = new Task<(ProxyResult Result, int Arrival)>[backends.Length];
-        for (var i = 0; i < parts.Length; i++) parts[i] = Call(backends[i], request, cts.Token, order);
+        var n = backends.Length;
+        var order = new StrongBox<int>();
+        // Pooled arrays: a merge otherwise allocates both per request, on top of what its backends allocate.
+        var parts = ArrayPool<ValueTask<(ProxyResult, int)>>.Shared.Rent(n);
+        var results = ArrayPool<(ProxyResult Result, int Arrival)>.Shared.Rent(n);
+        try
+        {
+            for (var i = 0; i < n; i++) parts[i] = Call(backends[i], request, cts.Token, order);
+            // Wait for all, then combine in arrival order: equivalent to lura's select loop, without a WhenAny per part.
+            for (var i = 0; i < n; i++) results[i] = await parts[i].ConfigureAwait(false);
+            results.AsSpan(0, n).Sort(ByArrival);
+            return Combine(results.AsSpan(0, n));
+        }
+        finally
+        {
+            Array.Clear(parts, 0, n);
+            Array.Clear(results, 0, n);
+            ArrayPool<ValueTask<(ProxyResult, int)>>.Shared.Return(parts);
+            ArrayPool<(ProxyResult Result, int Arrival)>.Shared.Return(results);
+        }
+    }
 
-        // Wait for all, then combine in arrival order: equivalent to lura's select loop, without a WhenAny per part.
-        var results = new (ProxyResult Result, int Arrival)[parts.Length];
-        for (var i = 0; i < parts.Length; i++) results[i] = await parts[i].ConfigureAwait(false);
-        Array.Sort(results, static (a, b) => a.Arrival.CompareTo(b.Arrival));
-
+    private static ProxyResult Combine(ReadOnlySpan<(ProxyResult Result, int Arrival)> results)
+    {
         Dictionary<string, object?>? data = null;
         var complete = true;
         List<ProxyError>? errors = null;
@@ -32,17 +51,23 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
             if (error is not null) (errors ??= []).Add(error);
             if (response is null) { complete = false; continue; }
             if (!response.IsComplete) complete = false;
-            if (data is null) data = response.Data;
-            else foreach (var (k, v) in response.Data) data[k] = v;
+            if (data is null)
+            {
+                data = response.Data;
+                continue;
+            }
+            data.EnsureCapacity(data.Count + response.Data.Count); // one resize for the part, not one per growth step
+            foreach (var (k, v) in response.Data) data[k] = v;
         }
         if (errors is not null) complete = false;
         if (data is null) return ProxyResult.Fail(errors is null ? new ProxyError("no backend answered") : ProxyError.Combine(errors));
         return new ProxyResult(new ProxyResponse(data, complete), errors is null ? null : ProxyError.Combine(errors));
     }
 
-    private static async Task<(ProxyResult, int)> Call(IProxy backend, ProxyRequest request, CancellationToken ct, int[] order)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<(ProxyResult, int)> Call(IProxy backend, ProxyRequest request, CancellationToken ct, StrongBox<int> order)
     {
         var result = await backend.InvokeAsync(request, ct).ConfigureAwait(false);
-        return (result, Interlocked.Increment(ref order[0]));
+        return (result, Interlocked.Increment(ref order.Value));
     }
 }
