@@ -10,6 +10,7 @@ namespace Cuttle.Tests.Hosting;
 /// <summary>
 /// In-process hot reload: real files rewritten on disk, the real watcher, the real listener, continuous traffic.
 /// </summary>
+[Collection(nameof(ProcessWideMeasurements))] // the leak test counts the process's file descriptors and threads
 public sealed class HotReloadTests
 {
     /// <summary>Version N: static data {"v":N} merged with a backend that echoes its path /v/N — a mix would show two Ns.</summary>
