@@ -191,9 +191,11 @@ public sealed class HotReloadTests
             Assert.Contains($"\"v\":{version}", await gw.Client.GetStringAsync("/api"));
         }
         // Retired generations release their pools after draining.
-        await Eventually(() => Task.FromResult(Directory.GetFiles("/proc/self/fd").Length <= fdsBefore + 10), TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Directory.GetFiles("/proc/self/fd").Length > fdsBefore + 10 && DateTime.UtcNow < deadline) await Task.Delay(25);
 
         var fdsAfter = Directory.GetFiles("/proc/self/fd").Length;
+        Assert.True(fdsAfter <= fdsBefore + 10, $"{fdsBefore} -> {fdsAfter} open descriptors; now: {DescribeDescriptors()}");
         var threadsAfter = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         Assert.InRange(fdsAfter, 0, fdsBefore + 10);
         // The thread pool may add a few workers under the parallel test load; a leak would add one or more per reload (200).
@@ -208,6 +210,22 @@ public sealed class HotReloadTests
     }
 
     private static async Task<string> Health(GatewayHarness gw) => await gw.Client.GetStringAsync("/__health");
+
+    /// <summary>What the process has open, grouped ("socket:" 12, "/dev/null" 1, ...), for a failed leak check.</summary>
+    private static string DescribeDescriptors()
+    {
+        var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            string target;
+            try { target = new FileInfo(fd).LinkTarget ?? "?"; }
+            catch (IOException) { continue; }
+            var bracket = target.IndexOf('[');
+            var kind = bracket > 0 ? target[..bracket] : target;
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+        }
+        return string.Join(", ", kinds.Select(k => $"{k.Key} x{k.Value}"));
+    }
 
     private static async Task Eventually(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
