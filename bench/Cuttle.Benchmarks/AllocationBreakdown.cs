@@ -30,9 +30,8 @@ internal static class AllocationBreakdown
             var scope = new RequestScope();
             var t1 = GC.GetAllocatedBytesForCurrentThread();
             // The gateway's path: an allow-list prunes straight from the document (decode and format in one step).
-            var data = BackendDecoder.Decode(Encodings.Json, false, body, scope, formatter.FormatsObjects ? formatter.FormatObject : null, out _, out var formatted)!;
+            var data = EntityFormatter.DecodeAndFormat(formatter, Encodings.Json, false, body, scope, out _)!;
             var t2 = GC.GetAllocatedBytesForCurrentThread();
-            if (!formatted) data = formatter.Format(data);
             var t3 = GC.GetAllocatedBytesForCurrentThread();
             output.ResetWrittenCount();
             GoJsonWriter.Write(output, data);

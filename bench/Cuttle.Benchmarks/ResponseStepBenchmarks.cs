@@ -49,9 +49,8 @@ public class ResponseStepBenchmarks
     {
         using var scope = new RequestScope();
         // BackendProxy's path: an allow-list prunes straight from the document.
-        var data = BackendDecoder.Decode(Encodings.Json, false, _user, scope, _filter.FormatsObjects ? _filter.FormatObject : null, out var error, out var formatted)
+        var data = EntityFormatter.DecodeAndFormat(_filter, Encodings.Json, false, _user, scope, out var error)
             ?? throw new InvalidOperationException("decode failed: " + error);
-        if (!formatted) data = _filter.Format(data);
         _output.ResetWrittenCount();
         GoJsonWriter.Write(_output, data);
         return _output.WrittenCount;
@@ -78,10 +77,8 @@ public class ResponseStepBenchmarks
     {
         public ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken)
         {
-            var data = BackendDecoder.Decode(Encodings.Json, false, body, request.Scope,
-                formatter is { FormatsObjects: true } ? formatter.FormatObject : null, out var error, out var formatted);
+            var data = EntityFormatter.DecodeAndFormat(formatter, Encodings.Json, false, body, request.Scope, out var error);
             if (data is null) return ValueTask.FromResult(ProxyResult.Fail(new ProxyError(error ?? "decode failed")));
-            if (formatter is not null && !formatted) data = formatter.Format(data);
             return ValueTask.FromResult(ProxyResult.Ok(new ProxyResponse(data, isComplete: true)));
         }
     }

@@ -20,7 +20,6 @@ internal sealed partial class BackendProxy : IProxy
     private readonly BackendConfig _backend;
     private readonly BackendCaller _caller;
     private readonly EntityFormatter? _formatter;
-    private readonly Func<System.Text.Json.JsonElement, Dictionary<string, object?>>? _formatObject;
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
 
@@ -29,7 +28,6 @@ internal sealed partial class BackendProxy : IProxy
         _backend = backend;
         _caller = new BackendCaller(backend, endpoint, client, logger);
         _formatter = EntityFormatter.Create(backend);
-        if (_formatter is { FormatsObjects: true }) _formatObject = _formatter.FormatObject;
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
     }
@@ -107,10 +105,8 @@ internal sealed partial class BackendProxy : IProxy
             // lura's NoOpHTTPResponseParser: no data, the raw body kept as Response.Io (read by sequential_propagated_params "respN").
             if (_backend.Encoding == Encodings.NoOp)
                 return ProxyResult.Ok(new ProxyResponse(DataTree.NewMap(), isComplete: true) { RawBody = buffer.AsSpan(0, length).ToArray() });
-            var decoded = BackendDecoder.Decode(_backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope,
-                _formatObject, out var error, out var formatted);
+            var decoded = EntityFormatter.DecodeAndFormat(_formatter, _backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope, out var error);
             if (decoded is null) return Fail(url, error ?? "could not decode the backend response");
-            if (_formatter is not null && !formatted) decoded = _formatter.Format(decoded);
             return ProxyResult.Ok(new ProxyResponse(decoded, isComplete: true));
         }
     }

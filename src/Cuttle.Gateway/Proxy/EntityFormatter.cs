@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Proxy;
@@ -18,6 +19,8 @@ internal sealed class EntityFormatter
     private readonly KeyValuePair<string, string>[] _mapping;
     private readonly string? _group;
     private readonly FlatmapFilter? _flatmap;
+    // Cached: a method group converted per call would allocate a delegate per request.
+    private readonly Func<JsonElement, Dictionary<string, object?>>? _formatObject;
 
     private EntityFormatter(BackendConfig backend)
     {
@@ -44,6 +47,7 @@ internal sealed class EntityFormatter
             mapping[i] = new(from, dot >= 0 ? to[..dot] : to);
         }
         _mapping = mapping;
+        if (FormatsObjects) _formatObject = FormatObject;
     }
 
     /// <summary>Null when the backend needs no formatting at all, so the hot path skips the call.</summary>
@@ -61,6 +65,17 @@ internal sealed class EntityFormatter
     public bool FormatsObjects => _allow is not null && _target is null && _flatmap is null;
 
     /// <summary>Formats a JSON object root: the same result as decoding it to a map and calling <see cref="Format"/>.</summary>
+    /// <summary>
+    /// Decodes a backend body and applies the formatter (none when null): the one place that pairs the two, so an
+    /// allow-list always prunes a JSON object straight from the parsed document.
+    /// </summary>
+    public static Dictionary<string, object?>? DecodeAndFormat(EntityFormatter? formatter, string encoding, bool isCollection,
+        ReadOnlyMemory<byte> body, RequestScope scope, out string? error)
+    {
+        var data = BackendDecoder.Decode(encoding, isCollection, body, scope, formatter?._formatObject, out error, out var formatted);
+        return data is null || formatter is null || formatted ? data : formatter.Format(data);
+    }
+
     public Dictionary<string, object?> FormatObject(JsonElement root)
     {
         var data = _allow!.Prune(root);
