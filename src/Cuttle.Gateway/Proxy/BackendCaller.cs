@@ -124,7 +124,7 @@ internal sealed class BackendCaller
             var next = new Uri(new Uri(url), response.Location!);
             response.Dispose();
             var previous = url;
-            if (status is 301 or 302 or 303 && method is not ("GET" or "HEAD"))
+            if (BecomesGet(status, method))
             {
                 method = "GET";
                 sendBody = false;
@@ -137,12 +137,19 @@ internal sealed class BackendCaller
         }
     }
 
-    private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects)
+    private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects) =>
+        ShouldFollow(response.StatusCode, response.Location is not null, request, sendBody, redirects);
+
+    /// <summary>Go's client rules, shared by both transports: which answers it follows (at most 10).</summary>
+    private static bool ShouldFollow(int status, bool hasLocation, ProxyRequest request, bool sendBody, int redirects)
     {
-        if (response.StatusCode is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Location is null) return false;
+        if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || !hasLocation) return false;
         // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
-        return !(response.StatusCode is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null);
+        return !(status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null);
     }
+
+    /// <summary>A 301/302/303 turns any method but GET and HEAD into a GET without body, as Go does.</summary>
+    private static bool BecomesGet(int status, string method) => status is 301 or 302 or 303 && method is not ("GET" or "HEAD");
 
     private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects) => new()
     {
@@ -187,15 +194,12 @@ internal sealed class BackendCaller
 
             var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || response.Headers.Location is null)
+            if (!ShouldFollow(status, response.Headers.Location is not null, request, sendBody, redirects))
                 return new BackendResponse(response);
-            // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
-            if (status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null)
-                return new BackendResponse(response);
-            var next = new Uri(new Uri(url), response.Headers.Location).ToString();
+            var next = new Uri(new Uri(url), response.Headers.Location!).ToString();
             response.Dispose();
             previous = url;
-            if (status is 301 or 302 or 303 && method != HttpMethod.Get && method != HttpMethod.Head)
+            if (BecomesGet(status, method.Method))
             {
                 method = HttpMethod.Get;
                 sendBody = false;
