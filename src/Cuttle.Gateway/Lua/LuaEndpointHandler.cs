@@ -24,6 +24,8 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
             request.Body = ms;
         }
 
+        // User scripts have no time bound: off the socket thread that parsed the request (see LuaProxy).
+        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
         var engine = script.Rent();
         Data.ProxyError? error;
         try

@@ -16,6 +16,9 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
         // Lua callbacks are synchronous, so a body a script may read is buffered first.
         if (options.Pre.Length > 0) await request.BufferBodyAsync(ct).ConfigureAwait(false);
 
+        // User scripts have no time bound: they run on the thread pool, never on a socket thread (where the request
+        // path and backend replies run inline), so a slow script holds up its own request only.
+        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
         // One state for the whole call, as krakend-lua keeps one binder for pre and post.
         var engine = script.Rent();
         try
@@ -44,6 +47,7 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
                 response = ProxyResponse.Empty(complete: false);
             }
             if (options.Post.Length == 0) return ProxyResult.Ok(response);
+            if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield(); // the backend's reply may resume on a socket thread
             engine.Response = response;
             error = engine.RunPost();
             return error is null ? ProxyResult.Ok(response) : ProxyResult.Fail(error);

@@ -1,6 +1,7 @@
 using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Gateway;
+using Cuttle.Hosting.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -108,6 +109,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         // set up before the listener could start. Kestrel is the only server piece the gateway needs.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore();
+        // The gateway's transport (requests parsed on the receiving socket thread), registered after Kestrel's own so
+        // Kestrel picks it (the last registered factory wins). CUTTLE_SOCKET_TRANSPORT=kestrel keeps Kestrel's.
+        if (Environment.GetEnvironmentVariable("CUTTLE_SOCKET_TRANSPORT") != "kestrel")
+            builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
         ConfigureLogging(builder.Logging, options.Debug);
         builder.WebHost.ConfigureKestrel(k =>
         {
