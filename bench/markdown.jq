@@ -3,7 +3,8 @@ def ms: if . == null then "n/a" else (. / 1000 | . * 100 | round / 100 | tostrin
 def num: if . == null then "n/a" else tostring end;
 def caselabel: {"backend": "backend direct (ceiling)", "kestrel": "bare Kestrel (answers itself)", "nginx": "nginx proxy",
             "yarp": "YARP direct forwarder", "cuttle-noop": "Cuttle no-op", "cuttle-filter": "Cuttle JSON filter",
-            "cuttle-merge": "Cuttle 2-backend merge", "cuttle-aot-noop": "Cuttle no-op (NativeAOT)"}[.] // .;
+            "cuttle-merge": "Cuttle 2-backend merge", "cuttle-aot-noop": "Cuttle no-op (NativeAOT)",
+            "cuttle-aot-filter": "Cuttle JSON filter (NativeAOT)", "cuttle-aot-merge": "Cuttle 2-backend merge (NativeAOT)"}[.] // .;
 def pass: if . == null then "not measured" elif . then "yes" else "**no**" end;
 .meta as $m
 | "# Cuttle benchmark results",
@@ -23,9 +24,9 @@ def pass: if . == null then "not measured" elif . then "yes" else "**no**" end;
     (.[] | "| \(.case | caselabel) | \(.rps) | \(.p50_us | ms) | \(.p99_us | ms) | \(.p999_us | ms) | \(.errors) | \(.cpu_us_per_req | num) | \(.peak_rss_mb | num) | \(.rss_anon_mb | num) / \(.rss_file_mb | num) | \(.rps_min)-\(.rps_max) |"),
     ""),
   "## Ratios (req/s, same run)", "",
-  "| connections | no-op/nginx | no-op/YARP | AOT no-op/nginx | AOT no-op/YARP | filter/nginx | filter/YARP | merge/nginx | merge/YARP | filter/no-op | merge/no-op | YARP/nginx | no-op CPU/nginx CPU | no-op CPU/YARP CPU |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  (.ratios[] | "| \(.connections) | \(.noop_vs_nginx | num) | \(.noop_vs_yarp | num) | \(.aot_noop_vs_nginx | num) | \(.aot_noop_vs_yarp | num) | \(.filter_vs_nginx | num) | \(.filter_vs_yarp | num) | \(.merge_vs_nginx | num) | \(.merge_vs_yarp | num) | \(.filter_vs_noop | num) | \(.merge_vs_noop | num) | \(.yarp_vs_nginx | num) | \(.noop_cpu_vs_nginx | num) | \(.noop_cpu_vs_yarp | num) |"),
+  "| connections | no-op/nginx | no-op/YARP | AOT no-op/nginx | AOT no-op/YARP | filter/nginx | filter/YARP | merge/nginx | merge/YARP | filter/no-op | merge/no-op | AOT filter/AOT no-op | AOT merge/AOT no-op | YARP/nginx | no-op CPU/nginx CPU | no-op CPU/YARP CPU |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  (.ratios[] | "| \(.connections) | \(.noop_vs_nginx | num) | \(.noop_vs_yarp | num) | \(.aot_noop_vs_nginx | num) | \(.aot_noop_vs_yarp | num) | \(.filter_vs_nginx | num) | \(.filter_vs_yarp | num) | \(.merge_vs_nginx | num) | \(.merge_vs_yarp | num) | \(.filter_vs_noop | num) | \(.merge_vs_noop | num) | \(.aot_filter_vs_noop | num) | \(.aot_merge_vs_noop | num) | \(.yarp_vs_nginx | num) | \(.noop_cpu_vs_nginx | num) | \(.noop_cpu_vs_yarp | num) |"),
   "",
   "## Start-up to first 200", "",
   "| server | median ms | runs (ms) | RSS at first 200, MB |", "|---|---:|---|---:|",

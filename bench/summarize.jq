@@ -1,6 +1,6 @@
 # bench/run: raw measurements -> results.json (medians, ratios, targets). Inputs come from --slurpfile/--arg.
 def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-def order: {"backend": 0, "kestrel": 1, "nginx": 2, "yarp": 3, "cuttle-noop": 4, "cuttle-filter": 5, "cuttle-merge": 6, "cuttle-aot-noop": 7}[.] // 9;
+def order: {"backend": 0, "kestrel": 1, "nginx": 2, "yarp": 3, "cuttle-noop": 4, "cuttle-filter": 5, "cuttle-merge": 6, "cuttle-aot-noop": 7, "cuttle-aot-filter": 8, "cuttle-aot-merge": 9}[.] // 10;
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else ($a / $b * 1000 | round / 1000) end;
 def r1: if . == null then null else (. * 10 | round / 10) end;
 
@@ -33,7 +33,9 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
     noop_cpu_vs_nginx: ratio(at($c; "cuttle-noop").cpu_us_per_req; at($c; "nginx").cpu_us_per_req),
     noop_cpu_vs_yarp: ratio(at($c; "cuttle-noop").cpu_us_per_req; at($c; "yarp").cpu_us_per_req),
     aot_noop_vs_nginx: ratio(at($c; "cuttle-aot-noop").rps; at($c; "nginx").rps),
-    aot_noop_vs_yarp: ratio(at($c; "cuttle-aot-noop").rps; at($c; "yarp").rps)
+    aot_noop_vs_yarp: ratio(at($c; "cuttle-aot-noop").rps; at($c; "yarp").rps),
+    aot_filter_vs_noop: ratio(at($c; "cuttle-aot-filter").rps; at($c; "cuttle-aot-noop").rps),
+    aot_merge_vs_noop: ratio(at($c; "cuttle-aot-merge").rps; at($c; "cuttle-aot-noop").rps)
   })) as $ratios
 | (if ($conns | index(32)) then 32 else $conns[0] end) as $rc
 | ($ratios | map(select(.connections == $rc)) | .[0]) as $r
@@ -61,6 +63,8 @@ def r1: if . == null then null else (. * 10 | round / 10) end;
     target("NativeAOT no-op (the shipped binary) throughput >= 1.2 x YARP direct"; $r.aot_noop_vs_yarp; 1.2; ($r.aot_noop_vs_yarp // 0) >= 1.2),
     target("NativeAOT no-op p99 < YARP p99 (us)"; at($rc; "cuttle-aot-noop").p99_us; at($rc; "yarp").p99_us;
            (at($rc; "cuttle-aot-noop").p99_us // 1e18) < (at($rc; "yarp").p99_us // 0)),
+    target("NativeAOT JSON filter >= 0.8 x NativeAOT no-op"; $r.aot_filter_vs_noop; 0.8; ($r.aot_filter_vs_noop // 0) >= 0.8),
+    target("NativeAOT two-backend merge >= 0.6 x NativeAOT no-op"; $r.aot_merge_vs_noop; 0.6; ($r.aot_merge_vs_noop // 0) >= 0.6),
     target("NativeAOT no-op peak RSS under load < 60 MB"; peakmb("cuttle-aot-noop"); 60; (peakmb("cuttle-aot-noop") // 1e18) < 60),
     target("filtered 1 KB JSON response: bytes allocated per request < 2048"; allocs("cuttle-filter"; "/filter1k"); 2048;
            (allocs("cuttle-filter"; "/filter1k") // 1e18) < 2048),
