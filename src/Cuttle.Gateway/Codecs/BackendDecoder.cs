@@ -58,11 +58,21 @@ internal static class BackendDecoder
         }
     }
 
-    private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection,
-        Func<JsonElement, Dictionary<string, object?>>? formatObject, out string? error, out bool formatted)
+    /// <summary>
+    /// A plain <c>json</c> body (no collection, no formatter) as a response: an object root stays in its document
+    /// (see <see cref="ProxyResponse(JsonElement, bool)"/>); any other root decodes as <see cref="Decode"/> does.
+    /// </summary>
+    public static ProxyResponse? DecodeJsonResponse(ReadOnlyMemory<byte> body, RequestScope scope, out string? error)
+    {
+        if (!TryParse(body, scope, out var root, out error)) return null;
+        if (root.ValueKind == JsonValueKind.Object) return new ProxyResponse(root, isComplete: true);
+        var map = FromRoot(root, safe: false, isCollection: false, null, out error, out _);
+        return map is null ? null : new ProxyResponse(map, isComplete: true);
+    }
+
+    private static bool TryParse(ReadOnlyMemory<byte> body, RequestScope scope, out JsonElement root, out string? error)
     {
         error = null;
-        formatted = false;
         JsonDocument doc;
         try
         {
@@ -71,10 +81,27 @@ internal static class BackendDecoder
         catch (JsonException ex)
         {
             error = body.IsEmpty ? "EOF" : "invalid JSON from backend: " + ex.Message;
-            return null;
+            root = default;
+            return false;
         }
         scope.Register(doc);
-        var root = doc.RootElement;
+        root = doc.RootElement;
+        return true;
+    }
+
+    private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection,
+        Func<JsonElement, Dictionary<string, object?>>? formatObject, out string? error, out bool formatted)
+    {
+        formatted = false;
+        if (!TryParse(body, scope, out var root, out error)) return null;
+        return FromRoot(root, safe, isCollection, formatObject, out error, out formatted);
+    }
+
+    private static Dictionary<string, object?>? FromRoot(JsonElement root, bool safe, bool isCollection,
+        Func<JsonElement, Dictionary<string, object?>>? formatObject, out string? error, out bool formatted)
+    {
+        error = null;
+        formatted = false;
         if (isCollection && !safe)
         {
             if (root.ValueKind != JsonValueKind.Array)

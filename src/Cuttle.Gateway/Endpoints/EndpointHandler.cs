@@ -54,7 +54,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         if (context.RequestAborted.IsCancellationRequested) return; // the client is gone: nothing to write to
 
         var completed = "false";
-        if (data is not null && data.Data.Count > 0)
+        if (data is not null && data.DataCount > 0)
         {
             if (data.IsComplete && error is null)
             {

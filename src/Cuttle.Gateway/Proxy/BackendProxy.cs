@@ -22,6 +22,8 @@ internal sealed partial class BackendProxy : IProxy
     private readonly EntityFormatter? _formatter;
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
+    // A plain JSON backend (no formatter, not a collection) answers with its object still in the parsed document.
+    private readonly bool _keepsJsonObject;
 
     public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
     {
@@ -30,6 +32,7 @@ internal sealed partial class BackendProxy : IProxy
         _formatter = EntityFormatter.Create(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
+        _keepsJsonObject = _formatter is null && !backend.IsCollection && backend.Encoding is Encodings.Json;
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
@@ -105,6 +108,11 @@ internal sealed partial class BackendProxy : IProxy
             // lura's NoOpHTTPResponseParser: no data, the raw body kept as Response.Io (read by sequential_propagated_params "respN").
             if (_backend.Encoding == Encodings.NoOp)
                 return ProxyResult.Ok(new ProxyResponse(DataTree.NewMap(), isComplete: true) { RawBody = buffer.AsSpan(0, length).ToArray() });
+            if (_keepsJsonObject)
+            {
+                var kept = BackendDecoder.DecodeJsonResponse(buffer.AsMemory(0, length), request.Scope, out var parseError);
+                return kept is null ? Fail(url, parseError ?? "could not decode the backend response") : ProxyResult.Ok(kept);
+            }
             var decoded = EntityFormatter.DecodeAndFormat(_formatter, _backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope, out var error);
             if (decoded is null) return Fail(url, error ?? "could not decode the backend response");
             return ProxyResult.Ok(new ProxyResponse(decoded, isComplete: true));

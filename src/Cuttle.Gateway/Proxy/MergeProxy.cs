@@ -43,24 +43,46 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
 
     private static ProxyResult Combine(ReadOnlySpan<(ProxyResult Result, int Arrival)> results)
     {
-        Dictionary<string, object?>? data = null;
         var complete = true;
         List<ProxyError>? errors = null;
+        ProxyResponse? only = null;
+        var answered = 0;
+        var keys = 0;
         foreach (var ((response, error), _) in results)
         {
             if (error is not null) (errors ??= []).Add(error);
             if (response is null) { complete = false; continue; }
             if (!response.IsComplete) complete = false;
-            if (data is null)
-            {
-                data = response.Data;
-                continue;
-            }
-            data.EnsureCapacity(data.Count + response.Data.Count); // one resize for the part, not one per growth step
-            foreach (var (k, v) in response.Data) data[k] = v;
+            only ??= response;
+            answered++;
+            keys += response.DataCount;
         }
         if (errors is not null) complete = false;
-        if (data is null) return ProxyResult.Fail(errors is null ? new ProxyError("no backend answered") : ProxyError.Combine(errors));
+        if (only is null) return ProxyResult.Fail(errors is null ? new ProxyError("no backend answered") : ProxyError.Combine(errors));
+
+        Dictionary<string, object?> data;
+        if (answered == 1)
+        {
+            data = only.Data;
+        }
+        else
+        {
+            // One map sized for every part, filled in arrival order (a later part overwrites a key); a part still in its
+            // JSON document is copied from there, so no map is made for it.
+            data = DataTree.NewMap(keys);
+            foreach (var ((response, _), _) in results)
+            {
+                if (response is null) continue;
+                if (response.TryGetUntouchedObject(out var json))
+                {
+                    foreach (var p in json.EnumerateObject()) data[PropertyNames.Of(p)] = p.Value;
+                }
+                else
+                {
+                    foreach (var (k, v) in response.Data) data[k] = v;
+                }
+            }
+        }
         return new ProxyResult(new ProxyResponse(data, complete), errors is null ? null : ProxyError.Combine(errors));
     }
 

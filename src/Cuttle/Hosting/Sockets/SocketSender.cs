@@ -23,7 +23,10 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource
         {
             // The socket's own cached operation, no list to build.
             var pending = socket.SendAsync(buffer.First, SocketFlags.None);
-            return pending.IsCompletedSuccessfully ? default : AwaitSingle(pending);
+            if (!pending.IsCompletedSuccessfully) return AwaitSingle(pending);
+            // Reading the result hands the socket's cached operation back for the next send (unread, it makes a new one).
+            _ = pending.Result;
+            return default;
         }
 
         _segments.Clear();
