@@ -27,6 +27,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
     private readonly ConnectionOptions _options;
     private readonly PipeWriter _input;   // the receive loop writes what the socket delivers here
     private readonly PipeReader _output;  // the send loop sends what Kestrel wrote here
+    private readonly IDuplexPipe _transport; // Kestrel's ends of the two pipes (middleware may wrap Transport)
     private readonly SocketSender _sender = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _closedCallbacksDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,7 +49,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
         RemoteEndPoint = socket.RemoteEndPoint;
         var input = new Pipe(options.Input);
         var output = new Pipe(options.Output);
-        Transport = new DuplexPipe(input.Reader, output.Writer);
+        Transport = _transport = new DuplexPipe(input.Reader, output.Writer);
         _input = input.Writer;
         _output = output.Reader;
         ConnectionClosed = _closed.Token;
@@ -217,8 +218,8 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
 
     public override async ValueTask DisposeAsync()
     {
-        Transport.Input.Complete();
-        Transport.Output.Complete();
+        _transport.Input.Complete();
+        _transport.Output.Complete();
         try
         {
             if (_receiving is not null) await _receiving.ConfigureAwait(false);
