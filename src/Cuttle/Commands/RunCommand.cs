@@ -70,7 +70,12 @@ internal static class RunCommand
         GatewayServer server;
         try
         {
-            server = await GatewayServer.StartAsync(loaded.Config!, new ServerOptions { Debug = args.Debug, PortOverride = args.Port }).ConfigureAwait(false);
+            server = await GatewayServer.StartAsync(loaded.Config!, new ServerOptions
+            {
+                Debug = args.Debug,
+                PortOverride = args.Port,
+                KestrelSocketTransport = Environment.GetEnvironmentVariable("CUTTLE_SOCKET_TRANSPORT") == "kestrel",
+            }).ConfigureAwait(false);
             if (Environment.GetEnvironmentVariable("CUTTLE_STARTUP_TIMING") == "1")
             {
                 var total = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;

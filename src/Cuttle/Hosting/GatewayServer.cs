@@ -110,9 +110,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore();
         // The gateway's transport (requests parsed on the receiving socket thread), registered after Kestrel's own so
-        // Kestrel picks it (the last registered factory wins). CUTTLE_SOCKET_TRANSPORT=kestrel keeps Kestrel's.
-        if (Environment.GetEnvironmentVariable("CUTTLE_SOCKET_TRANSPORT") != "kestrel")
-            builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
+        // Kestrel picks it (the last registered factory wins).
+        if (!options.KestrelSocketTransport) builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
         ConfigureLogging(builder.Logging, options.Debug);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -307,6 +306,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             ["reloads"] = Interlocked.Read(ref _reloads),
             ["rejected_reloads"] = Interlocked.Read(ref _rejected),
             ["last_reload_error"] = _lastReloadError,
+            ["socket_transport"] = _options.KestrelSocketTransport ? "kestrel" : "cuttle",
         };
         if (_lastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         // Process-wide counters for whoever measures the gateway from outside (bench/run divides the allocated-bytes

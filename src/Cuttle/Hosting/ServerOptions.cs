@@ -15,4 +15,10 @@ internal sealed record ServerOptions
 
     /// <summary>How long a retired generation may keep serving its in-flight requests before it is released.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Serve on Kestrel's own socket transport instead of the gateway's (CUTTLE_SOCKET_TRANSPORT=kestrel): the escape
+    /// hatch should the gateway's transport misbehave somewhere, at the cost of a thread hand-off per request.
+    /// </summary>
+    public bool KestrelSocketTransport { get; init; }
 }

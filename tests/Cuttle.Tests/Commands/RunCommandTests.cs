@@ -37,6 +37,21 @@ public sealed class RunCommandTests : IAsyncLifetime
         return (process, port, path);
     }
 
+    [Theory]
+    [InlineData(null, "cuttle")]
+    [InlineData("kestrel", "kestrel")]
+    public async Task The_socket_transport_is_the_gateways_unless_the_environment_asks_for_kestrels(string? variable, string expected)
+    {
+        var path = Path.Combine(_dir, "krakend.json");
+        await File.WriteAllTextAsync(path, Config("t"));
+        var port = TestPorts.Closed();
+        var environment = new Dictionary<string, string> { ["CUTTLE_SOCKET_TRANSPORT"] = variable ?? "" };
+        await using var process = CuttleProcess.Start(_dir, environment, "run", "-c", path, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(await process.WaitForBodyAsync($"http://127.0.0.1:{port}/api", "/t", TimeSpan.FromSeconds(20)), process.Output);
+        Assert.True(await process.WaitForBodyAsync($"http://127.0.0.1:{port}/__health", $"\"socket_transport\":\"{expected}\"", TimeSpan.FromSeconds(5)), process.Output);
+    }
+
     [Fact]
     public async Task Watch_mode_reloads_an_edited_file_in_process()
     {

@@ -159,9 +159,11 @@ public sealed class RouterTests
     }
 
     [Theory]
-    [InlineData("no-op")]
-    [InlineData("json")]
-    public async Task A_client_that_hangs_up_cancels_the_backend_call_in_flight(string encoding)
+    [InlineData("no-op", false)]
+    [InlineData("json", false)]
+    [InlineData("no-op", true)]
+    [InlineData("json", true)]
+    public async Task A_client_that_hangs_up_cancels_the_backend_call_in_flight(string encoding, bool kestrelSocketTransport)
     {
         // As Go's request context: the client leaving cancels what the gateway was waiting for, long before the timeout.
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -180,7 +182,7 @@ public sealed class RouterTests
         });
         await using var gw = await GatewayHarness.StartAsync(Config($$"""
             { "endpoint": "/slow", "timeout": "50s", "output_encoding": "{{encoding}}", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/" } ] }
-            """));
+            """), kestrelSocketTransport: kestrelSocketTransport);
 
         using (var socket = new TcpClient())
         {

@@ -18,7 +18,10 @@ public sealed partial class CuttleProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static CuttleProcess Start(string workingDirectory, params string[] args)
+    public static CuttleProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <summary>Starts it with extra environment variables.</summary>
+    public static CuttleProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cuttle.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
@@ -33,6 +36,7 @@ public sealed partial class CuttleProcess : IAsyncDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("KRAKEND_PORT");
         psi.Environment.Remove("KRAKEND_CONFIG");
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi };
         var p = new CuttleProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (p._output) p._output.AppendLine(e.Data); };

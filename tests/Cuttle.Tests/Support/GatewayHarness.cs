@@ -22,14 +22,21 @@ public sealed class GatewayHarness : IAsyncDisposable
     public string ConfigPath { get; }
     public int Port => Server.Port;
 
-    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false)
+    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false, bool kestrelSocketTransport = false)
     {
         var dir = Directory.CreateTempSubdirectory("cuttle-test-").FullName;
         var path = Path.Combine(dir, "krakend.json");
         await File.WriteAllTextAsync(path, json);
         var loaded = ConfigSource.Load(path);
         if (!loaded.Success) throw new InvalidOperationException("test config invalid: " + string.Join("\n", loaded.Diagnostics));
-        var server = await GatewayServer.StartAsync(loaded.Config!, new ServerOptions { Debug = debug, PortOverride = 0, ListenAddress = IPAddress.Loopback, DrainTimeout = TimeSpan.FromSeconds(5) });
+        var server = await GatewayServer.StartAsync(loaded.Config!, new ServerOptions
+        {
+            Debug = debug,
+            PortOverride = 0,
+            ListenAddress = IPAddress.Loopback,
+            DrainTimeout = TimeSpan.FromSeconds(5),
+            KestrelSocketTransport = kestrelSocketTransport,
+        });
         return new GatewayHarness(server, dir, path);
     }
 
