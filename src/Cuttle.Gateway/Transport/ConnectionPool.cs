@@ -1,17 +1,20 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Cuttle.Gateway.Transport;
 
 /// <summary>
-/// Idle keep-alive connections to one host:port (Go's Transport.idleConn for one connectMethodKey): a lock-free
-/// queue, at most MaxIdlePerHost kept (KrakenD's max_idle_connections_per_host, default 250), each dropped after
-/// the idle timeout (Go's IdleConnTimeout, 90 s).
+/// Idle keep-alive connections to one host:port (Go's Transport.idleConn for one connectMethodKey): a stack, most
+/// recently used first as Go keeps it, at most MaxIdlePerHost kept (KrakenD's max_idle_connections_per_host, default
+/// 250), each dropped after the idle timeout (Go's IdleConnTimeout, 90 s). Most-recent-first keeps the steady load on
+/// the fewest sockets and lets the extra connections of a burst sink to the bottom and age out; a queue would cycle
+/// through all of them and keep every one alive.
 /// </summary>
 internal sealed class ConnectionPool : IDisposable
 {
-    private readonly ConcurrentQueue<HttpConnection> _idle = new();
+    // Ordered by IdleSince: the bottom (index 0) has been idle longest. Guarded by _lock.
+    private HttpConnection[] _idle = new HttpConnection[8];
+    private readonly Lock _lock = new();
     private readonly LeanClientOptions _options;
     private readonly IPAddress? _address;
     private int _idleCount;
@@ -32,45 +35,60 @@ internal sealed class ConnectionPool : IDisposable
 
     public bool TryRent(out HttpConnection connection)
     {
-        var now = _options.TimeProvider.GetTimestamp();
-        while (_idle.TryDequeue(out connection!))
+        while (true)
         {
-            Interlocked.Decrement(ref _idleCount);
-            if (_options.TimeProvider.GetElapsedTime(connection.IdleSince, now) < _options.IdleTimeout) return true;
+            lock (_lock)
+            {
+                if (_idleCount == 0)
+                {
+                    connection = null!;
+                    return false;
+                }
+                connection = _idle[--_idleCount];
+                _idle[_idleCount] = null!;
+            }
+            var idleFor = _options.TimeProvider.GetElapsedTime(connection.IdleSince);
+            if (idleFor < _options.IdleTimeout) return true;
+            // The freshest one has expired, so every one below it has too; the loop closes them one by one.
             connection.Dispose();
         }
-        return false;
     }
 
     public void Return(HttpConnection connection)
     {
-        if (_disposed || _options.DisableKeepAlives || Interlocked.Increment(ref _idleCount) > _options.MaxIdlePerHost)
+        if (!_disposed && !_options.DisableKeepAlives)
         {
-            if (!_disposed && !_options.DisableKeepAlives) Interlocked.Decrement(ref _idleCount);
-            connection.Dispose();
-            return;
+            connection.IdleSince = _options.TimeProvider.GetTimestamp();
+            lock (_lock)
+            {
+                // Checked under the lock: Dispose drains under it, so nothing is pushed after the drain.
+                if (!_disposed && _idleCount < _options.MaxIdlePerHost)
+                {
+                    if (_idleCount == _idle.Length) Array.Resize(ref _idle, Math.Min(_idle.Length * 2, Math.Max(_options.MaxIdlePerHost, 1)));
+                    _idle[_idleCount++] = connection;
+                    return;
+                }
+            }
         }
-        connection.IdleSince = _options.TimeProvider.GetTimestamp();
-        _idle.Enqueue(connection);
-        if (_disposed) DrainIdle(); // raced with Dispose
+        connection.Dispose();
     }
 
-    /// <summary>Closes idle connections older than the idle timeout.</summary>
+    /// <summary>Closes idle connections older than the idle timeout (the bottom of the stack).</summary>
     public void Sweep()
     {
         var now = _options.TimeProvider.GetTimestamp();
-        for (var n = _idle.Count; n > 0 && _idle.TryDequeue(out var connection); n--)
+        HttpConnection[] expired;
+        lock (_lock)
         {
-            if (_options.TimeProvider.GetElapsedTime(connection.IdleSince, now) >= _options.IdleTimeout)
-            {
-                Interlocked.Decrement(ref _idleCount);
-                connection.Dispose();
-            }
-            else
-            {
-                _idle.Enqueue(connection);
-            }
+            var n = 0;
+            while (n < _idleCount && _options.TimeProvider.GetElapsedTime(_idle[n].IdleSince, now) >= _options.IdleTimeout) n++;
+            if (n == 0) return;
+            expired = _idle[..n];
+            Array.Copy(_idle, n, _idle, 0, _idleCount - n);
+            Array.Clear(_idle, _idleCount - n, n);
+            _idleCount -= n;
         }
+        foreach (var connection in expired) connection.Dispose();
     }
 
     public async ValueTask<HttpConnection> ConnectAsync(CancellationToken ct)
@@ -106,16 +124,19 @@ internal sealed class ConnectionPool : IDisposable
 
     private void DrainIdle()
     {
-        while (_idle.TryDequeue(out var connection))
+        HttpConnection[] all;
+        lock (_lock)
         {
-            Interlocked.Decrement(ref _idleCount);
-            connection.Dispose();
+            all = _idle[.._idleCount];
+            Array.Clear(_idle, 0, _idleCount);
+            _idleCount = 0;
         }
+        foreach (var connection in all) connection.Dispose();
     }
 
     public void Dispose()
     {
-        _disposed = true;
+        lock (_lock) _disposed = true;
         DrainIdle();
     }
 }

@@ -62,6 +62,51 @@ public sealed class LeanHttpClientTests : IDisposable
             await c.SendAsync($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\n\r\n{body}");
     };
 
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Now { get; set; }
+        public override long GetTimestamp() => Now;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public void Advance(TimeSpan by) => Now += by.Ticks;
+    }
+
+    [Fact]
+    public async Task Idle_connections_are_reused_most_recent_first_and_a_bursts_extras_age_out()
+    {
+        var clock = new ManualClock();
+        using var client = new LeanHttpClient(new LeanClientOptions { TimeProvider = clock });
+        var arrived = 0;
+        var allThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (app, port) = await StartKestrel(async ctx =>
+        {
+            if (ctx.Request.Path == "/burst" && Interlocked.Increment(ref arrived) == 3) allThree.SetResult();
+            if (ctx.Request.Path == "/burst") await allThree.Task; // three requests in flight at once: three connections
+            await ctx.Response.WriteAsync(ctx.Connection.Id);
+        });
+        await using var _ = app;
+        var pool = client.GetPool("127.0.0.1", port);
+        async Task<string> Get(string path)
+        {
+            using var response = await client.SendAsync(pool, Request(port, path), CancellationToken.None);
+            return await ReadAll(response);
+        }
+
+        var burst = await Task.WhenAll(Get("/burst"), Get("/burst"), Get("/burst"));
+        Assert.Equal(3, burst.Distinct().Count());
+        Assert.Equal(3, pool.IdleCount);
+
+        // A minute later, a steady trickle: always the connection returned last (Go's idle list is LIFO).
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var steady = new[] { await Get("/one"), await Get("/one"), await Get("/one") };
+        Assert.Single(steady.Distinct());
+
+        // Past the 90 s idle timeout for the burst's other two, not for the one in use: the sweep closes exactly two.
+        clock.Advance(TimeSpan.FromSeconds(40));
+        pool.Sweep();
+        Assert.Equal(1, pool.IdleCount);
+        Assert.Equal(steady[0], await Get("/one"));
+    }
+
     [Fact]
     public async Task KeepAlive_SecondRequest_ReusesTheConnection()
     {
