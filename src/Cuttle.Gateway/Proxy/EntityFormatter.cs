@@ -64,7 +64,6 @@ internal sealed class EntityFormatter
     /// </summary>
     public bool FormatsObjects => _allow is not null && _target is null && _flatmap is null;
 
-    /// <summary>Formats a JSON object root: the same result as decoding it to a map and calling <see cref="Format"/>.</summary>
     /// <summary>
     /// Decodes a backend body and applies the formatter (none when null): the one place that pairs the two, so an
     /// allow-list always prunes a JSON object straight from the parsed document.
@@ -76,6 +75,7 @@ internal sealed class EntityFormatter
         return data is null || formatter is null || formatted ? data : formatter.Format(data);
     }
 
+    /// <summary>Formats a JSON object root: the same result as decoding it to a map and calling <see cref="Format"/>.</summary>
     public Dictionary<string, object?> FormatObject(JsonElement root)
     {
         var data = _allow!.Prune(root);
