@@ -119,9 +119,7 @@ internal static class BackendDecoder
                 formatted = true;
                 return formatObject(root);
             case JsonValueKind.Object:
-                var map = DataTree.NewMap(root.GetPropertyCount());
-                foreach (var p in root.EnumerateObject()) map[PropertyNames.Of(p)] = p.Value;
-                return map;
+                return DataTree.AsMap(root);
             case JsonValueKind.Array when safe:
                 var c = DataTree.NewMap(1);
                 c["collection"] = root;

@@ -18,10 +18,19 @@ public static class DataTree
             case Dictionary<string, object?> map: return map;
             case JsonElement { ValueKind: JsonValueKind.Object } element:
                 var copy = NewMap(element.GetPropertyCount());
-                foreach (var p in element.EnumerateObject()) copy[PropertyNames.Of(p)] = p.Value;
+                CopyProperties(element, copy);
                 return copy;
             default: return null;
         }
+    }
+
+    /// <summary>
+    /// Sets one entry per property of a JSON object (values stay JsonElement), in document order, so a later duplicate
+    /// key wins as in Go's decoder, and a key already in the map is overwritten.
+    /// </summary>
+    public static void CopyProperties(JsonElement jsonObject, Dictionary<string, object?> target)
+    {
+        foreach (var p in jsonObject.EnumerateObject()) target[PropertyNames.Of(p)] = p.Value;
     }
 
     /// <summary>The value as a mutable list (copying one level of a JsonElement array), or null if not an array.</summary>

@@ -73,14 +73,8 @@ internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
             foreach (var ((response, _), _) in results)
             {
                 if (response is null) continue;
-                if (response.TryGetUntouchedObject(out var json))
-                {
-                    foreach (var p in json.EnumerateObject()) data[PropertyNames.Of(p)] = p.Value;
-                }
-                else
-                {
-                    foreach (var (k, v) in response.Data) data[k] = v;
-                }
+                if (response.TryGetUntouchedObject(out var json)) DataTree.CopyProperties(json, data);
+                else foreach (var (k, v) in response.Data) data[k] = v;
             }
         }
         return new ProxyResult(new ProxyResponse(data, complete), errors is null ? null : ProxyError.Combine(errors));
