@@ -59,7 +59,7 @@ internal sealed class GatewaySocketListener : IConnectionListener
         _socket.Dispose();
         // The pool outlives the listener's connections: Kestrel disposes connections before listeners on shutdown, and
         // the pinned-block pool only trims (never throws) when blocks come back after its disposal.
-        _options.Pool.Dispose();
+        if (_options.OwnsPool) _options.Pool.Dispose();
         return default;
     }
 }

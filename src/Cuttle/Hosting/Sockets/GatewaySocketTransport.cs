@@ -50,8 +50,11 @@ internal sealed partial class GatewaySocketTransport : IConnectionListenerFactor
             throw new AddressInUseException(e.Message, e);
         }
         socket.Listen(Backlog);
-        var pool = _poolFactory?.Create(new MemoryPoolOptions { Owner = "cuttle-sockets" }) ?? MemoryPool<byte>.Shared;
-        var options = new ConnectionOptions(pool, _logger);
+        // Kestrel's pinned-block pool, one per listener, as Kestrel's transport has; the shared array pool (not ours to
+        // dispose) only when no factory is registered.
+        var options = _poolFactory is null
+            ? new ConnectionOptions(MemoryPool<byte>.Shared, ownsPool: false, _logger)
+            : new ConnectionOptions(_poolFactory.Create(new MemoryPoolOptions { Owner = "cuttle-sockets" }), ownsPool: true, _logger);
         return new ValueTask<IConnectionListener>(new GatewaySocketListener(socket, options));
     }
 }
@@ -59,9 +62,10 @@ internal sealed partial class GatewaySocketTransport : IConnectionListenerFactor
 /// <summary>The pipes and pool every connection of one listener shares.</summary>
 internal sealed class ConnectionOptions
 {
-    public ConnectionOptions(MemoryPool<byte> pool, ILogger logger)
+    public ConnectionOptions(MemoryPool<byte> pool, bool ownsPool, ILogger logger)
     {
         Pool = pool;
+        OwnsPool = ownsPool;
         Logger = logger;
         // Socket -> HTTP: the reader (Kestrel's parser and the request pipeline) runs inline on the receiving thread;
         // the receive loop, when paused by a full buffer, resumes on the thread pool.
@@ -73,6 +77,7 @@ internal sealed class ConnectionOptions
     }
 
     public MemoryPool<byte> Pool { get; }
+    public bool OwnsPool { get; }
     public ILogger Logger { get; }
     public PipeOptions Input { get; }
     public PipeOptions Output { get; }
