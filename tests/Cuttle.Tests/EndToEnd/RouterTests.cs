@@ -166,32 +166,15 @@ public sealed class RouterTests
     public async Task A_client_that_hangs_up_cancels_the_backend_call_in_flight(string encoding, bool kestrelSocketTransport)
     {
         // As Go's request context: the client leaving cancels what the gateway was waiting for, long before the timeout.
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var backend = await FakeBackend.StartAsync(async ctx =>
-        {
-            arrived.TrySetResult();
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(60), ctx.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled.TrySetResult();
-            }
-        });
+        var hangUp = new HangUp();
+        await using var backend = await FakeBackend.StartAsync(hangUp.HandleAsync);
         await using var gw = await GatewayHarness.StartAsync(Config($$"""
             { "endpoint": "/slow", "timeout": "50s", "output_encoding": "{{encoding}}", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/" } ] }
             """), kestrelSocketTransport: kestrelSocketTransport);
 
-        using (var socket = new TcpClient())
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, gw.Port);
-            await socket.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        await hangUp.SendAndLeaveAsync(gw.Port, "/slow");
 
-        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await hangUp.Aborted.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(0, await WaitForIdle(gw));
     }
 

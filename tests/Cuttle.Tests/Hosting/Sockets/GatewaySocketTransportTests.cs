@@ -111,29 +111,13 @@ public sealed class GatewaySocketTransportTests
     [Fact]
     public async Task A_client_that_hangs_up_aborts_the_request_in_flight()
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await Server.StartAsync(async ctx =>
-        {
-            started.TrySetResult();
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                aborted.TrySetResult();
-            }
-        });
-        using (var socket = new TcpClient())
-        {
-            await socket.ConnectAsync(IPAddress.Loopback, server.Port);
-            await socket.GetStream().WriteAsync(Encoding.ASCII.GetBytes("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        var hangUp = new HangUp();
+        await using var server = await Server.StartAsync(hangUp.HandleAsync);
 
-        // Without the transport's connection-closed signal the handler would sleep its full 30 s.
-        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await hangUp.SendAndLeaveAsync(server.Port, "/slow");
+
+        // Without the transport's connection-closed signal the handler would sleep its full 60 s.
+        await hangUp.Aborted.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
