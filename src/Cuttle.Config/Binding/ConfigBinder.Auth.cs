@@ -43,13 +43,36 @@ internal sealed partial class ConfigBinder
             Scopes = L("scopes"),
             ScopesKey = string.IsNullOrEmpty(S("scopes_key")) ? "scope" : S("scopes_key")!,
             ScopesMatchAll = matcher == "all",
-            CookieKey = string.IsNullOrEmpty(S("cookie_key")) ? null : S("cookie_key"),
+            CookieKey = string.IsNullOrEmpty(S("cookie_key")) ? JwtValidatorOptions.DefaultCookieKey : S("cookie_key")!,
             AuthHeaderName = string.IsNullOrEmpty(S("auth_header_name")) ? "Authorization" : S("auth_header_name")!,
             Cache = B("cache"),
             CacheDuration = v["cache_duration"] is { } cd ? ReadDuration(cd, $"{ns}.cache_duration", TimeSpan.FromMinutes(15)) : TimeSpan.FromMinutes(15),
-            Leeway = v["leeway"] is { } lw ? ReadDuration(lw, $"{ns}.leeway", TimeSpan.FromMinutes(1)) : TimeSpan.FromMinutes(1),
+            Leeway = v["leeway"] is { } lw ? Leeway(lw, $"{ns}.leeway") : JwtValidatorOptions.MinimumLeeway,
             Location = Loc(v),
         };
+    }
+
+    /// <summary>
+    /// krakend-jose NewValidator: leeway is a string for time.ParseDuration; when that fails (empty, missing, not a
+    /// duration) it is one second, and go-auth0 raises anything under one second to one second. A non-string fails
+    /// GetSignatureConfig's unmarshal, after which KrakenD answers every request of the endpoint 401: an error here.
+    /// </summary>
+    private TimeSpan Leeway(JsonNode node, string field)
+    {
+        if (node.Kind == JsonNodeKind.Null)
+            return JwtValidatorOptions.MinimumLeeway;
+        if (node.Kind != JsonNodeKind.String)
+        {
+            Error(node, $"\"{field}\" must be a duration string such as \"5s\", got {node.KindName}");
+            return JwtValidatorOptions.MinimumLeeway;
+        }
+        if (!GoDuration.TryParse(node.Text, out var leeway))
+        {
+            if (!string.IsNullOrEmpty(node.Text))
+                Warning(node, $"invalid duration \"{node.Text}\" for \"{field}\": KrakenD uses one second instead");
+            return JwtValidatorOptions.MinimumLeeway;
+        }
+        return leeway < JwtValidatorOptions.MinimumLeeway ? JwtValidatorOptions.MinimumLeeway : leeway;
     }
 
     private JwtSignerOptions? BindJwtSigner(JsonNode? extra)

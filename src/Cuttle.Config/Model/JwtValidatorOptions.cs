@@ -4,7 +4,8 @@ namespace Cuttle.Config.Model;
 
 /// <summary>
 /// extra_config."auth/validator" (krakend-jose validator), endpoint level. Defaults follow krakend-jose: RS256,
-/// roles under "roles", the token in the Authorization header as "Bearer &lt;token&gt;", any-scope matching.
+/// roles under "roles", the token in the Authorization header (else the access_token cookie), any-scope matching,
+/// one second of leeway.
 /// </summary>
 public sealed record JwtValidatorOptions
 {
@@ -13,7 +14,10 @@ public sealed record JwtValidatorOptions
     public string? JwkLocalPath { get; init; }
     public bool DisableJwkSecurity { get; init; }
 
-    /// <summary>Accepted audiences; the token's aud must contain one of them. Empty: not checked.</summary>
+    /// <summary>
+    /// Required audiences: the token's aud must contain every one of them (go-jose Expected.Audience, which
+    /// krakend-jose passes the whole list to). Empty: not checked.
+    /// </summary>
     public ImmutableArray<string> Audience { get; init; } = [];
     public string? Issuer { get; init; }
 
@@ -28,15 +32,24 @@ public sealed record JwtValidatorOptions
     /// <summary>"any" (default) or "all".</summary>
     public bool ScopesMatchAll { get; init; }
 
-    public string? CookieKey { get; init; }
+    /// <summary>
+    /// The cookie read when the header carries no token. krakend-jose FromCookie reads "access_token" when
+    /// cookie_key is empty, so the cookie is always a second source.
+    /// </summary>
+    public string CookieKey { get; init; } = DefaultCookieKey;
+    public const string DefaultCookieKey = "access_token";
     public string AuthHeaderName { get; init; } = "Authorization";
 
     /// <summary>With cache, the JWK set is refreshed after <see cref="CacheDuration"/>; without, kept until a kid is unknown.</summary>
     public bool Cache { get; init; }
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Clock tolerance for exp / nbf / iat.</summary>
-    public TimeSpan Leeway { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Clock tolerance for exp / nbf / iat. krakend-jose NewValidator uses one second when leeway is missing or
+    /// not a Go duration, and go-auth0 NewValidatorWithLeeway raises anything shorter to one second.
+    /// </summary>
+    public TimeSpan Leeway { get; init; } = MinimumLeeway;
+    public static readonly TimeSpan MinimumLeeway = TimeSpan.FromSeconds(1);
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }

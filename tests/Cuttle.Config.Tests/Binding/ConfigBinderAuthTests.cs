@@ -26,6 +26,43 @@ public sealed class ConfigBinderAuthTests
         Assert.Equal("Authorization", v.AuthHeaderName);
         Assert.False(v.ScopesMatchAll);
         Assert.True(v.DisableJwkSecurity);
+        Assert.Equal(TimeSpan.FromSeconds(1), v.Leeway); // krakend-jose NewValidator's fallback
+        Assert.Equal("access_token", v.CookieKey); // krakend-jose FromCookie's default name
+    }
+
+    [Fact]
+    public void Validator_Leeway_IsAGoDurationOfAtLeastOneSecond()
+    {
+        TimeSpan Leeway(string json)
+        {
+            var result = Parse(Endpoint($$"""  "auth/validator": {"alg": "HS256", "jwk_url": "https://idp/jwk", "leeway": {{json}}}  """));
+            Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("leeway"));
+            return result.Config!.Endpoints[0].JwtValidator!.Leeway;
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(90), Leeway("\"90s\""));
+        Assert.Equal(TimeSpan.FromSeconds(1), Leeway("\"0s\"")); // go-auth0 raises a leeway under one second to one second
+        Assert.Equal(TimeSpan.FromSeconds(1), Leeway("\"500ms\""));
+        Assert.Equal(TimeSpan.FromSeconds(1), Leeway("\"\"")); // time.ParseDuration fails: krakend-jose's one second
+        Assert.Equal(TimeSpan.FromSeconds(1), Leeway("null"));
+    }
+
+    [Fact]
+    public void Validator_LeewayThatIsNotADuration_IsOneSecondWithAWarning()
+    {
+        var result = Parse(Endpoint("""  "auth/validator": {"alg": "HS256", "jwk_url": "https://idp/jwk", "leeway": "a minute"}  """));
+
+        Assert.True(result.Success);
+        Assert.Equal(TimeSpan.FromSeconds(1), result.Config!.Endpoints[0].JwtValidator!.Leeway);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("leeway") && d.Message.Contains("one second"));
+    }
+
+    [Fact]
+    public void Validator_LeewayAsANumber_IsAnError()
+    {
+        var d = SingleError(Parse(Endpoint("""  "auth/validator": {"alg": "HS256", "jwk_url": "https://idp/jwk", "leeway": 60}  """)));
+
+        Assert.Contains("leeway", d.Location.JsonPath);
     }
 
     [Fact]
