@@ -13,7 +13,7 @@ public static partial class GenerationBuilder
         HttpMessageInvoker client, TimeProvider time, ILogger logger)
     {
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, client, time, options.Cache ? options.CacheDuration : null);
-        var validator = new JwtValidator(options, keys, ClaimParams(endpoint), CelRejecter(endpoint, time));
+        var validator = new JwtValidator(options, keys, ClaimParams(endpoint), time, CelRejecter(endpoint, time));
         return new JwtValidatorEndpointHandler(handler, validator, options.CookieKey, options.AuthHeaderName, endpoint.Endpoint, logger);
     }
 

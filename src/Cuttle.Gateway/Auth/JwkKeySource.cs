@@ -43,7 +43,23 @@ internal sealed class JwkKeySource
         if (url is not null) _url = new Uri(url);
     }
 
-    /// <summary>The current keys; refreshed first when stale or when <paramref name="kid"/> is not among them.</summary>
+    /// <summary>
+    /// The key a token names by kid, or null. krakend-jose (key_identify_strategy "kid") looks the token's kid up in
+    /// the set as a map key: a token without kid finds only a key without kid, an unknown kid finds nothing, and no
+    /// other key of the set is tried, even when the set has a single key. Two keys with one kid: the last one wins.
+    /// </summary>
+    public async ValueTask<SecurityKey?> FindAsync(string kid, CancellationToken cancellationToken)
+    {
+        var keys = await GetKeysAsync(kid, cancellationToken).ConfigureAwait(false);
+        SecurityKey? found = null;
+        foreach (var k in keys) if (KidOf(k) == kid) found = k;
+        return found;
+    }
+
+    /// <summary>
+    /// The current keys; refreshed first when stale or when <paramref name="kid"/> is not among them ("" stands for
+    /// a key without kid; null for no kid requirement).
+    /// </summary>
     public async ValueTask<IList<SecurityKey>> GetKeysAsync(string? kid, CancellationToken cancellationToken)
     {
         var current = _snapshot;
@@ -79,9 +95,12 @@ internal sealed class JwkKeySource
 
     private static bool Has(IList<SecurityKey> keys, string kid)
     {
-        foreach (var k in keys) if (k.KeyId == kid) return true;
+        foreach (var k in keys) if (KidOf(k) == kid) return true;
         return false;
     }
+
+    /// <summary>go-jose JSONWebKey.KeyID: an absent kid is "".</summary>
+    private static string KidOf(SecurityKey key) => key.KeyId ?? "";
 
     private static IList<SecurityKey> Parse(string json, string from)
     {

@@ -6,10 +6,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace Cuttle.Gateway.Auth;
 
 /// <summary>
-/// auth/validator (krakend-jose TokenSignatureValidator) decided per request: 401 when the token is missing,
-/// malformed, signed with another algorithm or key, expired, or for another issuer/audience; 403 when it is valid
-/// but lacks every required role (any one suffices) or the required scopes. The claims of a valid token are returned
-/// for the endpoint's {JWT.claim} placeholders.
+/// auth/validator (krakend-jose TokenSignatureValidator over go-auth0 and go-jose v3) decided per request: 401 when
+/// the token is missing or malformed, signed with another algorithm, names a kid the JWK set lacks, has a bad
+/// signature, or fails go-jose's registered-claims check (issuer, every configured audience, nbf / exp / iat with
+/// the leeway); 403 when it is valid but lacks every required role (any one suffices) or the required scopes. The
+/// claims of a valid token are returned for the endpoint's {JWT.claim} placeholders.
 /// </summary>
 internal sealed class JwtValidator
 {
@@ -17,26 +18,31 @@ internal sealed class JwtValidator
 
     private readonly JwtValidatorOptions _options;
     private readonly JwkKeySource _keys;
+    private readonly TimeProvider _time;
+    private readonly long _leewayTicks;
     private readonly TokenValidationParameters _template;
     private readonly string[] _claimParams;
     private readonly Cel.CelJwtRejecter? _rejecter;
 
-    public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams, Cel.CelJwtRejecter? rejecter = null)
+    public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams, TimeProvider time,
+        Cel.CelJwtRejecter? rejecter = null)
     {
         _rejecter = rejecter;
         _options = options;
         _keys = keys;
+        _time = time;
+        // go-auth0 NewValidatorWithLeeway: a leeway under one second becomes one second.
+        _leewayTicks = Math.Max(options.Leeway.Ticks, JwtValidatorOptions.MinimumLeeway.Ticks);
         _claimParams = claimParams;
+        // The handler only checks the signature with the one key the kid selects; the claims are go-jose's checks
+        // below (the handler's lifetime rules differ: no iat check, nbf > exp refused, any one audience accepted).
         _template = new TokenValidationParameters
         {
             ValidAlgorithms = [options.Alg],
-            ValidateIssuer = options.Issuer is not null,
-            ValidIssuer = options.Issuer,
-            ValidateAudience = !options.Audience.IsDefaultOrEmpty,
-            ValidAudiences = options.Audience.IsDefaultOrEmpty ? null : [.. options.Audience],
-            ValidateLifetime = true,
-            RequireExpirationTime = false, // go-jose only checks exp when the token has one
-            ClockSkew = options.Leeway,
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            RequireExpirationTime = false,
             ValidateIssuerSigningKey = false,
             RequireSignedTokens = true,
             SaveSigninToken = false,
@@ -52,25 +58,29 @@ internal sealed class JwtValidator
         JsonWebToken parsed;
         try
         {
-            parsed = new JsonWebToken(token);
+            parsed = new JsonWebToken(StripWhitespace(token));
         }
         catch (ArgumentException)
         {
             return JwtOutcome.Unauthorized("malformed token");
         }
 
-        IList<SecurityKey> keys;
+        // go-auth0 ValidateTokenHeaders runs before the key is looked up, so a wrong alg never fetches the JWK set.
+        if (!string.Equals(parsed.Alg, _options.Alg, StringComparison.Ordinal)) return JwtOutcome.Unauthorized("algorithm is invalid");
+
+        SecurityKey? key;
         try
         {
-            keys = await _keys.GetKeysAsync(string.IsNullOrEmpty(parsed.Kid) ? null : parsed.Kid, cancellationToken).ConfigureAwait(false);
+            key = await _keys.FindAsync(parsed.Kid ?? "", cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is JwkUnavailableException or HttpRequestException or TaskCanceledException)
         {
             return JwtOutcome.Unauthorized("no keys: " + ex.Message);
         }
+        if (key is null) return JwtOutcome.Unauthorized("no key for kid \"" + parsed.Kid + "\" in the JWK set");
 
         var parameters = _template.Clone();
-        parameters.IssuerSigningKeys = keys;
+        parameters.IssuerSigningKey = key;
         var result = await Handler.ValidateTokenAsync(parsed, parameters).ConfigureAwait(false);
         if (!result.IsValid) return JwtOutcome.Unauthorized(result.Exception?.Message ?? "invalid token");
 
@@ -78,6 +88,7 @@ internal sealed class JwtValidator
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parsed.EncodedPayload));
         var claims = payload.RootElement;
         if (claims.ValueKind != JsonValueKind.Object) return JwtOutcome.Unauthorized("claims are not an object");
+        if (RegisteredClaimsError(claims) is { } error) return JwtOutcome.Unauthorized(error);
         // krakend-jose asks the CEL rejecter right after validation, before the ACL checks: rejected is 401.
         if (_rejecter is not null && _rejecter.Reject(claims)) return JwtOutcome.Unauthorized("token rejected");
         if (!HasRole(claims)) return JwtOutcome.Forbidden("missing role");
@@ -85,10 +96,95 @@ internal sealed class JwtValidator
         return JwtOutcome.Valid(ExtractParams(claims));
     }
 
+    /// <summary>
+    /// go-jose v3 jwt.Claims unmarshal then ValidateWithLeeway(Expected{Issuer, Audience, Time: now}, leeway):
+    /// iss/sub/jti must be strings, aud a string or a list of strings, exp/nbf/iat numbers (go-jose leaves a null
+    /// date unset, but JsonWebToken has already refused one as malformed: stricter, never looser);
+    /// a configured issuer must equal iss; every configured audience must be in aud (Expected.Audience, not
+    /// AnyAudience); then now + leeway before nbf, now - leeway after exp, and now + leeway before iat ("token
+    /// issued in the future") are refused. Null when the claims pass.
+    /// </summary>
+    private string? RegisteredClaimsError(JsonElement claims)
+    {
+        if (!TryString(claims, "iss", out var iss) || !TryString(claims, "sub", out _) || !TryString(claims, "jti", out _))
+            return "claims: iss, sub and jti must be strings";
+        if (!TryDate(claims, "exp", out var exp) || !TryDate(claims, "nbf", out var nbf) || !TryDate(claims, "iat", out var iat))
+            return "claims: exp, nbf and iat must be numbers";
+        var hasAud = claims.TryGetProperty("aud", out var aud);
+        if (hasAud && !IsAudience(aud)) return "claims: aud must be a string or a list of strings";
+
+        if (_options.Issuer is { Length: > 0 } issuer && !string.Equals(issuer, iss, StringComparison.Ordinal)) return "invalid issuer";
+        if (!_options.Audience.IsDefaultOrEmpty)
+        {
+            foreach (var required in _options.Audience)
+            {
+                if (!hasAud || !AudienceContains(aud, required)) return "invalid audience";
+            }
+        }
+
+        var now = (Int128)_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks;
+        if (nbf is { } n && now + _leewayTicks < n * TimeSpan.TicksPerSecond) return "token not valid yet (nbf)";
+        if (exp is { } e && now - _leewayTicks > e * TimeSpan.TicksPerSecond) return "token is expired (exp)";
+        if (iat is { } i && now + _leewayTicks < i * TimeSpan.TicksPerSecond) return "token issued in the future (iat)";
+        return null;
+    }
+
+    private static bool TryString(JsonElement claims, string name, out string? value)
+    {
+        value = null;
+        if (!claims.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
+        if (v.ValueKind != JsonValueKind.String) return false;
+        value = v.GetString();
+        return true;
+    }
+
+    /// <summary>
+    /// go-jose NumericDate: the number is parsed as a float64 and converted to int64 seconds (truncated). A value
+    /// beyond int64 converts, on amd64, to the minimum int64, i.e. long ago.
+    /// </summary>
+    private static bool TryDate(JsonElement claims, string name, out Int128? seconds)
+    {
+        seconds = null;
+        if (!claims.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var f)) return false;
+        seconds = f is >= -9.223372036854775808e18 and < 9.223372036854775808e18 ? (long)f : long.MinValue;
+        return true;
+    }
+
+    private static bool IsAudience(JsonElement aud)
+    {
+        if (aud.ValueKind == JsonValueKind.String) return true;
+        if (aud.ValueKind != JsonValueKind.Array) return false; // null too: go-jose's Audience.UnmarshalJSON refuses it
+        foreach (var a in aud.EnumerateArray()) if (a.ValueKind != JsonValueKind.String) return false;
+        return true;
+    }
+
+    private static bool AudienceContains(JsonElement aud, string required)
+    {
+        if (aud.ValueKind == JsonValueKind.String) return aud.ValueEquals(required);
+        foreach (var a in aud.EnumerateArray()) if (a.ValueEquals(required)) return true;
+        return false;
+    }
+
+    /// <summary>go-jose ParseSigned strips every Unicode space from the serialized token before splitting it.</summary>
+    private static string StripWhitespace(string token)
+    {
+        var i = 0;
+        while (i < token.Length && !char.IsWhiteSpace(token[i])) i++;
+        if (i == token.Length) return token; // the usual case: nothing to copy
+        var sb = new System.Text.StringBuilder(token.Length);
+        foreach (var c in token) if (!char.IsWhiteSpace(c)) sb.Append(c);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// krakend-jose CanAccess / CanAccessNested: the roles claim is a list (any required role in it) or a
+    /// space-separated string (split on each single space, as strings.Split does); anything else refuses. A
+    /// nested key walks objects, unless it is a URL-like claim name.
+    /// </summary>
     private bool HasRole(JsonElement claims)
     {
         if (_options.Roles.IsDefaultOrEmpty) return true;
-        // krakend-jose CanAccessNested: a dotted key walks objects, unless it is a URL-like claim name.
         var key = _options.RolesKey;
         JsonElement roles;
         if (_options.RolesKeyIsNested && key.Contains('.') && !key.StartsWith("http", StringComparison.Ordinal))
@@ -96,15 +192,36 @@ internal sealed class JwtValidator
             if (!TryWalk(claims, key, out roles)) return false;
         }
         else if (!claims.TryGetProperty(key, out roles)) return false;
-        if (roles.ValueKind != JsonValueKind.Array) return false;
+        if (roles.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var required in _options.Roles)
+            {
+                foreach (var r in roles.EnumerateArray())
+                {
+                    if (r.ValueKind == JsonValueKind.String && r.ValueEquals(required)) return true;
+                }
+            }
+            return false;
+        }
+        if (roles.ValueKind != JsonValueKind.String) return false;
+        var granted = roles.GetString()!;
         foreach (var required in _options.Roles)
         {
-            foreach (var r in roles.EnumerateArray())
-            {
-                if (r.ValueKind == JsonValueKind.String && r.ValueEquals(required)) return true;
-            }
+            if (HasSpaceSeparated(granted, required)) return true;
         }
         return false;
+    }
+
+    private static bool HasSpaceSeparated(string list, string item)
+    {
+        var rest = list.AsSpan();
+        while (true)
+        {
+            var space = rest.IndexOf(' ');
+            if ((space < 0 ? rest : rest[..space]).SequenceEqual(item)) return true;
+            if (space < 0) return false;
+            rest = rest[(space + 1)..];
+        }
     }
 
     private bool HasScopes(JsonElement claims)

@@ -8,7 +8,7 @@ namespace Cuttle.Gateway.Auth;
 /// auth/validator around an endpoint (inside the endpoint bot-detector, as in CE's handler_factory). A rejected
 /// request gets 401 or 403 with an empty body and no KrakenD headers (gin AbortWithError writes nothing).
 /// </summary>
-internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner, JwtValidator validator, string? cookieKey,
+internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner, JwtValidator validator, string cookieKey,
     string headerName, string endpoint, ILogger logger) : IEndpointHandler
 {
     public async Task HandleAsync(HttpContext context, string[] parameters)
@@ -24,13 +24,18 @@ internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner
         await inner.HandleAsync(context, parameters).ConfigureAwait(false);
     }
 
-    /// <summary>krakend-jose FromCookie / FromHeader: the raw cookie, or "Bearer &lt;token&gt;" (scheme case-insensitive).</summary>
+    /// <summary>
+    /// krakend-jose NewValidator chains FromHeader then FromCookie (go-auth0 FromMultiple): the header's first value,
+    /// less a case-insensitive "Bearer " prefix when one is there (without it the raw value is the token); only
+    /// when that leaves nothing is the cookie read (cookie_key, by default access_token). A header that holds
+    /// something, even a malformed token, is the token: the cookie is not tried.
+    /// </summary>
     private string? Token(HttpRequest request)
     {
-        if (cookieKey is not null) return request.Cookies[cookieKey];
         var values = request.Headers[headerName];
-        var h = values.Count > 0 ? values[0] : null;
-        return h is { Length: > 7 } && h.AsSpan(0, 7).Equals("BEARER ", StringComparison.OrdinalIgnoreCase) ? h[7..] : null;
+        var raw = values.Count > 0 ? values[0] : null;
+        if (raw is { Length: > 7 } && raw.AsSpan(0, 7).Equals("BEARER ", StringComparison.OrdinalIgnoreCase)) raw = raw[7..];
+        return string.IsNullOrEmpty(raw) ? request.Cookies[cookieKey] : raw;
     }
 
     private static partial class Log

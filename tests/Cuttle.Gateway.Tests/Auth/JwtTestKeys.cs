@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Cuttle.Gateway.Tests.Auth;
@@ -13,6 +15,16 @@ internal static class JwtTestKeys
         ]}
         """;
 
+    /// <summary>The HS256 key of kid sim2.</summary>
+    public static byte[] Sim2Key => Base64Url.DecodeFromChars("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
+
+    /// <summary>A compact HS256 JWS with exactly the header given, so a test controls kid (or its absence).</summary>
+    public static string Hs256(string headerJson, string claimsJson, byte[] key)
+    {
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(headerJson)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claimsJson));
+        return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(input)));
+    }
+
     /// <summary>Serves <see cref="Set"/> and counts the fetches.</summary>
     public sealed class JwkServer : HttpMessageHandler
     {
@@ -25,14 +37,22 @@ internal static class JwtTestKeys
         }
     }
 
-    /// <summary>A clock that only moves when told to.</summary>
+    /// <summary>
+    /// A clock that only moves when told to. Its wall clock starts at the current whole second, so a token dated
+    /// from <see cref="UnixNow"/> is judged the same by a validator on this clock and by one on the system clock.
+    /// </summary>
     public sealed class ManualTime : TimeProvider
     {
         private long _now = 1_000_000;
+        private readonly DateTimeOffset _start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
         public override long GetTimestamp() => _now;
+
+        public override DateTimeOffset GetUtcNow() => _start + TimeSpan.FromTicks(_now - 1_000_000);
+
+        public long UnixNow => GetUtcNow().ToUnixTimeSeconds();
 
         public void Advance(TimeSpan by) => _now += by.Ticks;
     }
