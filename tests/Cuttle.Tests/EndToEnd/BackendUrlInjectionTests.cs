@@ -108,6 +108,33 @@ public sealed class BackendUrlInjectionTests
     }
 
     [Theory]
+    [InlineData("\\\\r\\\\nX-Injected: 1", null)] // JSON \\r → Lua "\r" → CR
+    [InlineData(" HTTP/1.1\\\\r\\\\nHost: a\\\\r\\\\n\\\\r\\\\nGET /admin", null)]
+    [InlineData("/a b", "GET /lua/a%20b HTTP/1.1")]
+    public async Task Url_set_by_a_lua_script_goes_through_the_same_check(string suffix, string? requestLine)
+    {
+        await using var backend = new RecordingBackend(_ => "{}");
+        await using var gw = await GatewayHarness.StartAsync(Config($$"""
+            { "endpoint": "/lua", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/lua",
+              "extra_config": { "modifier/lua-backend": { "pre": "local r = request.load(); r:url(r:url() .. \"{{suffix}}\")" } } } ] }
+            """));
+
+        var response = await gw.Client.GetAsync("/lua");
+
+        if (requestLine is null)
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("", backend.Received);
+            Assert.Equal(0, backend.Connections);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(requestLine, OneRequestLine(backend));
+        }
+    }
+
+    [Theory]
     [InlineData("u1\r\nX-Injected: 1", null)]
     [InlineData("x HTTP/1.1\r\nHost: a\r\n\r\nGET /admin", null)]
     [InlineData("a b\u00e9", "GET /user/a%20b%C3%A9 HTTP/1.1")]
