@@ -144,7 +144,10 @@ internal static class LuaApi
     {
         if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() == 1) { l.PushString(r.Url); return 1; }
-        r.Url = Str(l, 2);
+        // krakend-lua url.Parses the new URL: it is kept in Go's form. One url.Parse refuses (control characters, bad
+        // escapes) stays as written, and the backend call refuses it before anything is sent (BackendCaller.SendAsync).
+        var url = Str(l, 2);
+        r.Url = Http.GoUrl.TryToRequestUrl(url) ?? url;
         r.UrlChanged = true;
         return 0;
     }

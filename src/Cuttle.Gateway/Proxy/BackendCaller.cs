@@ -46,11 +46,12 @@ internal sealed class BackendCaller
             _targets = targets;
         }
         Template = new UrlTemplate(backend.UrlPattern, endpoint.Params);
-        // A pattern without placeholders gives the same URL for every request without a query: built once per host.
+        // A pattern without placeholders gives the same URL for every request without a query: built (and brought
+        // to Go's wire form) once per host. One url.Parse refuses is kept as written: SendAsync refuses it each time.
         if (Template.Literal is { } literal)
         {
             _staticUrls = new string[_hosts.Length];
-            for (var i = 0; i < _hosts.Length; i++) _staticUrls[i] = _hosts[i] + literal;
+            for (var i = 0; i < _hosts.Length; i++) _staticUrls[i] = GoUrl.TryToRequestUrl(_hosts[i] + literal) ?? _hosts[i] + literal;
         }
         _method = new HttpMethod(backend.Method);
         _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
@@ -75,14 +76,21 @@ internal sealed class BackendCaller
         sb.Clear();
         sb.Append(host);
         Template.AppendPath(sb, request);
-        var first = !Template.HasQuery;
+        // lura (proxy/balancing.go) url.Parses host + substituted path, then appends the forwarded query to RawQuery.
+        // Params are substituted raw, so a value may hold anything: the URL is brought to what Go would put on the
+        // request line here; one Go refuses (control bytes, bad escapes) is returned as is, and SendAsync refuses it.
+        var state = GoUrl.NormalizeInPlace(sb);
+        if (state == GoUrl.QueryState.Invalid) return sb.ToString();
+        var separator = state == GoUrl.QueryState.None ? '?' : '&';
         foreach (var (key, values) in request.Query)
         {
             if (_queryFilter is not null && !_queryFilter.Contains(key)) continue;
             foreach (var v in values)
             {
-                sb.Append(first ? '?' : '&');
-                first = false;
+                // A bare '?' (Go's ForceQuery with an empty RawQuery) takes the query without a separator.
+                if (state != GoUrl.QueryState.Empty) sb.Append(separator);
+                state = GoUrl.QueryState.Present;
+                separator = '&';
                 Http.GoUrl.AppendQueryEscaped(sb, key);
                 sb.Append('=');
                 Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
@@ -104,6 +112,11 @@ internal sealed class BackendCaller
     /// </summary>
     public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
     {
+        // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
+        // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
+        // the rest goes out in Go's escaped form (the same instance when it already is).
+        try { url = GoUrl.ToRequestUrl(url); }
+        catch (GoUrlException ex) { return ValueTask.FromException<BackendResponse>(ex); }
         if (_lean is null || FindTarget(url) is not { } target) return SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct);
         return _lean.SendAsync(target.Pool, Message(request, url, target, MethodName, _methodCanHaveBody, previous: null, redirects: 0), ct);
     }

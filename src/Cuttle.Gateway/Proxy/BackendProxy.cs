@@ -49,6 +49,11 @@ internal sealed partial class BackendProxy : IProxy
         {
             return Fail(url, "context deadline exceeded");
         }
+        catch (Http.GoUrlException ex)
+        {
+            // lura's balancing middleware fails on url.Parse with the *url.Error as is; its URL is quoted (no raw CR/LF in logs).
+            return Fail(ex.QuotedUrl, ex.Message);
+        }
         catch (HttpRequestException ex)
         {
             // Go's client error shape: Get "URL": dial tcp ...: connection refused

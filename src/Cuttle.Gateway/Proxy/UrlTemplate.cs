@@ -6,7 +6,9 @@ namespace Cuttle.Gateway.Proxy;
 /// <summary>
 /// A backend url_pattern compiled against its endpoint's params. KrakenD substitutes values raw (no escaping) and
 /// matches names with the first letter upper-cased on both sides ({foo} and {Foo} are the same param).
-/// Placeholders <c>{resp0_a.b}</c> read values produced by earlier sequential backends.
+/// Placeholders <c>{resp0_a.b}</c> read values produced by earlier sequential backends, <c>{JWT.sub}</c> claims.
+/// The raw result is never sent as it is: BackendCaller brings it to Go's wire form (Http.GoUrl), which refuses
+/// control characters and escapes the rest, as Go's url.Parse and RequestURI do after lura's raw substitution.
 /// </summary>
 internal sealed class UrlTemplate
 {
@@ -16,8 +18,6 @@ internal sealed class UrlTemplate
 
     /// <summary>The pattern as lura prints it in errors: placeholders as {{.Name}}.</summary>
     public string GoTemplate { get; }
-
-    public bool HasQuery { get; }
 
     /// <summary>The whole pattern when it has no placeholder at all (the URL is then the same for every request).</summary>
     public string? Literal { get; }
@@ -51,7 +51,6 @@ internal sealed class UrlTemplate
         }
         _parts = [.. parts];
         GoTemplate = go.ToString();
-        HasQuery = pattern.Contains('?');
         if (_parts.Length == 0) Literal = "";
         else if (_parts.Length == 1 && _parts[0].Literal is { } only) Literal = only;
     }

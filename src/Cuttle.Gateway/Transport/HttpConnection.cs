@@ -35,6 +35,20 @@ internal sealed class HttpConnection : IDisposable
     private bool _keepAlive;
     private bool _disposed;
 
+    /// <summary>RFC 9110 §5.6.2 tchar: what a method and a header name are made of.</summary>
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>Control characters but HTAB (RFC 9110 §5.5; Go's httpguts.ValidHeaderFieldValue).</summary>
+    private static readonly SearchValues<char> ValueRefused = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\n\u000b\f\r\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
+    /// <summary>All control characters and space: a request-target has no whitespace (RFC 9112 §3.2).</summary>
+    private static readonly SearchValues<char> TargetRefused = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f ");
+
     public HttpConnection(Socket socket, ConnectionPool pool)
     {
         _socket = socket;
@@ -72,12 +86,23 @@ internal sealed class HttpConnection : IDisposable
         ResponseStarted = false;
         BodyStarted = false;
         BodyComplete = false;
+        var path = request.Url.AsSpan(request.PathStart);
+        // Last line of defence against request splitting and smuggling (RFC 9112 §3, §5): nothing that would end the
+        // request line or a header early goes out. Go's transport refuses such a method (validMethod) and its URLs
+        // cannot hold one (url.Parse); the request fails before a single byte is written.
+        if (request.Method.Length == 0 || request.Method.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
+            throw new HttpRequestException($"net/http: invalid method {Http.GoUrl.Quote(request.Method)}");
+        if (path.IndexOfAny(TargetRefused) >= 0)
+            throw new HttpRequestException($"net/http: invalid request URI {Http.GoUrl.Quote(path.ToString())}");
+        if (request.Authority.AsSpan().IndexOfAny(TargetRefused) >= 0)
+            throw new HttpRequestException("http: invalid Host header");
+        if (request.Referer is { } refererValue && refererValue.AsSpan().IndexOfAny(ValueRefused) >= 0)
+            throw new HttpRequestException("net/http: invalid header field value for \"Referer\"");
         var head = new HeadWriter(ArrayPool<byte>.Shared.Rent(4096));
         try
         {
             head.WriteAscii(request.Method);
             head.WriteByte((byte)' ');
-            var path = request.Url.AsSpan(request.PathStart);
             if (path.IsEmpty || path[0] == '?') head.WriteByte((byte)'/');
             head.WriteUtf8(path);
             head.WriteLiteral(" HTTP/1.1\r\nHost: "u8);
@@ -92,12 +117,16 @@ internal sealed class HttpConnection : IDisposable
                     if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
                     if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
                     if (name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)) hasAcceptEncoding = true;
+                    // Go's transport checks every header before writing (httpguts.ValidHeaderFieldName: a token,
+                    // RFC 9110 §5.1; ValidHeaderFieldValue: no CTL but HTAB, RFC 9110 §5.5). Headers set by scripts
+                    // (Lua, CEL) reach here unchecked; a client's own cannot carry CR/LF through the server.
+                    if (name.Length == 0 || name.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
+                        throw new HttpRequestException($"net/http: invalid header field name {Http.GoUrl.Quote(name)}");
                     for (var i = 0; i < values.Count; i++)
                     {
                         var value = values[i] ?? "";
-                        // Go refuses to send a header value that would split the head (net/http: invalid header field value).
-                        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0 || name.AsSpan().IndexOfAny("\r\n: ") >= 0)
-                            throw new HttpRequestException($"net/http: invalid header field value for \"{name}\"");
+                        if (value.AsSpan().IndexOfAny(ValueRefused) >= 0)
+                            throw new HttpRequestException($"net/http: invalid header field value for {Http.GoUrl.Quote(name)}");
                         head.WriteUtf8(name);
                         head.WriteLiteral(": "u8);
                         head.WriteUtf8(value);
