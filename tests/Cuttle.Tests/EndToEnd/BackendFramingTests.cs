@@ -112,4 +112,31 @@ public sealed class BackendFramingTests
         // Grouping by looking back over every earlier field took about 0.4 s per answer here; one pass about 20 ms.
         Assert.True(best < TimeSpan.FromMilliseconds(40), $"{best.TotalMilliseconds:0} ms");
     }
+
+    [Theory]
+    [InlineData("http://[::1")]
+    [InlineData("ftp://127.0.0.1/file")]
+    public async Task A_redirect_to_an_unparsable_or_non_http_Location_fails_that_backend_only_and_frees_its_connection(string location)
+    {
+        await using var redirecting = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null)
+                await c.SendAsync($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
+        });
+        await using var good = await FakeBackend.JsonAsync("""{"good":1}""");
+        await using var gw = await GatewayHarness.StartAsync(Config($$"""
+            { "endpoint": "/merge", "backend": [
+                { "host": ["{{redirecting.Url}}"], "url_pattern": "/r" }, { "host": ["{{good.Url}}"], "url_pattern": "/" } ] }
+            """));
+
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await gw.Client.GetAsync("/merge");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("""{"good":1}""", await response.Content.ReadAsStringAsync());
+            Assert.Equal("false", MergingTests.Header(response, "X-Krakend-Completed"));
+        }
+        // The redirect was disposed before the failure: its connection went back to the pool and served the second call.
+        Assert.Equal(1, redirecting.Accepted);
+    }
 }
