@@ -91,6 +91,8 @@ internal sealed class BackendResponse : IDisposable
         }
         Copy(_message!.Headers, target);
         Copy(_message.Content.Headers, target);
+        // Same rule on the SocketsHttpHandler path: a chunked body's Content-Length describes nothing passed on.
+        if (_message.Headers.TransferEncodingChunked == true) target.Remove("Content-Length");
     }
 
     private const int SmallHeadCount = 32;

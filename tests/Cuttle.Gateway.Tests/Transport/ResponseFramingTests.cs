@@ -127,6 +127,18 @@ public sealed class ResponseFramingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_chunked_answer_through_SocketsHttpHandler_does_not_forward_its_Content_Length_either()
+    {
+        await using var server = Backend(c => c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+        using var client = new HttpClient();
+        using var response = new BackendResponse(await client.GetAsync($"http://127.0.0.1:{server.Port}/x", HttpCompletionOption.ResponseHeadersRead));
+        var headers = new HeaderDictionary();
+        response.CopyHeadersTo(headers);
+        Assert.False(headers.ContainsKey("Content-Length"));
+        Assert.Equal("hello", await ReadAll(response));
+    }
+
+    [Fact]
     public async Task Repeated_identical_Content_Length_fields_are_one_and_forwarded_once_leading_zeros_allowed()
     {
         await using var server = Backend(c => c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length:  005 \r\nContent-Length: 005\r\n\r\nhello"));
