@@ -134,8 +134,9 @@ internal sealed class BackendCaller
         {
             // response answers request number redirects - 1 and is a redirect to follow.
             var status = response.StatusCode;
-            var next = new Uri(new Uri(url), response.Location!);
-            response.Dispose();
+            var location = response.Location!;
+            response.Dispose(); // before anything can throw: a redirect's connection is never left to a finalizer
+            var next = ResolveRedirect(url, location);
             var previous = url;
             if (BecomesGet(status, method))
             {
@@ -150,8 +151,26 @@ internal sealed class BackendCaller
         }
     }
 
+    // An empty Location is no redirect: Go returns such a 3xx as it is (client.go, issues 17773 and 49281).
     private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects) =>
-        ShouldFollow(response.StatusCode, response.Location is not null, request, sendBody, redirects);
+        ShouldFollow(response.StatusCode, !string.IsNullOrEmpty(response.Location), request, sendBody, redirects);
+
+    /// <summary>
+    /// The URL a redirect points to, resolved against the request's, as Go's client does (client.go): a Location
+    /// that does not parse is "failed to parse Location header", and a scheme other than http/https is the
+    /// transport's "unsupported protocol scheme"; both are a failed backend call, not an exception past it.
+    /// </summary>
+    private static Uri ResolveRedirect(string url, string location)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var current) || !Uri.TryCreate(current, location, out var next))
+            throw new HttpRequestException($"failed to parse Location header \"{location}\"");
+        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            throw new HttpRequestException($"unsupported protocol scheme \"{next.Scheme}\"");
+        return next;
+    }
+
+    private static string? RawLocation(HttpResponseMessage response) =>
+        response.Headers.NonValidated.TryGetValues("Location", out var values) ? values.ToString() : null;
 
     /// <summary>Go's client rules, shared by both transports: which answers it follows (at most 10).</summary>
     private static bool ShouldFollow(int status, bool hasLocation, ProxyRequest request, bool sendBody, int redirects)
@@ -207,10 +226,12 @@ internal sealed class BackendCaller
 
             var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (!ShouldFollow(status, response.Headers.Location is not null, request, sendBody, redirects))
+            // A Location the typed header could not parse is still a Location (Go then fails the call, below).
+            if (!ShouldFollow(status, response.Headers.Location is not null || RawLocation(response) is { Length: > 0 }, request, sendBody, redirects))
                 return new BackendResponse(response);
-            var next = new Uri(new Uri(url), response.Headers.Location!).ToString();
+            var location = response.Headers.Location?.OriginalString ?? RawLocation(response) ?? "";
             response.Dispose();
+            var next = ResolveRedirect(url, location).AbsoluteUri;
             previous = url;
             if (BecomesGet(status, method.Method))
             {

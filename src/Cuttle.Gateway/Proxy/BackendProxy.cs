@@ -16,6 +16,7 @@ namespace Cuttle.Gateway.Proxy;
 internal sealed partial class BackendProxy : IProxy
 {
     private const int MaxBodyBytes = 64 * 1024 * 1024;
+    private const int InitialBodyBytes = 16 * 1024;
 
     private readonly BackendConfig _backend;
     private readonly BackendCaller _caller;
@@ -127,11 +128,19 @@ internal sealed partial class BackendProxy : IProxy
     /// <summary>The URL this backend would call for the request (what a Lua backend script sees as req:url()).</summary>
     public string BuildUrl(ProxyRequest request) => _caller.BuildUrl(request);
 
+    /// <summary>
+    /// Reads the whole body into a pooled buffer that grows with the bytes received, never with the bytes declared:
+    /// a backend declaring 67 MB and sending six bytes must not cost 64 MiB (twenty such answers at once exhausted a
+    /// 384 MB heap). The first buffer is min(declared + 1, 16 KiB); then it doubles only when full, capped at the
+    /// declared length + 1 so an honest length still ends in one read that returns 0 without another copy.
+    /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(BackendResponse response, CancellationToken ct)
     {
         var declared = response.ContentLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(declared is > 0 and < MaxBodyBytes ? (int)declared.Value + 1 : 4096);
+        // declared + 1: room to see the end (read returns 0) without growing; unknown length starts at 4 KiB.
+        var wanted = declared is { } d && d < MaxBodyBytes ? (int)d + 1 : declared is null ? 4096 : InitialBodyBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(wanted, InitialBodyBytes));
         var length = 0;
         try
         {
@@ -140,7 +149,10 @@ internal sealed partial class BackendProxy : IProxy
                 if (length == buffer.Length)
                 {
                     if (buffer.Length >= MaxBodyBytes) throw new InvalidDataException($"backend body larger than {MaxBodyBytes} bytes");
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    // Double what arrived (bounded by what was received so far), but never past the declared length + 1.
+                    var size = (int)Math.Min((long)buffer.Length * 2, MaxBodyBytes);
+                    if (wanted > buffer.Length && wanted < size) size = wanted;
+                    var bigger = ArrayPool<byte>.Shared.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = bigger;

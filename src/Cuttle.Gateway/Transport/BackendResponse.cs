@@ -62,23 +62,74 @@ internal sealed class BackendResponse : IDisposable
         return await _body.ReadAsync(destination, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Copies the end-to-end headers to a client response (no-op pass-through); hop-by-hop ones stay behind.</summary>
+    /// <summary>
+    /// Copies the end-to-end headers to a client response (no-op pass-through); hop-by-hop ones stay behind, and so
+    /// does a Content-Length that does not describe the body passed on (gzip decoded here; chunked framing, whose
+    /// Content-Length RFC 9112 section 6.3 says to ignore and a proxy must remove). Repeated fields keep their order.
+    /// </summary>
     public void CopyHeadersTo(IHeaderDictionary target)
     {
         if (_connection is { } c)
         {
+            if (c.HeaderCount > SmallHeadCount)
+            {
+                CopyGrouped(c, target);
+                return;
+            }
+            // The usual head: a handful of fields, grouped by looking back (at most SmallHeadCount^2/2 compares), no allocation.
             for (var i = 0; i < c.HeaderCount; i++)
             {
                 var name = c.HeaderName(i);
-                if (IsHopByHop(name)) continue;
-                if (c.IsGzip && (name.EqualsIgnoreCase("Content-Encoding"u8) || name.EqualsIgnoreCase("Content-Length"u8))) continue;
+                if (!IsForwarded(c, name)) continue;
                 var (nameString, value) = c.HeaderStrings(i);
-                target[nameString] = SeenBefore(c, i, name) ? StringValues.Concat(target[nameString], value) : new StringValues(value);
+                var seen = SeenBefore(c, i, name);
+                // Repeated identical Content-Length fields were accepted as one (Go deduplicates them); send one.
+                if (seen && name.EqualsIgnoreCase("Content-Length"u8)) continue;
+                target[nameString] = seen ? StringValues.Concat(target[nameString], value) : new StringValues(value);
             }
             return;
         }
         Copy(_message!.Headers, target);
         Copy(_message.Content.Headers, target);
+        // Same rule on the SocketsHttpHandler path: a chunked body's Content-Length describes nothing passed on.
+        if (_message.Headers.TransferEncodingChunked == true) target.Remove("Content-Length");
+    }
+
+    private const int SmallHeadCount = 32;
+
+    private static bool IsForwarded(HttpConnection c, ReadOnlySpan<byte> name) =>
+        !IsHopByHop(name)
+        && !((c.IsGzip || c.IsChunked) && name.EqualsIgnoreCase("Content-Length"u8))
+        && !(c.IsGzip && name.EqualsIgnoreCase("Content-Encoding"u8));
+
+    /// <summary>
+    /// A large head (a backend may send thousands of fields) in one pass: values grouped per name in first-seen
+    /// order, each name's values set once. Looking back per field and re-concatenating was quadratic in the count.
+    /// </summary>
+    private static void CopyGrouped(HttpConnection c, IHeaderDictionary target)
+    {
+        var groups = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var order = new List<List<string>>();
+        var names = new List<string>();
+        for (var i = 0; i < c.HeaderCount; i++)
+        {
+            var name = c.HeaderName(i);
+            if (!IsForwarded(c, name)) continue;
+            var (nameString, value) = c.HeaderStrings(i);
+            if (!groups.TryGetValue(nameString, out var values))
+            {
+                groups.Add(nameString, values = new List<string>(1));
+                order.Add(values);
+                names.Add(nameString);
+            }
+            else if (name.EqualsIgnoreCase("Content-Length"u8)) continue; // identical repeats count once
+            values.Add(value);
+        }
+        for (var g = 0; g < order.Count; g++)
+        {
+            var values = order[g];
+            target[names[g]] = values.Count == 1 ? new StringValues(values[0]) : new StringValues(values.ToArray());
+        }
     }
 
     private static bool SeenBefore(HttpConnection c, int index, ReadOnlySpan<byte> name)

@@ -30,6 +30,7 @@ internal sealed class HttpConnection : IDisposable
     private readonly HeaderCache _cache = new();
 
     private BodyFraming _framing;
+    private int _headScanFrom; // where the unfinished line of a partly received head starts (relative to _start)
     private long _remaining;
     private bool _chunkNeedsCrlf;
     private bool _keepAlive;
@@ -73,7 +74,15 @@ internal sealed class HttpConnection : IDisposable
     public bool CanReuse => BodyComplete && _keepAlive && !_disposed;
     public int HeaderCount => _headerCount;
 
-    /// <summary>Whether the peer closed the idle connection (or sent unsolicited bytes): then it must not be used.</summary>
+    /// <summary>Whether the body is framed by chunked coding (its Content-Length, if any, was ignored and is not forwarded).</summary>
+    public bool IsChunked => _framing == BodyFraming.Chunked;
+
+    /// <summary>
+    /// Whether the peer closed the idle connection or sent unsolicited bytes on it: then it must not be used. An
+    /// idle HTTP/1.1 connection has nothing to read; anything readable is an EOF or bytes nobody asked for (a late
+    /// answer, or a body longer than its Content-Length), which would be read as the next request's response. Go
+    /// closes such a connection ("Unsolicited response received on idle HTTP channel"). One non-blocking poll(2).
+    /// </summary>
     public bool LooksDead()
     {
         try { return _socket.Poll(0, SelectMode.SelectRead); }
@@ -264,20 +273,20 @@ internal sealed class HttpConnection : IDisposable
     {
         while (true)
         {
-            var headEnd = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n\r\n"u8);
-            if (headEnd < 0)
+            var length = FindHeadEnd(out var consumed);
+            if (length < 0)
             {
                 if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
                 return false;
             }
-            var length = headEnd + 2; // keep the last header's CRLF
             if (_head.Length < length)
             {
                 ArrayPool<byte>.Shared.Return(_head);
                 _head = ArrayPool<byte>.Shared.Rent(length);
             }
             _buffer.AsSpan(_start, length).CopyTo(_head);
-            _start += headEnd + 4;
+            _start += consumed;
+            _headScanFrom = 0;
             ParseHead(length);
             if (StatusCode is >= 100 and < 200)
             {
@@ -295,6 +304,39 @@ internal sealed class HttpConnection : IDisposable
         if (_framing == BodyFraming.None || (_framing == BodyFraming.ContentLength && _remaining == 0)) BodyComplete = true;
         IsGzip = decompress && IsGzip && _framing != BodyFraming.None;
         return true;
+    }
+
+    /// <summary>
+    /// Finds the empty line ending the buffered head: returns the length of the head's lines (each with its line
+    /// ending) and sets <paramref name="consumed"/> to that plus the empty line, or -1 when it has not arrived yet.
+    /// Lines may end in a bare LF: RFC 9112 section 2.2 lets a recipient accept it, and Go's textproto reader does.
+    /// Scanning resumes at the unfinished line, so a head trickling in byte by byte is still scanned once.
+    /// </summary>
+    private int FindHeadEnd(out int consumed)
+    {
+        var data = _buffer.AsSpan(_start, _end - _start);
+        var pos = _headScanFrom;
+        while (true)
+        {
+            var lf = data[pos..].IndexOf((byte)'\n');
+            if (lf < 0) break;
+            var next = pos + lf + 1;
+            if (next < data.Length && data[next] == (byte)'\n')
+            {
+                consumed = next + 1;
+                return next;
+            }
+            if (next + 1 < data.Length && data[next] == (byte)'\r' && data[next + 1] == (byte)'\n')
+            {
+                consumed = next + 2;
+                return next;
+            }
+            if (next == data.Length || (next + 1 == data.Length && data[next] == (byte)'\r')) break; // the next line is still arriving
+            pos = next;
+        }
+        _headScanFrom = pos;
+        consumed = 0;
+        return -1;
     }
 
     /// <summary>Starts a receive of more head bytes (the socket's own ValueTask: no frame of ours); pass the result to <see cref="HeadBytesReceived"/>.</summary>
@@ -319,63 +361,104 @@ internal sealed class HttpConnection : IDisposable
     private void ParseHead(int length)
     {
         var head = _head.AsSpan(0, length);
-        var lineEnd = head.IndexOf("\r\n"u8);
-        var statusLine = head[..lineEnd];
-        // "HTTP/1.1 200 OK"
+        var lineEnd = head.IndexOf((byte)'\n');
+        var statusLine = TrimCr(head[..lineEnd]);
+        // "HTTP/1.1 200 OK": Go's ReadResponse wants a three-digit code (strconv.Atoi, not negative); 100-999 is what
+        // an HTTP status code is (RFC 9110 section 15), and what Kestrel can send on.
         if (statusLine.Length < 12 || !statusLine.StartsWith("HTTP/1."u8) || statusLine[8] != (byte)' '
-            || !Utf8Parser.TryParse(statusLine.Slice(9, 3), out int status, out var consumed) || consumed != 3)
+            || !IsDigit(statusLine[9]) || !IsDigit(statusLine[10]) || !IsDigit(statusLine[11]) || statusLine[9] == (byte)'0'
+            || (statusLine.Length > 12 && statusLine[12] != (byte)' '))
             throw new HttpRequestException($"malformed HTTP response \"{Encoding.Latin1.GetString(statusLine[..Math.Min(statusLine.Length, 64)])}\"");
-        StatusCode = status;
-        _keepAlive = statusLine[7] == (byte)'1'; // HTTP/1.0 closes unless told otherwise
+        StatusCode = (statusLine[9] - '0') * 100 + (statusLine[10] - '0') * 10 + statusLine[11] - '0';
+        var http11 = statusLine[7] == (byte)'1';
+        _keepAlive = http11; // HTTP/1.0 closes unless told otherwise
         ContentLength = null;
         IsGzip = false;
         _framing = BodyFraming.ContentLength;
         _headerCount = 0;
-        var pos = lineEnd + 2;
+        var contentLength = -1; // index of the first Content-Length header
+        var transferEncoding = -1; // index of the first Transfer-Encoding header
+        var transferEncodings = 0;
+        var conflictingLengths = false;
+        var pos = lineEnd + 1;
         while (pos < length)
         {
-            var end = head[pos..].IndexOf("\r\n"u8);
+            var end = head[pos..].IndexOf((byte)'\n');
             if (end < 0) end = length - pos;
-            var line = head.Slice(pos, end);
+            var line = TrimCr(head.Slice(pos, end));
             var colon = line.IndexOf((byte)':');
-            if (colon > 0)
+            // Go's textproto refuses a line without a colon and a field name that is not a token (a space before the
+            // colon, a folded line): read leniently, "Content-Length : 5" would frame differently elsewhere.
+            if (colon <= 0 || line[..colon].IndexOfAnyExcept(TokenBytes) >= 0)
+                throw new HttpRequestException($"malformed MIME header line: {Encoding.Latin1.GetString(line[..Math.Min(line.Length, 64)])}");
+            var valueStart = colon + 1;
+            while (valueStart < line.Length && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
+            var valueEnd = line.Length;
+            while (valueEnd > valueStart && line[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
+            if (_headerCount == _headers.Length) Array.Resize(ref _headers, _headers.Length * 2);
+            _headers[_headerCount] = new HeaderRange(pos, colon, pos + valueStart, valueEnd - valueStart);
+            var name = line[..colon];
+            var value = line[valueStart..valueEnd];
+            if (name.EqualsIgnoreCase("Content-Length"u8))
             {
-                var valueStart = colon + 1;
-                while (valueStart < line.Length && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
-                var valueEnd = line.Length;
-                while (valueEnd > valueStart && line[valueEnd - 1] is (byte)' ' or (byte)'\t') valueEnd--;
-                if (_headerCount == _headers.Length) Array.Resize(ref _headers, _headers.Length * 2);
-                var range = new HeaderRange(pos, colon, pos + valueStart, valueEnd - valueStart);
-                _headers[_headerCount++] = range;
-                Classify(line[..colon], line[valueStart..valueEnd]);
+                // Go (transfer.go fixLength): repeated Content-Length headers must carry the same text.
+                if (contentLength < 0) contentLength = _headerCount;
+                else if (!HeaderValue(contentLength).SequenceEqual(value)) conflictingLengths = true;
             }
-            pos += end + 2;
+            else if (name.EqualsIgnoreCase("Transfer-Encoding"u8))
+            {
+                if (transferEncoding < 0) transferEncoding = _headerCount;
+                transferEncodings++;
+            }
+            else if (name.EqualsIgnoreCase("Connection"u8))
+            {
+                if (ContainsToken(value, "close"u8)) _keepAlive = false;
+                else if (ContainsToken(value, "keep-alive"u8)) _keepAlive = true;
+            }
+            else if (name.EqualsIgnoreCase("Content-Encoding"u8))
+            {
+                IsGzip = value.EqualsIgnoreCase("gzip"u8);
+            }
+            _headerCount++;
+            pos += end + 1;
         }
+
+        // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length. Go (transfer.go parseTransferEncoding)
+        // ignores it on HTTP/1.0 and otherwise accepts exactly one field that is exactly "chunked"; anything else
+        // ("gzip", "identity", "gzip, chunked", two fields) is an error, never a guess at the framing.
+        if (transferEncodings > 0 && http11)
+        {
+            if (transferEncodings > 1) throw new HttpRequestException("too many transfer encodings");
+            var te = HeaderValue(transferEncoding);
+            if (!te.EqualsIgnoreCase("chunked"u8))
+                throw new HttpRequestException($"unsupported transfer encoding: \"{Encoding.Latin1.GetString(te[..Math.Min(te.Length, 64)])}\"");
+            _framing = BodyFraming.Chunked;
+            return; // its Content-Length is dropped, as Go does
+        }
+        if (conflictingLengths) throw new HttpRequestException("http: message cannot contain multiple Content-Length headers");
+        if (contentLength >= 0) ContentLength = ParseContentLength(HeaderValue(contentLength));
     }
 
-    private void Classify(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    /// <summary>Go's parseContentLength: ASCII digits only (no sign, no inner space), at most 2^63-1.</summary>
+    private static long ParseContentLength(ReadOnlySpan<byte> value)
     {
-        if (name.EqualsIgnoreCase("Content-Length"u8))
+        if (value.IsEmpty) throw new HttpRequestException("invalid empty Content-Length \"\"");
+        long n = 0;
+        foreach (var b in value)
         {
-            if (!Utf8Parser.TryParse(value, out long cl, out var used) || used != value.Length || cl < 0)
-                throw new HttpRequestException($"bad Content-Length \"{Encoding.Latin1.GetString(value)}\"");
-            if (ContentLength is { } previous && previous != cl) throw new HttpRequestException("http: message cannot contain multiple Content-Length headers");
-            ContentLength = cl;
+            if (!IsDigit(b) || n > (long.MaxValue - 9) / 10)
+                throw new HttpRequestException($"bad Content-Length \"{Encoding.Latin1.GetString(value[..Math.Min(value.Length, 64)])}\"");
+            n = n * 10 + (b - '0');
         }
-        else if (name.EqualsIgnoreCase("Transfer-Encoding"u8))
-        {
-            if (value.EqualsIgnoreCase("chunked"u8)) _framing = BodyFraming.Chunked;
-        }
-        else if (name.EqualsIgnoreCase("Connection"u8))
-        {
-            if (ContainsToken(value, "close"u8)) _keepAlive = false;
-            else if (ContainsToken(value, "keep-alive"u8)) _keepAlive = true;
-        }
-        else if (name.EqualsIgnoreCase("Content-Encoding"u8))
-        {
-            IsGzip = value.EqualsIgnoreCase("gzip"u8);
-        }
+        return n;
     }
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+
+    // RFC 9110 section 5.6.2 tchar: what a field name may be made of.
+    private static readonly SearchValues<byte> TokenBytes = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
     private static bool ContainsToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
     {
@@ -470,12 +553,7 @@ internal sealed class HttpConnection : IDisposable
                 _chunkNeedsCrlf = false;
             }
             var line = await ReadLineAsync(ct).ConfigureAwait(false);
-            var sizeText = _buffer.AsSpan(line.Start, line.Length);
-            var semicolon = sizeText.IndexOf((byte)';'); // chunk extensions are ignored
-            if (semicolon >= 0) sizeText = sizeText[..semicolon];
-            sizeText = sizeText.Trim((byte)' ');
-            if (!Utf8Parser.TryParse(sizeText, out long size, out var used, 'x') || used != sizeText.Length || size < 0)
-                throw new IOException("malformed chunked encoding");
+            var size = ParseChunkSize(_buffer.AsSpan(line.Start, line.Length));
             if (size == 0)
             {
                 // Trailers are read and ignored, up to the empty line.
@@ -487,19 +565,52 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
-    /// <summary>Returns the next CRLF-terminated line (as a range of the read buffer) and consumes it.</summary>
+    /// <summary>
+    /// Go's chunked reader (internal/chunked.go): trailing spaces and tabs go, then any extension after ';'; what is
+    /// left must be 1 to 16 hex digits (no sign, no leading space) and fit in a long.
+    /// </summary>
+    private static long ParseChunkSize(ReadOnlySpan<byte> line)
+    {
+        line = line.TrimEnd(" \t"u8);
+        var semicolon = line.IndexOf((byte)';'); // chunk extensions are ignored
+        if (semicolon >= 0) line = line[..semicolon];
+        if (line.IsEmpty || line.Length > 16) throw new IOException("malformed chunked encoding");
+        ulong size = 0;
+        foreach (var b in line)
+        {
+            var digit = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => throw new IOException("malformed chunked encoding: invalid byte in chunk length"),
+            };
+            size = size << 4 | (uint)digit;
+        }
+        if (size > long.MaxValue) throw new IOException("malformed chunked encoding: chunk length too large");
+        return (long)size;
+    }
+
+    /// <summary>
+    /// Returns the next chunk-size or trailer line (as a range of the read buffer, without its CRLF) and consumes it.
+    /// Unlike a head, these lines must end in CRLF with no other CR: Go refuses a bare LF there (RFC 9112 erratum
+    /// 7633), and fails at once instead of waiting for a CRLF that may never come.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(int Start, int Length)> ReadLineAsync(CancellationToken ct)
     {
-        int end;
-        while ((end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8)) < 0)
+        int lf;
+        while ((lf = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n')) < 0)
         {
             if (_end - _start > 4096) throw new IOException("malformed chunked encoding: line too long");
             if (await FillAsync(ct).ConfigureAwait(false) == 0) throw new IOException("unexpected EOF");
         }
+        var cr = _buffer.AsSpan(_start, lf).IndexOf((byte)'\r');
+        if (cr < 0) throw new IOException("malformed chunked encoding: chunked line ends with bare LF");
+        if (cr != lf - 1) throw new IOException("malformed chunked encoding: invalid CR in chunked line");
         var start = _start;
-        _start += end + 2;
-        return (start, end);
+        _start += lf + 1;
+        return (start, lf - 1);
     }
 
     private void Take(Span<byte> destination, int count)

@@ -47,8 +47,11 @@ internal sealed class LeanHttpClient : IDisposable
             {
                 while (pool.TryRent(out var idle))
                 {
-                    // A streamed body cannot be replayed, so make sure the server has not closed the idle connection.
-                    if (!request.IsReplayable && idle.LooksDead()) { idle.Dispose(); continue; }
+                    // Every reuse: an idle connection the server closed, or one with bytes nobody asked for waiting on
+                    // it (a late or smuggled answer, a body longer than its Content-Length), would hand this request
+                    // someone else's response. Go's persistConn closes it ("Unsolicited response received on idle
+                    // HTTP channel"); here one non-blocking poll finds it before the request is written.
+                    if (idle.LooksDead()) { idle.Dispose(); continue; }
                     connection = idle;
                     break;
                 }

@@ -92,6 +92,28 @@ public sealed class BackendCallerTests
         }
     }
 
+    [Theory]
+    [InlineData("http://[::1", "failed to parse Location header \"http://[::1\"")]
+    [InlineData("ftp://127.0.0.1/file", "unsupported protocol scheme \"ftp\"")]
+    public async Task SocketsHandlerRedirect_ToAnUnparsableOrNonHttpLocation_FailsTheCallLikeGo(string location, string error)
+    {
+        // Through SocketsHttpHandler (https backends, service discovery): the same rule as the lean client's redirects.
+        await using var server = new RawServer(async (c, _) =>
+        {
+            while (await c.ReadRequestAsync() is not null) await c.SendAsync($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
+        });
+        var config = Parse($"http://127.0.0.1:{server.Port}");
+        var endpoint = config.Endpoints[0];
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var caller = new BackendCaller(endpoint.Backend[0], endpoint, invoker);
+        Assert.False(caller.UsesLeanClient);
+        using var scope = new RequestScope();
+        var request = new ProxyRequest { Method = "GET", Params = [], Headers = [], Query = [], Scope = scope };
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(async () => await caller.SendAsync(request, caller.BuildUrl(request), default));
+        Assert.Equal(error, ex.Message);
+    }
+
     [Fact]
     public void PlainHttpBackend_UsesTheLeanClient() => Assert.True(UsesLean("http://127.0.0.1:8080"));
 
