@@ -29,7 +29,7 @@ public static partial class GenerationBuilder
     {
         if (endpoint.LuaEndpoint is not { } options) return handler;
         var script = LuaScript.Build(options, $"endpoint {endpoint.Endpoint}");
-        return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, logger);
+        return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, endpoint.Timeout, logger);
     }
 
     private static string[] LuaParamNames(EndpointConfig endpoint)

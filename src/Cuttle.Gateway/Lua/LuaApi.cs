@@ -67,6 +67,10 @@ internal static class LuaApi
         lua.NewMetaTable(meta);
         lua.PushCopy(-2);
         lua.SetField(-2, "__index");
+        // Out of the script's reach (getmetatable gives false): a __gc added there would finalize every new
+        // userdata of the class, and finalizers run with the deadline hook off (LuaEngine).
+        lua.PushBoolean(false);
+        lua.SetField(-2, "__metatable");
         lua.Pop(1);
         lua.SetGlobal(global);
     }
@@ -97,7 +101,7 @@ internal static class LuaApi
             LuaRequest => LuaEngine.RequestMeta,
             _ => LuaEngine.ResponseMeta,
         };
-        Engine(l).Push(value, meta);
+        Engine(l).Push(l, value, meta);
     }
 
     private static int RequestLoadImpl(LuaState l)
@@ -110,7 +114,7 @@ internal static class LuaApi
     private static int ResponseLoadImpl(LuaState l)
     {
         if (Engine(l).Response is not { } r) return 0;
-        Engine(l).Push(r, LuaEngine.ResponseMeta);
+        Engine(l).Push(l, r, LuaEngine.ResponseMeta);
         return 1;
     }
 
@@ -118,7 +122,7 @@ internal static class LuaApi
 
     private static int ReqMethod(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() == 1) { l.PushString(r.Method); return 1; }
         r.Method = Str(l, 2);
         return 0;
@@ -126,7 +130,7 @@ internal static class LuaApi
 
     private static int ReqPath(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() == 1) { l.PushString(r.Path); return 1; }
         r.Path = Str(l, 2);
         return 0;
@@ -134,7 +138,7 @@ internal static class LuaApi
 
     private static int ReqQuery(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() == 1) { l.PushString(r.EncodedQuery()); return 1; }
         r.SetQuery(Str(l, 2));
         return 0;
@@ -142,7 +146,7 @@ internal static class LuaApi
 
     private static int ReqUrl(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() == 1) { l.PushString(r.Url); return 1; }
         // krakend-lua url.Parses the new URL: it is kept in Go's form. One url.Parse refuses (control characters, bad
         // escapes) stays as written, and the backend call refuses it before anything is sent (BackendCaller.SendAsync).
@@ -154,7 +158,7 @@ internal static class LuaApi
 
     private static int ReqParams(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         switch (l.GetTop())
         {
             case 1:
@@ -173,7 +177,7 @@ internal static class LuaApi
 
     private static int ReqHeaders(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         switch (l.GetTop())
         {
             case 1:
@@ -197,7 +201,7 @@ internal static class LuaApi
 
     private static int ReqBody(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.RequestMeta) is not LuaRequest r) return 0;
         if (l.GetTop() >= 2) { r.Body = Encoding.UTF8.GetBytes(Str(l, 2)); return 0; }
         l.PushBuffer(r.Body ?? []);
         return 1;
@@ -206,12 +210,12 @@ internal static class LuaApi
     private static int ContextLoadImpl(LuaState l)
     {
         if (Engine(l).Context is not { } c) return 0;
-        Engine(l).Push(c, LuaEngine.ContextMeta);
+        Engine(l).Push(l, c, LuaEngine.ContextMeta);
         return 1;
     }
 
     private static Microsoft.AspNetCore.Http.HttpRequest? CtxRequest(LuaState l)
-        => (Engine(l).Get(1, LuaEngine.ContextMeta) as LuaHttpContext)?.Http.Request;
+        => (Engine(l).Get(l, 1, LuaEngine.ContextMeta) as LuaHttpContext)?.Http.Request;
 
     private static int CtxMethod(LuaState l)
     {
@@ -274,7 +278,7 @@ internal static class LuaApi
 
     private static int CtxParams(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ContextMeta) is not LuaHttpContext c) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ContextMeta) is not LuaHttpContext c) return 0;
         switch (l.GetTop())
         {
             case 1:
@@ -346,7 +350,7 @@ internal static class LuaApi
 
     private static int RespIsComplete(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
         if (l.GetTop() == 1) { l.PushBoolean(r.IsComplete); return 1; }
         r.IsComplete = l.ToBoolean(2);
         return 0;
@@ -354,7 +358,7 @@ internal static class LuaApi
 
     private static int RespStatusCode(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
         if (l.GetTop() == 1) { l.PushInteger(r.StatusCode); return 1; }
         r.StatusCode = (int)l.ToNumber(2);
         return 0;
@@ -362,14 +366,14 @@ internal static class LuaApi
 
     private static int RespData(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
         Push(l, r.Data);
         return 1;
     }
 
     private static int RespHeaders(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
         switch (l.GetTop())
         {
             case 1:
@@ -402,7 +406,7 @@ internal static class LuaApi
 
     private static int RespBody(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ResponseMeta) is not ProxyResponse r) return 0;
         if (l.GetTop() >= 2) { r.RawBody = Encoding.UTF8.GetBytes(Str(l, 2)); return 0; }
         l.PushBuffer(r.RawBody ?? []);
         return 1;
@@ -410,7 +414,7 @@ internal static class LuaApi
 
     private static int TableGet(LuaState l)
     {
-        if (l.GetTop() != 2 || Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (l.GetTop() != 2 || Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         var key = Str(l, 2);
         if (!map.TryGetValue(key, out var value)) return 0;
         return PushValue(l, value, v => map[key] = v);
@@ -418,28 +422,28 @@ internal static class LuaApi
 
     private static int TableSet(LuaState l)
     {
-        if (l.GetTop() != 3 || Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (l.GetTop() != 3 || Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         if (ReadValue(l, 3, topLevel: true, out var value)) map[Str(l, 2)] = value;
         return 0;
     }
 
     private static int TableLen(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         l.PushInteger(map.Count);
         return 1;
     }
 
     private static int TableDel(LuaState l)
     {
-        if (l.GetTop() != 2 || Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (l.GetTop() != 2 || Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         map.Remove(Str(l, 2));
         return 0;
     }
 
     private static int TableKeys(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         var keys = new List<string>(map.Keys);
         keys.Sort(StringComparer.Ordinal);
         var list = new List<object?>(keys.Count);
@@ -450,14 +454,14 @@ internal static class LuaApi
 
     private static int TableKeyExists(LuaState l)
     {
-        if (l.GetTop() != 2 || Engine(l).Get(1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
+        if (l.GetTop() != 2 || Engine(l).Get(l, 1, LuaEngine.TableMeta) is not Dictionary<string, object?> map) return 0;
         l.PushBoolean(map.ContainsKey(Str(l, 2)));
         return 1;
     }
 
     private static int ListGet(LuaState l)
     {
-        if (l.GetTop() != 2 || Engine(l).Get(1, LuaEngine.ListMeta) is not List<object?> list) return 0;
+        if (l.GetTop() != 2 || Engine(l).Get(l, 1, LuaEngine.ListMeta) is not List<object?> list) return 0;
         var index = (int)l.ToNumber(2);
         if (index < 0 || index >= list.Count) return 0;
         return PushValue(l, list[index], v => list[index] = v);
@@ -465,7 +469,7 @@ internal static class LuaApi
 
     private static int ListSet(LuaState l)
     {
-        if (l.GetTop() != 3 || Engine(l).Get(1, LuaEngine.ListMeta) is not List<object?> list) return 0;
+        if (l.GetTop() != 3 || Engine(l).Get(l, 1, LuaEngine.ListMeta) is not List<object?> list) return 0;
         var index = (int)l.ToNumber(2);
         if (index < 0) return 0;
         while (list.Count <= index) list.Add(null);
@@ -475,14 +479,14 @@ internal static class LuaApi
 
     private static int ListLen(LuaState l)
     {
-        if (Engine(l).Get(1, LuaEngine.ListMeta) is not List<object?> list) return 0;
+        if (Engine(l).Get(l, 1, LuaEngine.ListMeta) is not List<object?> list) return 0;
         l.PushInteger(list.Count);
         return 1;
     }
 
     private static int ListDel(LuaState l)
     {
-        if (l.GetTop() != 2 || Engine(l).Get(1, LuaEngine.ListMeta) is not List<object?> list) return 0;
+        if (l.GetTop() != 2 || Engine(l).Get(l, 1, LuaEngine.ListMeta) is not List<object?> list) return 0;
         var index = (int)l.ToNumber(2);
         if (index >= 0 && index < list.Count) list.RemoveAt(index);
         return 0;
@@ -540,7 +544,7 @@ internal static class LuaApi
                 else value = l.ToNumber(index);
                 return true;
             case LuaType.UserData:
-                value = Engine(l).GetAny(index);
+                value = Engine(l).GetAny(l, index);
                 return value is Dictionary<string, object?> or List<object?>;
             case LuaType.Table:
                 var map = DataTree.NewMap();

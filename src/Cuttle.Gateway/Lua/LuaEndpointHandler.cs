@@ -1,4 +1,5 @@
 using Cuttle.Gateway.Endpoints;
+using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -7,9 +8,10 @@ namespace Cuttle.Gateway.Lua;
 /// <summary>
 /// modifier/lua-endpoint at endpoint level (krakend-lua router/gin HandlerFactory): runs the <c>pre</c> script on
 /// the live HTTP request before the endpoint handler. A custom_error with a code aborts with that status (and its
-/// content type); any other error aborts with 500. gin's AbortWithError writes no body.
+/// content type); any other error aborts with 500. gin's AbortWithError writes no body. The script runs on the Lua
+/// threads and is stopped at the endpoint timeout or when the client hangs up (500, as for any script error).
 /// </summary>
-internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScript script, string[] paramNames, string endpoint, ILogger logger)
+internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScript script, string[] paramNames, string endpoint, TimeSpan timeout, ILogger logger)
     : IEndpointHandler
 {
     public async Task HandleAsync(HttpContext context, string[] parameters)
@@ -24,18 +26,15 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
             request.Body = ms;
         }
 
-        // User scripts have no time bound: off the socket thread that parsed the request (see LuaProxy).
-        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
-        var engine = script.Rent();
-        Data.ProxyError? error;
-        try
+        Data.ProxyError? error = null;
+        string? live = null;
+        if (script.IsLive) live = script.ReadLiveSources(out error);
+        if (error is null && (script.Options.Pre.Length > 0 || live is not null))
         {
-            engine.Context = new LuaHttpContext(context, paramNames, parameters);
-            error = engine.RunPre();
-        }
-        finally
-        {
-            script.Return(engine);
+            using var cts = PooledTimeout.Start(timeout, context.RequestAborted);
+            var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, paramNames, parameters) };
+            (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
+            if (engine is not null) script.Return(engine);
         }
         if (error is not null)
         {

@@ -10,6 +10,13 @@ namespace Cuttle.Gateway.Lua;
 /// One prepared Lua 5.4 state: the krakend-lua API registered (request, response, luaTable, luaList,
 /// custom_error), the sources run, the pre/post snippets compiled. Go objects handed to Lua are userdata holding an
 /// index into <see cref="_handles"/>, cleared after each use, so no managed pointer ever lives in Lua memory.
+/// <para>
+/// Script code runs in one coroutine of the state under a count hook that stops it once the request's token is
+/// cancelled (endpoint timeout, client gone): a script that never returns would otherwise hold its thread and a core
+/// for ever. Stopping has to be a yield, never an error: a Lua error raised in the hook longjmps out of the managed
+/// hook frame, which .NET does not survive. From a count hook <c>lua_yield</c> only marks the thread and returns; Lua
+/// unwinds to <c>lua_resume</c> after the hook is back in native code. A state stopped mid-script is discarded.
+/// </para>
 /// </summary>
 internal sealed class LuaEngine : IDisposable
 {
@@ -21,26 +28,70 @@ internal sealed class LuaEngine : IDisposable
     private const string EngineKey = "cuttle.engine";
     private const string CustomErrorMarker = "__cuttle_custom_error";
 
+    /// <summary>VM instructions between two deadline checks: a few microseconds of script, a cost well under 1 %.</summary>
+    internal const int HookInterval = 1000;
+
     // custom_error raises a marked table: raising from a C# callback would longjmp across managed frames.
+    // setmetatable never registers a finalizer: Lua runs __gc with hooks off, so a looping one could not be stopped
+    // (gopher-lua, KrakenD's Lua, has no __gc either); the field is hidden while the metatable is set, which is when
+    // Lua decides. debug keeps only what gopher-lua's has: debug.sethook would remove the deadline hook, and
+    // debug.getmetatable would reach the API's metatables (whose __gc would apply to every new luaTable).
     private const string Prelude = """
-        local error = error
+        local error, pcall, rawget, rawset, type = error, pcall, rawget, rawset, type
         function custom_error(msg, code, ct)
           if msg == nil then error("need arguments", 0) end
           error({__cuttle_custom_error = true, msg = msg, code = code, ct = ct}, 0)
         end
+        local function without_gc(set)
+          return function(o, mt)
+            local gc = type(mt) == "table" and rawget(mt, "__gc") or nil
+            if gc == nil then return set(o, mt) end
+            rawset(mt, "__gc", nil)
+            local ok, r = pcall(set, o, mt)
+            rawset(mt, "__gc", gc)
+            if not ok then error(r, 2) end
+            return r
+          end
+        end
+        setmetatable = without_gc(setmetatable)
+        if debug then
+          local d = debug
+          debug = {
+            getinfo = d.getinfo, getlocal = d.getlocal, setlocal = d.setlocal, getupvalue = d.getupvalue,
+            setupvalue = d.setupvalue, traceback = d.traceback, getmetatable = getmetatable,
+            setmetatable = without_gc(d.setmetatable),
+          }
+          package.loaded.debug = debug
+        end
         """;
+
+    // The coroutine's body: a pcall, so a script error (custom_error included) ends the run with the thread still
+    // usable and its to-be-closed variables closed inside the coroutine, under the hook.
+    private const string Runner = "local pcall = pcall return function(f) return pcall(f) end";
+
+    // Held statically so the function pointer handed to lua_sethook stays valid.
+    private static readonly LuaHookFunction CountHook = OnCount;
+
+    // The engine whose coroutine this OS thread is resuming: the hook has only the native state to go by.
+    [ThreadStatic] private static LuaEngine? t_running;
 
     private static readonly ConcurrentDictionary<long, LuaEngine> Engines = new();
     private static long _nextId;
 
     private readonly LuaState _lua;
+    private readonly LuaState _thread;
+    private readonly int _runnerRef;
     private readonly long _id;
     private readonly List<object> _handles = new(8);
     private readonly int _preRef;
     private readonly int _postRef;
     private bool _broken;
+    private CancellationToken _token;
+    private volatile bool _stopped;
 
-    public LuaEngine(LuaScript script, string sources)
+    /// <summary>Builds a state. <paramref name="ct"/> bounds the sources: none at build time, the request's
+    /// token when the pool builds one on the request path.</summary>
+    public LuaEngine(LuaScript script, string sources, CancellationToken ct = default)
     {
         _lua = new LuaState(openLibs: true) { Encoding = System.Text.Encoding.UTF8 };
         _id = Interlocked.Increment(ref _nextId);
@@ -50,9 +101,19 @@ internal sealed class LuaEngine : IDisposable
             _lua.PushInteger(_id);
             _lua.SetField((int)LuaRegistry.Index, EngineKey);
             Run(Prelude, "prelude");
+            if (_lua.LoadString(Runner, "runner") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
+            _runnerRef = _lua.Ref(LuaRegistry.Index);
+            _thread = _lua.NewThread();
+            _lua.Ref(LuaRegistry.Index); // anchored for the state's life
+            // Coroutines a script creates inherit the hook from this thread.
+            _thread.SetHook(CountHook, LuaHookMask.Count, HookInterval);
             LuaApi.Register(_lua);
             if (!script.Options.AllowOpenLibs) StripLibraries();
-            if (sources.Length > 0) Run(sources, "sources");
+            if (sources.Length > 0)
+            {
+                var error = RunSources(sources, ct);
+                if (error is not null) throw new LuaScriptException(error.Message);
+            }
             _preRef = Compile(script.Options.Pre, "pre-script");
             _postRef = Compile(script.Options.Post, "post-script");
         }
@@ -62,6 +123,12 @@ internal sealed class LuaEngine : IDisposable
             throw;
         }
     }
+
+    /// <summary>What a run stopped by its token reports (Go's context error; the endpoint answers 500 or partial).</summary>
+    internal static ProxyError StoppedError() => new("context deadline exceeded");
+
+    /// <summary>The run was stopped by its token: the state is not reused.</summary>
+    public bool Stopped => _stopped;
 
     internal LuaState State => _lua;
 
@@ -79,33 +146,37 @@ internal sealed class LuaEngine : IDisposable
         return Engines.TryGetValue(id, out var engine) ? engine : null;
     }
 
-    /// <summary>Runs the source files again (live: true re-reads them per request).</summary>
-    public ProxyError? RunSources(string sources) => Call(Load(sources, "sources"));
-
-    public ProxyError? RunPre() => _preRef == 0 ? null : CallRef(_preRef);
-
-    public ProxyError? RunPost() => _postRef == 0 ? null : CallRef(_postRef);
-
-    /// <summary>Makes an object reachable from Lua as a userdata of the given metatable.</summary>
-    internal void Push(object value, string meta)
+    /// <summary>Runs the source files (again, for live: true, which re-reads them per request).</summary>
+    public ProxyError? RunSources(string sources, CancellationToken ct = default)
     {
-        _handles.Add(value);
-        var block = _lua.NewUserData(sizeof(int));
-        Marshal.WriteInt32(block, _handles.Count - 1);
-        _lua.SetMetaTable(meta);
+        if (_thread.LoadString(sources, "sources") != LuaStatus.OK) return new ProxyError(PopMessage(_thread));
+        return Resume(ct);
     }
 
-    internal object? Get(int index, string meta)
+    public ProxyError? RunPre(CancellationToken ct = default) => _preRef == 0 ? null : RunRef(_preRef, ct);
+
+    public ProxyError? RunPost(CancellationToken ct = default) => _postRef == 0 ? null : RunRef(_postRef, ct);
+
+    /// <summary>Makes an object reachable from Lua as a userdata of the given metatable, on the calling thread's stack.</summary>
+    internal void Push(LuaState l, object value, string meta)
     {
-        var block = _lua.TestUserData(index, meta);
+        _handles.Add(value);
+        var block = l.NewUserData(sizeof(int));
+        Marshal.WriteInt32(block, _handles.Count - 1);
+        l.SetMetaTable(meta);
+    }
+
+    internal object? Get(LuaState l, int index, string meta)
+    {
+        var block = l.TestUserData(index, meta);
         if (block == IntPtr.Zero) return null;
         var handle = Marshal.ReadInt32(block);
         return (uint)handle < (uint)_handles.Count ? _handles[handle] : null;
     }
 
     /// <summary>Any of our userdata at that index (luaTable/luaList/request/response), else null.</summary>
-    internal object? GetAny(int index)
-        => Get(index, TableMeta) ?? Get(index, ListMeta) ?? Get(index, RequestMeta) ?? Get(index, ResponseMeta) ?? Get(index, ContextMeta);
+    internal object? GetAny(LuaState l, int index)
+        => Get(l, index, TableMeta) ?? Get(l, index, ListMeta) ?? Get(l, index, RequestMeta) ?? Get(l, index, ResponseMeta) ?? Get(l, index, ContextMeta);
 
     /// <summary>Clears the per-request handles; a state whose stack went wrong is dropped instead of pooled.</summary>
     public bool Reset()
@@ -114,7 +185,7 @@ internal sealed class LuaEngine : IDisposable
         Request = null;
         Response = null;
         Context = null;
-        if (_broken || _lua.GetTop() != 0)
+        if (_broken || _stopped || _lua.GetTop() != 0 || _thread.GetTop() != 0 || _thread.Status != LuaStatus.OK)
         {
             Dispose();
             return false;
@@ -128,63 +199,125 @@ internal sealed class LuaEngine : IDisposable
         _lua.Dispose();
     }
 
+    /// <summary>Our own code (the prelude) on the main thread, unhooked.</summary>
     private void Run(string code, string name)
     {
-        var error = Call(Load(code, name));
-        if (error is not null) throw new LuaScriptException(error.Message);
+        if (_lua.LoadString(code, name) != LuaStatus.OK || _lua.PCall(0, 0, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
     }
 
     private int Compile(string code, string name)
     {
         if (string.IsNullOrWhiteSpace(code)) return 0;
-        if (_lua.LoadString(code, name) != LuaStatus.OK) throw new LuaScriptException(PopMessage());
+        if (_lua.LoadString(code, name) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
         return _lua.Ref(LuaRegistry.Index);
     }
 
-    private LuaStatus Load(string code, string name) => _lua.LoadString(code, name);
-
-    private ProxyError? CallRef(int reference)
+    private ProxyError? RunRef(int reference, CancellationToken ct)
     {
-        _lua.RawGetInteger(LuaRegistry.Index, reference);
-        return Call(LuaStatus.OK);
+        _thread.RawGetInteger(LuaRegistry.Index, reference);
+        return Resume(ct);
     }
 
-    private ProxyError? Call(LuaStatus loaded)
+    /// <summary>Runs the function on top of the coroutine's (otherwise empty) stack under the count hook.</summary>
+    private ProxyError? Resume(CancellationToken ct)
     {
-        if (loaded != LuaStatus.OK) return new ProxyError(PopMessage());
-        if (_lua.PCall(0, 0, 0) == LuaStatus.OK) return null;
-        return PopError();
+        if (ct.IsCancellationRequested)
+        {
+            _thread.SetTop(0);
+            return StoppedError();
+        }
+        _thread.RawGetInteger(LuaRegistry.Index, _runnerRef);
+        _thread.Insert(-2);
+        _token = ct;
+        var outer = t_running;
+        t_running = this;
+        LuaStatus status;
+        try
+        {
+            status = _thread.Resume(null, 1, out _);
+        }
+        finally
+        {
+            t_running = outer;
+            _token = default;
+        }
+        // A stopped run may have left the thread suspended or a script coroutine cut short: not reusable (Reset).
+        if (_stopped) return StoppedError();
+        if (status == LuaStatus.Yield)
+        {
+            // coroutine.yield() at the top of a script; gopher-lua refuses it the same way.
+            _broken = true;
+            return new ProxyError("attempt to yield from outside a coroutine");
+        }
+        if (status != LuaStatus.OK)
+        {
+            // Only if the script broke the runner (debug.setupvalue): the coroutine is dead.
+            _broken = true;
+            return PopError(_thread);
+        }
+        ProxyError? error = null;
+        if (!_thread.ToBoolean(1))
+        {
+            _thread.SetTop(2);
+            error = PopError(_thread);
+        }
+        _thread.SetTop(0);
+        return error;
+    }
+
+    /// <summary>
+    /// Every <see cref="HookInterval"/> instructions of any coroutine of an engine being run. Once the run's token is
+    /// cancelled it yields the coroutine it fires in; a script coroutine yielded early returns to the script's code
+    /// in the engine's coroutine, whose own hook then stops the run. Where yielding is impossible (Lua code called
+    /// from C: a table.sort comparator, a string.gsub function) the hook lets the code go on and tries again at the
+    /// next count, so a loop that never leaves such a callback, or one long C call, cannot be stopped.
+    /// </summary>
+    private static void OnCount(IntPtr state, IntPtr ar)
+    {
+        var engine = t_running;
+        if (engine is null || !engine._token.IsCancellationRequested) return;
+        engine._stopped = true;
+        if (LuaNative.lua_isyieldable(state) != 0) LuaNative.lua_yieldk(state, 0, IntPtr.Zero, IntPtr.Zero);
     }
 
     /// <summary>krakend-lua ToError: custom_error(msg) → 500, custom_error(msg, code[, content type]) → that status.</summary>
-    private ProxyError PopError()
+    private static ProxyError PopError(LuaState l)
     {
-        if (_lua.Type(-1) == LuaType.Table)
+        // Raw reads only: a metamethod of the error value would run unprotected, outside any coroutine or pcall.
+        var marked = false;
+        if (l.Type(-1) == LuaType.Table)
         {
-            _lua.GetField(-1, CustomErrorMarker);
-            var marked = _lua.ToBoolean(-1);
-            _lua.Pop(1);
-            if (marked)
-            {
-                _lua.GetField(-1, "msg");
-                var msg = _lua.IsStringOrNumber(-1) ? _lua.ToString(-1, false) : "";
-                _lua.Pop(1);
-                _lua.GetField(-1, "code");
-                var code = _lua.IsNumber(-1) ? (int)_lua.ToNumber(-1) : -1;
-                _lua.Pop(1);
-                _lua.GetField(-1, "ct");
-                var ct = _lua.IsStringOrNumber(-1) ? _lua.ToString(-1, false) : null;
-                _lua.Pop(2);
-                return code == -1 ? new ProxyError(msg) : new ProxyError(msg, code, ct);
-            }
+            RawField(l, CustomErrorMarker);
+            marked = l.ToBoolean(-1);
+            l.Pop(1);
         }
-        return new ProxyError(PopMessage());
+        if (marked)
+        {
+            RawField(l, "msg");
+            var msg = l.IsStringOrNumber(-1) ? l.ToString(-1, false) : "";
+            l.Pop(1);
+            RawField(l, "code");
+            var code = l.IsNumber(-1) ? (int)l.ToNumber(-1) : -1;
+            l.Pop(1);
+            RawField(l, "ct");
+            var ct = l.IsStringOrNumber(-1) ? l.ToString(-1, false) : null;
+            l.Pop(2);
+            return code == -1 ? new ProxyError(msg) : new ProxyError(msg, code, ct);
+        }
+        return new ProxyError(PopMessage(l));
     }
 
-    private string PopMessage()
+    /// <summary>Pushes table[-1][name] without metamethods.</summary>
+    private static LuaType RawField(LuaState l, string name)
     {
-        var message = _lua.IsStringOrNumber(-1) ? _lua.ToString(-1, false) : "lua error (" + _lua.TypeName(_lua.Type(-1)) + ")";
-        _lua.Pop(1);
+        l.PushString(name);
+        return l.RawGet(-2);
+    }
+
+    private static string PopMessage(LuaState l)
+    {
+        var message = l.IsStringOrNumber(-1) ? l.ToString(-1, false) : "lua error (" + l.TypeName(l.Type(-1)) + ")";
+        l.Pop(1);
         return message;
     }
 

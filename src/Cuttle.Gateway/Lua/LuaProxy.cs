@@ -15,24 +15,23 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
         var options = script.Options;
         // Lua callbacks are synchronous, so a body a script may read is buffered first.
         if (options.Pre.Length > 0) await request.BufferBodyAsync(ct).ConfigureAwait(false);
+        string? live = null;
+        if (script.IsLive && (live = script.ReadLiveSources(out var readError)) is null) return ProxyResult.Fail(readError!);
 
-        // User scripts have no time bound: they run on the thread pool, never on a socket thread (where the request
-        // path and backend replies run inline), so a slow script holds up its own request only.
-        if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield();
+        var url = urlBuilder is null ? "" : request.BackendUrl ?? urlBuilder(request);
+        var view = new LuaRequest(request, paramNames, url, PathOf(url));
+        // Scripts run on the Lua threads, stopped when ct fires (the endpoint timeout or the client gone): a stopped
+        // pre fails this layer as any script error does (KrakenD: the backend call fails; partial or 500).
         // One state for the whole call, as krakend-lua keeps one binder for pre and post.
-        var engine = script.Rent();
+        LuaEngine? engine = null;
         try
         {
-            var error = RunSourcesIfLive(engine);
-            if (error is not null) return ProxyResult.Fail(error);
-            var url = urlBuilder is null ? "" : request.BackendUrl ?? urlBuilder(request);
-            var view = new LuaRequest(request, paramNames, url, PathOf(url));
-            engine.Request = view;
-            if (options.Pre.Length > 0)
+            ProxyError? error;
+            if (options.Pre.Length > 0 || live is not null)
             {
-                error = engine.RunPre();
+                (engine, error) = await LuaWorkers.Shared.RunAsync(new LuaCall(script, LuaStep.Pre, ct) { LiveSources = live, Request = view }).ConfigureAwait(false);
                 if (error is not null) return ProxyResult.Fail(error);
-                request = view.ToProxyRequest();
+                if (options.Pre.Length > 0) request = view.ToProxyRequest();
             }
 
             ProxyResponse response;
@@ -47,22 +46,13 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
                 response = ProxyResponse.Empty(complete: false);
             }
             if (options.Post.Length == 0) return ProxyResult.Ok(response);
-            if (!Thread.CurrentThread.IsThreadPoolThread) await Task.Yield(); // the backend's reply may resume on a socket thread
-            engine.Response = response;
-            error = engine.RunPost();
+            (engine, error) = await LuaWorkers.Shared.RunAsync(new LuaCall(script, LuaStep.Post, ct) { Engine = engine, Request = view, Response = response }).ConfigureAwait(false);
             return error is null ? ProxyResult.Ok(response) : ProxyResult.Fail(error);
         }
         finally
         {
-            script.Return(engine);
+            if (engine is not null) script.Return(engine);
         }
-    }
-
-    private ProxyError? RunSourcesIfLive(LuaEngine engine)
-    {
-        if (!script.Options.Live || script.Options.Sources.IsDefaultOrEmpty) return null;
-        var text = LuaScript.ReadSources(script.Options, script.Owner, out var readError);
-        return text is null ? new ProxyError(readError!) : engine.RunSources(text);
     }
 
     private static string PathOf(string url)

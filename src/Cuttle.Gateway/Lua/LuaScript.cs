@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cuttle.Config.Model;
-using Microsoft.Extensions.ObjectPool;
+using Cuttle.Gateway.Data;
+using System.Collections.Concurrent;
 
 namespace Cuttle.Gateway.Lua;
 
@@ -9,17 +10,20 @@ namespace Cuttle.Gateway.Lua;
 /// One compiled <c>modifier/lua-*</c> block: its sources read once per generation (unless <c>live</c>), and a pool of
 /// prepared Lua states. Lua states are not thread-safe, so each request rents its own; the first state is built at
 /// generation build time, which surfaces missing files and syntax errors as a <see cref="GatewayBuildException"/>.
+/// Sources run then are not bounded in time (a configuration whose sources never finish never loads); states built
+/// later, on the request path, run them under the request's token (<see cref="Rent"/>).
 /// </summary>
 internal sealed class LuaScript
 {
-    private readonly DefaultObjectPool<LuaEngine> _pool;
+    private readonly ConcurrentQueue<LuaEngine> _idle = new();
+    private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 2);
+    private int _idleCount;
 
     private LuaScript(LuaOptions options, string owner, string? sources)
     {
         Options = options;
         Owner = owner;
         Sources = sources;
-        _pool = new DefaultObjectPool<LuaEngine>(new Policy(this), Math.Max(4, Environment.ProcessorCount * 2));
     }
 
     public LuaOptions Options { get; }
@@ -46,13 +50,48 @@ internal sealed class LuaScript
         {
             throw new GatewayBuildException($"{options.Namespace} of {owner} ({options.Location}): {ex.Message}");
         }
-        script._pool.Return(engine);
+        script.Return(engine);
         return script;
     }
 
-    public LuaEngine Rent() => _pool.Get();
+    /// <summary>True when the sources are read and run again for every request.</summary>
+    public bool IsLive => Options.Live && !Options.Sources.IsDefaultOrEmpty;
 
-    public void Return(LuaEngine engine) => _pool.Return(engine);
+    /// <summary>
+    /// A pooled state, or a new one whose sources (read once at build time; a live script re-runs them per request
+    /// instead) run under <paramref name="ct"/>. Throws <see cref="LuaScriptException"/> when they fail or are stopped.
+    /// </summary>
+    public LuaEngine Rent(CancellationToken ct = default)
+    {
+        if (_idle.TryDequeue(out var engine))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return engine;
+        }
+        return new LuaEngine(this, Sources ?? "", ct);
+    }
+
+    /// <summary>Pools the state, or closes it: broken, stopped mid-script, or over the pool's size (a native state
+    /// dropped without closing would stay alive in <see cref="LuaEngine"/>'s registry for ever).</summary>
+    public void Return(LuaEngine engine)
+    {
+        if (!engine.Reset()) return;
+        if (Interlocked.Increment(ref _idleCount) <= _maxIdle)
+        {
+            _idle.Enqueue(engine);
+            return;
+        }
+        Interlocked.Decrement(ref _idleCount);
+        engine.Dispose();
+    }
+
+    /// <summary>The live sources read again, or null with the error.</summary>
+    public string? ReadLiveSources(out ProxyError? error)
+    {
+        var text = ReadSources(Options, Owner, out var message);
+        error = text is null ? new ProxyError(message!) : null;
+        return text;
+    }
 
     /// <summary>Reads and joins the source files; checks md5 sums (krakend-lua Parse).</summary>
     internal static string? ReadSources(LuaOptions options, string owner, out string? error)
@@ -84,16 +123,5 @@ internal sealed class LuaScript
             sb.Append(content);
         }
         return sb.ToString();
-    }
-
-    private sealed class Policy(LuaScript script) : PooledObjectPolicy<LuaEngine>
-    {
-        public override LuaEngine Create()
-        {
-            // Sources were compiled once at build time; a live script re-runs them per request instead.
-            return new LuaEngine(script, script.Sources ?? "");
-        }
-
-        public override bool Return(LuaEngine obj) => obj.Reset();
     }
 }

@@ -24,7 +24,7 @@ public sealed class LuaEndpointHandlerTests
     }
 
     private static LuaEndpointHandler Handler(string pre, Inner inner) => new(inner,
-        LuaScript.Build(new LuaOptions { Namespace = "modifier/lua-endpoint", Pre = pre }, "endpoint /e/{id}"), ["id"], "/e/{id}", NullLogger.Instance);
+        LuaScript.Build(new LuaOptions { Namespace = "modifier/lua-endpoint", Pre = pre }, "endpoint /e/{id}"), ["id"], "/e/{id}", TimeSpan.FromSeconds(2), NullLogger.Instance);
 
     private static DefaultHttpContext Context(string? body = null)
     {
