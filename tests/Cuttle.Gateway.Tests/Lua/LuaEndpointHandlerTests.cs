@@ -23,8 +23,9 @@ public sealed class LuaEndpointHandlerTests
         }
     }
 
-    private static LuaEndpointHandler Handler(string pre, Inner inner) => new(inner,
-        LuaScript.Build(new LuaOptions { Namespace = "modifier/lua-endpoint", Pre = pre }, "endpoint /e/{id}"), ["id"], "/e/{id}", TimeSpan.FromSeconds(2), NullLogger.Instance);
+    private static LuaEndpointHandler Handler(string pre, Inner inner, TimeSpan? timeout = null) => new(inner,
+        LuaScript.Build(new LuaOptions { Namespace = "modifier/lua-endpoint", Pre = pre }, "endpoint /e/{id}"), ["id"], "/e/{id}",
+        timeout ?? TimeSpan.FromSeconds(2), NullLogger.Instance);
 
     private static DefaultHttpContext Context(string? body = null)
     {
@@ -72,5 +73,36 @@ public sealed class LuaEndpointHandlerTests
         Assert.Null(inner.Seen);
         Assert.Equal(403, context.Response.StatusCode);
         Assert.Equal("text/plain", context.Response.ContentType);
+    }
+
+    [Fact]
+    public async Task RunawayPre_IsStoppedAtTheEndpointTimeout_With500()
+    {
+        var inner = new Inner();
+        var context = Context();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await Handler("while true do end", inner, TimeSpan.FromMilliseconds(300)).HandleAsync(context, ["7"]).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
+        Assert.Null(inner.Seen);
+        Assert.Equal(500, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientHangingUp_StopsARunawayPre()
+    {
+        var inner = new Inner();
+        var context = Context();
+        using var aborted = new CancellationTokenSource();
+        context.RequestAborted = aborted.Token;
+        var running = Handler("while true do end", inner, TimeSpan.FromMinutes(5)).HandleAsync(context, ["7"]);
+        await Task.Delay(100);
+        Assert.False(running.IsCompleted);
+
+        aborted.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Null(inner.Seen);
     }
 }

@@ -176,4 +176,127 @@ public sealed class LuaProxyTests
 
         for (var i = 0; i < urls.Length; i++) Assert.Equal("u" + i, urls[i]);
     }
+
+    // A stopped script answers at its deadline; a generous bound keeps a loaded machine from failing the test.
+    private static readonly TimeSpan Late = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task RunawayPre_IsStoppedAtTheDeadline_AndTheBackendIsNotCalled()
+    {
+        using var scope = new RequestScope();
+        var next = new Recorder();
+        var proxy = Proxy(new LuaOptions { Pre = "while true do end" }, next);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await proxy.InvokeAsync(Request(scope), deadline.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), Late);
+        Assert.Null(result.Response);
+        Assert.Equal(0, result.Error!.StatusCode); // KrakenD's default: 500, or a partial answer when merged
+        Assert.Equal(0, next.Calls);
+    }
+
+    [Fact]
+    public async Task RunawayPost_IsStoppedAtTheDeadline()
+    {
+        using var scope = new RequestScope();
+        var proxy = Proxy(new LuaOptions { Post = "while true do end" }, new Recorder());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var result = await proxy.InvokeAsync(Request(scope), deadline.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Null(result.Response);
+        Assert.NotNull(result.Error);
+    }
+
+    [Fact]
+    public async Task ClientHangingUp_StopsARunawayScript()
+    {
+        using var scope = new RequestScope();
+        var proxy = Proxy(new LuaOptions { Pre = "while true do end" }, new Recorder());
+        using var aborted = new CancellationTokenSource();
+        var running = proxy.InvokeAsync(Request(scope), aborted.Token).AsTask();
+        await Task.Delay(100);
+        Assert.False(running.IsCompleted);
+
+        aborted.Cancel();
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.NotNull(result.Error);
+    }
+
+    [Fact]
+    public async Task StoppedState_IsNotReused_AndTheNextRequestRunsNormally()
+    {
+        // runs counts the runs a state has seen: a state stopped mid-script and pooled again would say 2.
+        var script = LuaScript.Build(new LuaOptions
+        {
+            Namespace = "modifier/lua-backend",
+            Pre = """
+                runs = (runs or 0) + 1
+                local r = request.load()
+                r:headers("X-Runs", runs .. "")
+                if r:params("Loop") == "1" then while true do end end
+                """,
+        }, "backend /b of endpoint /e");
+        var next = new Recorder();
+        using (var scope = new RequestScope())
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            var stopped = await new LuaProxy(script, next, ["Loop"], _ => "u").InvokeAsync(Request(scope, "1"), deadline.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.NotNull(stopped.Error);
+        }
+
+        using var scope2 = new RequestScope();
+        var result = await new LuaProxy(script, next, ["Loop"], _ => "u").InvokeAsync(Request(scope2, "0"), CancellationToken.None);
+
+        Assert.True(result.Error is null, result.Error?.Message);
+        Assert.Contains(next.Seen!.Headers, h => h.Key == "X-Runs" && h.Value == "1");
+    }
+
+    [Theory]
+    [InlineData("while true do pcall(function() while true do end end) end")]
+    [InlineData("local co = coroutine.wrap(function() while true do end end) co() while true do co() end")]
+    [InlineData("coroutine.wrap(function() while true do end end)()")]
+    [InlineData("if debug.sethook then debug.sethook() end while true do end")]
+    [InlineData("local t = setmetatable({}, {__index = function(t, k) while true do end end}) local x = t.x")]
+    public async Task RunawayScripts_CannotEscapeTheDeadline(string pre)
+    {
+        using var scope = new RequestScope();
+        var proxy = Proxy(new LuaOptions { Pre = pre, AllowOpenLibs = true }, new Recorder());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var result = await proxy.InvokeAsync(Request(scope), deadline.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.NotNull(result.Error);
+    }
+
+    [Fact]
+    public async Task FinalizersAreNotRegistered_AsInKrakendsLua()
+    {
+        using var scope = new RequestScope();
+        const string post = """
+            local ran = false
+            setmetatable({}, {__gc = function() ran = true end})
+            debug.setmetatable({}, {__gc = function() ran = true end})
+            collectgarbage() collectgarbage()
+            response.load():data():set("ran", ran)
+            """;
+
+        var result = await Proxy(new LuaOptions { Post = post, AllowOpenLibs = true }, new Recorder("{}")).InvokeAsync(Request(scope), CancellationToken.None);
+
+        Assert.Equal("""{"ran":false}""", Render(result.Response!));
+    }
+
+    [Fact]
+    public async Task YieldAtTheTopOfAScript_IsAnError()
+    {
+        using var scope = new RequestScope();
+
+        var result = await Proxy(new LuaOptions { Pre = "coroutine.yield()", AllowOpenLibs = true }, new Recorder())
+            .InvokeAsync(Request(scope), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Contains("yield", result.Error!.Message);
+    }
 }
