@@ -1,9 +1,14 @@
-using Cuttle.Gateway.Http;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Auth;
+using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Endpoints;
+using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Routing;
+using Cuttle.Gateway.Security;
+using Cuttle.Gateway.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway;
@@ -11,6 +16,8 @@ namespace Cuttle.Gateway;
 /// <summary>
 /// Compiles a validated configuration into a <see cref="Generation"/>. Everything that can be decided from the
 /// config is decided here, once: routes, header/query filters, URL templates, formatters, proxy stacks.
+/// This class keeps only the order of the chain, which is KrakenD's; each feature's wiring lives in its folder as
+/// <c>&lt;Feature&gt;Builder</c>, next to the runtime types it builds.
 /// </summary>
 public static partial class GenerationBuilder
 {
@@ -18,13 +25,13 @@ public static partial class GenerationBuilder
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient);
-        var client = shared.Invoker;
+        var context = new BuildContext(config, shared.Invoker, options.TimeProvider, logger);
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = DecorateEndpoint(BuildEndpoint(endpoint, config, client, logger, options.TimeProvider), endpoint, client, options.TimeProvider, logger);
+                var handler = DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -32,7 +39,7 @@ public static partial class GenerationBuilder
                 config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
             return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared)
             {
-                ServiceFilters = BuildServiceFilters(config, logger),
+                ServiceFilters = SecurityBuilder.ServiceFilters(context),
             };
         }
         catch
@@ -42,17 +49,23 @@ public static partial class GenerationBuilder
         }
     }
 
-    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, GatewayConfig config, HttpMessageInvoker client, ILogger logger, TimeProvider time)
+    /// <summary>
+    /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
+    /// signer or endpoint handler → lua-proxy → CEL → json-schema → static → flatmap → merge/sequential, and per
+    /// backend concurrent → lua-backend → CEL → HTTP call.
+    /// </summary>
+    private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, client, config.Router, logger);
+            return new NoOpEndpointHandler(endpoint, context.Client, context.Config.Router, context.Logger);
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
-            var backendProxy = new BackendProxy(endpoint.Backend[i], endpoint, client, logger);
+            var backend = endpoint.Backend[i];
+            var backendProxy = new BackendProxy(backend, endpoint, context.Client, context.Logger);
             // KrakenD's order: Lua around CEL around the HTTP call.
-            IProxy proxy = WrapLuaBackend(WrapBackendCel(backendProxy, endpoint.Backend[i], endpoint, time, logger), backendProxy, endpoint.Backend[i], endpoint);
+            IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout);
             backends[i] = proxy;
         }
@@ -62,10 +75,20 @@ public static partial class GenerationBuilder
         else stack = new MergeProxy(backends, endpoint.Timeout);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
-        stack = WrapEndpointCel(WrapValidation(stack, endpoint), endpoint, time, logger);
-        stack = WrapLuaProxy(stack, endpoint);
-        if (endpoint.JwtSigner is { } signer) return BuildSigner(endpoint, signer, stack, client, time, logger);
-        return new EndpointHandler(endpoint, stack, config.Router, logger);
+        stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
+        stack = LuaBuilder.WrapProxy(stack, endpoint);
+        return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger);
+    }
+
+    /// <summary>
+    /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
+    /// (outer → inner): bot-detector → JOSE → lua-endpoint → endpoint handler.
+    /// </summary>
+    private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
+    {
+        handler = LuaBuilder.WrapEndpoint(handler, endpoint, context);
+        handler = AuthBuilder.WrapValidator(handler, endpoint, context);
+        return SecurityBuilder.WrapBotDetector(handler, endpoint, context);
     }
 
     /// <summary>For each backend index N, the "field.path" keys later backends read as {respN_field.path}.</summary>
@@ -83,6 +106,29 @@ public static partial class GenerationBuilder
         }
         var result = new string[keys.Length][];
         for (var i = 0; i < keys.Length; i++) result[i] = [.. keys[i]];
+        return result;
+    }
+
+    /// <summary>
+    /// proxy.sequential_propagated_params grouped by backend index: "resp0_a.b" → [0] gets "a.b", a bare "resp0"
+    /// → [0] gets "" (the raw body). Null when the list is empty.
+    /// </summary>
+    private static string[][]? PropagatedParams(EndpointConfig endpoint)
+    {
+        if (endpoint.Proxy.SequentialPropagatedParams.IsDefaultOrEmpty) return null;
+        var lists = new List<string>[endpoint.Backend.Length];
+        for (var i = 0; i < lists.Length; i++) lists[i] = [];
+        foreach (var name in endpoint.Proxy.SequentialPropagatedParams)
+        {
+            if (!name.StartsWith("resp", StringComparison.OrdinalIgnoreCase)) continue;
+            var end = 4;
+            while (end < name.Length && char.IsAsciiDigit(name[end])) end++;
+            if (end == 4 || !int.TryParse(name.AsSpan(4, end - 4), System.Globalization.CultureInfo.InvariantCulture, out var index) || index >= lists.Length) continue;
+            if (end == name.Length) lists[index].Add("");
+            else if (name[end] == '_' && end + 1 < name.Length) lists[index].Add(name[(end + 1)..]);
+        }
+        var result = new string[lists.Length][];
+        for (var i = 0; i < lists.Length; i++) result[i] = [.. lists[i]];
         return result;
     }
 

@@ -1,27 +1,33 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Auth;
+using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
-using Microsoft.Extensions.Logging;
 
-namespace Cuttle.Gateway;
+namespace Cuttle.Gateway.Auth;
 
-public static partial class GenerationBuilder
+/// <summary>Build-time wiring of auth/validator and auth/signer (krakend-jose) into an endpoint.</summary>
+internal static partial class AuthBuilder
 {
-    private static IEndpointHandler WrapValidator(IEndpointHandler handler, EndpointConfig endpoint, JwtValidatorOptions options,
-        HttpMessageInvoker client, TimeProvider time, ILogger logger)
+    /// <summary>The extra_config namespaces this feature implements.</summary>
+    public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer"];
+
+    /// <summary>auth/validator: checks the token before the endpoint handler runs; the handler itself when absent.</summary>
+    public static IEndpointHandler WrapValidator(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
-        var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, client, time, options.Cache ? options.CacheDuration : null);
-        var validator = new JwtValidator(options, keys, ClaimParams(endpoint), time, CelRejecter(endpoint, time));
-        return new JwtValidatorEndpointHandler(handler, validator, options.CookieKey, options.AuthHeaderName, endpoint.Endpoint, logger);
+        if (endpoint.JwtValidator is not { } options) return handler;
+        var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, options.Cache ? options.CacheDuration : null);
+        var validator = new JwtValidator(options, keys, ClaimParams(endpoint), context.Time, CelBuilder.JwtRejecter(endpoint, context));
+        return new JwtValidatorEndpointHandler(handler, validator, options.CookieKey, options.AuthHeaderName, endpoint.Endpoint, context.Logger);
     }
 
-    private static IEndpointHandler BuildSigner(EndpointConfig endpoint, JwtSignerOptions options, IProxy stack,
-        HttpMessageInvoker client, TimeProvider time, ILogger logger)
+    /// <summary>auth/signer: the handler that signs the response keys, in place of the plain endpoint handler; null when absent.</summary>
+    public static IEndpointHandler? SignerHandler(IProxy stack, EndpointConfig endpoint, BuildContext context)
     {
-        var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, client, time, maxAge: null);
-        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), logger);
+        if (endpoint.JwtSigner is not { } options) return null;
+        var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, maxAge: null);
+        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), context.Logger);
     }
 
     /// <summary>krakend-jose extractRequiredJWTClaims: the claims named by {JWT.claim} in any backend url_pattern.</summary>

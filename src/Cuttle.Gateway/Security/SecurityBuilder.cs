@@ -1,37 +1,33 @@
+using System.Collections.Immutable;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Endpoints;
-using Cuttle.Gateway.Security;
 using Cuttle.Gateway.Security.BotDetector;
 using Cuttle.Gateway.Security.Cors;
-using Microsoft.Extensions.Logging;
 
-namespace Cuttle.Gateway;
+namespace Cuttle.Gateway.Security;
 
-public static partial class GenerationBuilder
+/// <summary>Build-time wiring of security/cors (service level) and security/bot-detector (service and endpoint level).</summary>
+internal static class SecurityBuilder
 {
+    /// <summary>The extra_config namespaces this feature implements.</summary>
+    public static readonly ImmutableArray<string> Namespaces = ["security/cors", "security/bot-detector"];
+
     /// <summary>
     /// CE's layering (executor.go): CORS wraps the whole http.Handler, so it is outermost; the service-level
     /// bot-detector is a gin engine middleware inside it.
     /// </summary>
-    private static IServiceFilter[] BuildServiceFilters(GatewayConfig config, ILogger logger)
+    public static IServiceFilter[] ServiceFilters(BuildContext context)
     {
         var filters = new List<IServiceFilter>(2);
-        if (config.Cors is { } cors) filters.Add(new CorsPolicy(cors));
-        if (config.BotDetector is { } bots) filters.Add(new BotDetectorFilter(new BotDetector(bots), logger));
+        if (context.Config.Cors is { } cors) filters.Add(new CorsPolicy(cors));
+        if (context.Config.BotDetector is { } bots) filters.Add(new BotDetectorFilter(new BotDetector.BotDetector(bots), context.Logger));
         return [.. filters];
     }
 
-    /// <summary>
-    /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
-    /// (outer → inner): bot-detector → JOSE → endpoint handler.
-    /// </summary>
-    private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, HttpMessageInvoker client,
-        TimeProvider time, ILogger logger)
+    /// <summary>Endpoint-level security/bot-detector, outermost of the endpoint's handlers; the handler itself when absent.</summary>
+    public static IEndpointHandler WrapBotDetector(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
-        handler = WrapLuaEndpoint(handler, endpoint, logger);
-        if (endpoint.JwtValidator is { } jwt) handler = WrapValidator(handler, endpoint, jwt, client, time, logger);
-        if (endpoint.BotDetector is { } bots)
-            handler = new BotDetectorEndpointHandler(handler, new BotDetector(bots), endpoint.Endpoint, logger);
-        return handler;
+        if (endpoint.BotDetector is not { } bots) return handler;
+        return new BotDetectorEndpointHandler(handler, new BotDetector.BotDetector(bots), endpoint.Endpoint, context.Logger);
     }
 }

@@ -1,13 +1,17 @@
+using System.Collections.Immutable;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Validation;
 
-namespace Cuttle.Gateway;
+namespace Cuttle.Gateway.Validation;
 
-public static partial class GenerationBuilder
+/// <summary>Build-time wiring of validation/json-schema; the schema is compiled once per generation.</summary>
+internal static class ValidationBuilder
 {
+    /// <summary>The extra_config namespaces this feature implements.</summary>
+    public static readonly ImmutableArray<string> Namespaces = ["validation/json-schema"];
+
     /// <summary>CE proxy_factory.go order (outer → inner): CEL → json-schema → shadow → static → merge.</summary>
-    private static IProxy WrapValidation(IProxy stack, EndpointConfig endpoint)
+    public static IProxy WrapJsonSchema(IProxy stack, EndpointConfig endpoint)
     {
         if (endpoint.JsonSchema is { } schema) stack = new JsonSchemaProxy(stack, CompileSchema(schema, endpoint));
         return stack;

@@ -1,0 +1,15 @@
+using Cuttle.Config.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Cuttle.Gateway;
+
+/// <summary>
+/// What every feature builder may need while one generation is compiled, passed as one value instead of threaded
+/// parameter by parameter. It lives only as long as <see cref="GenerationBuilder.Build"/>; the per-endpoint and
+/// per-backend configuration is passed alongside, because it changes at every step of the chain.
+/// </summary>
+/// <param name="Config">The configuration being compiled (router options for the endpoint handlers, service-level namespaces).</param>
+/// <param name="Client">The generation's shared backend pool (backend calls, no-op endpoints, JWK fetches).</param>
+/// <param name="Time">The clock of every timeout, cache and CEL <c>now</c>, so tests can drive it.</param>
+/// <param name="Logger">The gateway's logger.</param>
+internal sealed record BuildContext(GatewayConfig Config, HttpMessageInvoker Client, TimeProvider Time, ILogger Logger);
