@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
@@ -21,6 +22,23 @@ namespace Cuttle.Gateway;
 /// </summary>
 public static partial class GenerationBuilder
 {
+    /// <summary>The namespaces the core chain itself reads: router options, the endpoint proxy block, the HTTP client.</summary>
+    internal static readonly ImmutableArray<string> CoreNamespaces = ["router", "proxy", "backend/http"];
+
+    /// <summary>
+    /// Every extra_config namespace the gateway acts on (short names), so the loader warns about the others. Derived
+    /// from the feature builders, so adding a feature is one place and the list cannot drift from the code.
+    /// </summary>
+    public static readonly ImmutableArray<string> ImplementedNamespaces =
+    [
+        .. CoreNamespaces,
+        .. SecurityBuilder.Namespaces,
+        .. ValidationBuilder.Namespaces,
+        .. CelBuilder.Namespaces,
+        .. AuthBuilder.Namespaces,
+        .. LuaBuilder.Namespaces,
+    ];
+
     public static Generation Build(GatewayConfig config, GenerationOptions options)
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");

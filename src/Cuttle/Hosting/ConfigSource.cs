@@ -7,7 +7,7 @@ namespace Cuttle.Hosting;
 internal static class ConfigSource
 {
     /// <summary>extra_config namespaces the gateway acts on (short names).</summary>
-    public static readonly IReadOnlySet<string> ImplementedNamespaces = new[] { "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema", "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend" }.ToFrozenSet(StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ImplementedNamespaces = Gateway.GenerationBuilder.ImplementedNamespaces.ToFrozenSet(StringComparer.Ordinal);
 
     public static ConfigLoadResult Load(string path, bool lint = false)
         => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces });

@@ -1,0 +1,22 @@
+namespace Cuttle.Gateway.Tests;
+
+public sealed class GenerationBuilderTests
+{
+    [Fact]
+    public void ImplementedNamespaces_EqualTheListTheHostKeptByHand()
+    {
+        string[] handKept =
+        [
+            "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
+            "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
+        ];
+
+        Assert.Equal(handKept, GenerationBuilder.ImplementedNamespaces);
+    }
+
+    [Fact]
+    public void ImplementedNamespaces_NameEachNamespaceOnce()
+    {
+        Assert.Equal(GenerationBuilder.ImplementedNamespaces.Length, GenerationBuilder.ImplementedNamespaces.Distinct(StringComparer.Ordinal).Count());
+    }
+}

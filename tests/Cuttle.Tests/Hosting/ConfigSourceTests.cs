@@ -1,0 +1,26 @@
+using Cuttle.Hosting;
+
+namespace Cuttle.Tests.Hosting;
+
+public sealed class ConfigSourceTests
+{
+    /// <summary>The list the host kept by hand before the builders declared their namespaces.</summary>
+    private static readonly string[] HandKept =
+    [
+        "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
+        "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
+    ];
+
+    [Fact]
+    public void ImplementedNamespaces_AreTheOnesTheGatewayActsOn()
+    {
+        Assert.Equal(HandKept.Order(StringComparer.Ordinal), ConfigSource.ImplementedNamespaces.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ImplementedNamespaces_CompareOrdinally()
+    {
+        Assert.Contains("validation/cel", ConfigSource.ImplementedNamespaces);
+        Assert.DoesNotContain("Validation/CEL", ConfigSource.ImplementedNamespaces);
+    }
+}
