@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Cuttle.Gateway.Cel;
+using Cuttle.Gateway.Cel.Language;
 using Cuttle.Gateway.Proxy;
 using Microsoft.Extensions.Primitives;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Cel.Language;
 
 namespace Cuttle.Gateway.Cel;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cuttle.Gateway.Cel.Language;
 
 namespace Cuttle.Gateway.Cel;
 

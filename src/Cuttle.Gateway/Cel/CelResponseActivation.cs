@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Cel.Language;
 using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Cel;

@@ -1,4 +1,0 @@
-namespace Cuttle.Gateway.Cel;
-
-/// <summary>One lexical token: its kind, its offset, and for literals/identifiers the decoded value.</summary>
-internal readonly record struct CelToken(CelTokenKind Kind, int Position, object? Value = null, string? Text = null);

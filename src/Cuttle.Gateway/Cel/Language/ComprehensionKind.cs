@@ -1,0 +1,10 @@
+namespace Cuttle.Gateway.Cel.Language;
+
+internal enum ComprehensionKind
+{
+    All,
+    Exists,
+    ExistsOne,
+    Map,
+    Filter,
+}
