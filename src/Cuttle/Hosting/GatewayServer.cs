@@ -109,9 +109,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         // set up before the listener could start. Kestrel is the only server piece the gateway needs.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore();
-        // The gateway's transport (requests parsed on the receiving socket thread), registered after Kestrel's own so
-        // Kestrel picks it (the last registered factory wins).
-        if (!options.KestrelSocketTransport) builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
+        // The gateway's transport (requests parsed on the receiving socket thread), or Kestrel's socket connections behind
+        // the gateway's accept loop (which backs off when descriptors run out), registered after Kestrel's own transport
+        // so Kestrel picks it (the last registered factory wins).
+        if (options.KestrelSocketTransport) builder.Services.AddSingleton<IConnectionListenerFactory, KestrelSocketTransport>();
+        else builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
         ConfigureLogging(builder.Logging, options.Debug);
         builder.WebHost.ConfigureKestrel(k =>
         {
