@@ -125,7 +125,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(binding.Address, binding.Port);
+            // Go refuses a signed Content-Length ("+5") with 400; Kestrel's parser accepts it (see StrictContentLength).
+            k.Listen(binding.Address, binding.Port, listen => listen.Use(Connections.StrictContentLength.Use));
         });
         builder.Services.Configure<HostOptions>(h =>
             h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
