@@ -19,6 +19,9 @@ public sealed record GenerationOptions
     /// <summary>The live generation's backend pool, reused when the new config's transport settings are the same.</summary>
     public Http.BackendClient? PreviousClient { get; init; }
 
-    /// <summary>Extra keys the host adds to the /__health body (generation, config hash, last reload error).</summary>
+    /// <summary>
+    /// Extra keys the host adds to the /__health body (generation, config hash, last reload error). The host sets it in
+    /// debug mode only: KrakenD's body is exactly {"agents","now","status"}, and /__health is open to every client.
+    /// </summary>
     public Func<Dictionary<string, object?>>? HealthExtras { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Endpoints;
@@ -79,19 +80,7 @@ internal sealed class RequestFactory
             headers.Add(new("User-Agent", UserAgent));
         }
 
-        var query = new List<KeyValuePair<string, StringValues>>(_allQuery ? request.Query.Count : _query.Length);
-        if (_allQuery)
-        {
-            foreach (var kv in request.Query) query.Add(kv);
-            query.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        }
-        else
-        {
-            foreach (var name in _query)
-            {
-                if (request.Query.TryGetValue(name, out var values)) query.Add(new(name, values));
-            }
-        }
+        var query = ForwardedQuery(request.QueryString.Value);
 
         long? contentLength = _forwardsContentLength ? request.ContentLength : null;
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
@@ -105,6 +94,45 @@ internal sealed class RequestFactory
             ForwardedContentLength = contentLength,
             Scope = scope,
         };
+    }
+
+    /// <summary>
+    /// The client's query parameters input_query_strings lets through, grouped by name and sorted by it (Go's
+    /// url.Values.Encode). Names are matched and grouped exactly, case-sensitively, as lura does (Go's url.Values is a
+    /// map keyed by the decoded name): ?PAGE=2 does not pass an allow-list of "page", and ?a=1&amp;A=2 are two
+    /// parameters. ASP.NET Core's request.Query is case-insensitive, so the raw query string is walked instead; it
+    /// allocates only the list, the values, and (with "*") each name that appears.
+    /// </summary>
+    private List<KeyValuePair<string, StringValues>> ForwardedQuery(string? raw)
+    {
+        var query = new List<KeyValuePair<string, StringValues>>(_allQuery ? 4 : _query.Length);
+        if (string.IsNullOrEmpty(raw) || (!_allQuery && _query.Length == 0)) return query;
+        foreach (var pair in new QueryStringEnumerable(raw))
+        {
+            var name = pair.DecodeName().Span;
+            var at = IndexOf(query, name);
+            string key;
+            if (at >= 0) key = query[at].Key;
+            else if (_allQuery) key = name.ToString();
+            else if ((key = Allowed(name)!) is null) continue;
+            var value = pair.DecodeValue().ToString();
+            if (at >= 0) query[at] = new(key, StringValues.Concat(query[at].Value, value));
+            else query.Add(new(key, value));
+        }
+        if (query.Count > 1) query.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return query;
+    }
+
+    private string? Allowed(ReadOnlySpan<char> name)
+    {
+        foreach (var allowed in _query) if (name.SequenceEqual(allowed)) return allowed;
+        return null;
+    }
+
+    private static int IndexOf(List<KeyValuePair<string, StringValues>> query, ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < query.Count; i++) if (name.SequenceEqual(query[i].Key)) return i;
+        return -1;
     }
 
     private static void RemoveHeader(List<KeyValuePair<string, StringValues>> headers, string name)

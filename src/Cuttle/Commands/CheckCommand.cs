@@ -58,14 +58,15 @@ internal static class CheckCommand
         catch (Exception ex)
         {
             // The loader reports problems as diagnostics; this is only a safety net so a user never sees a stack trace.
-            stderr.WriteLine($"{path}: error: internal error while reading the configuration: {ex.Message}");
+            stderr.WriteLine($"{path}: error: internal error while reading the configuration: {Hosting.SecretMask.Apply(ex.Message)}");
             return ExitInvalid;
         }
         var errors = 0;
         var warnings = 0;
         foreach (var d in result.Diagnostics)
         {
-            stderr.WriteLine(d.ToString());
+            // Masked as everywhere the gateway prints a configuration error: check output lands in CI logs too.
+            stderr.WriteLine(Hosting.SecretMask.Apply(d));
             if (d.Severity == DiagnosticSeverity.Error)
                 errors++;
             else
@@ -79,7 +80,7 @@ internal static class CheckCommand
         // CEL expressions are compiled by the gateway, not the config loader: check them here too.
         var celErrors = Gateway.Cel.CelConfigCheck.Errors(result.Config!);
         foreach (var e in celErrors)
-            stderr.WriteLine($"error: {e}");
+            stderr.WriteLine($"error: {Hosting.SecretMask.Apply(e)}");
         if (celErrors.Count > 0)
         {
             stderr.WriteLine($"ERROR parsing the configuration file: {errors + celErrors.Count} error(s), {warnings} warning(s)");
@@ -103,7 +104,7 @@ internal static class CheckCommand
         {
             o.WriteLine(string.Create(inv, $"  {e.Method} {e.Endpoint} timeout={e.Timeout} output_encoding={e.OutputEncoding} backends={e.Backend.Length}"));
             foreach (var b in e.Backend)
-                o.WriteLine(string.Create(inv, $"    {b.Method} {string.Join(",", b.Host)}{b.UrlPattern} encoding={b.Encoding}"));
+                o.WriteLine(string.Create(inv, $"    {b.Method} {Hosting.SecretMask.Apply(string.Join(",", b.Host))}{b.UrlPattern} encoding={b.Encoding}"));
         }
     }
 }

@@ -50,7 +50,8 @@ internal static class RunCommand
         var sinceStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var loaded = ConfigSource.Load(path);
         var configMs = System.Diagnostics.Stopwatch.GetElapsedTime(sinceStart).TotalMilliseconds;
-        foreach (var d in loaded.Diagnostics) Console.Error.WriteLine(d.ToString());
+        // Masked: a start-up log is collected and shipped; the config's credentials must not travel with it.
+        foreach (var d in loaded.Diagnostics) Console.Error.WriteLine(SecretMask.Apply(d));
         if (!loaded.Success)
         {
             Console.Error.WriteLine($"ERROR parsing the configuration file: {path}");
@@ -84,7 +85,7 @@ internal static class RunCommand
         }
         catch (Exception ex) when (ex is IOException or GatewayBuildException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"ERROR starting the gateway: {ex.Message}");
+            Console.Error.WriteLine($"ERROR starting the gateway: {SecretMask.Apply(ex.Message)}");
             return ExitStartFailed;
         }
 

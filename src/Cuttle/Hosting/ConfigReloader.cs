@@ -29,7 +29,7 @@ internal sealed class ConfigReloader(GatewayServer server, string path)
             ConfigDiagnostic? first = null;
             foreach (var d in loaded.Diagnostics)
                 if (d.Severity == DiagnosticSeverity.Error) { first = d; break; }
-            return await server.RejectAsync(first?.ToString() ?? "invalid configuration").ConfigureAwait(false);
+            return await server.RejectAsync(first is null ? "invalid configuration" : SecretMask.Apply(first)).ConfigureAwait(false);
         }
         if (!force && loaded.Config!.ContentHash == server.Current.Config.ContentHash)
             return new ReloadOutcome(false, server.Current.Number, null, TimeSpan.Zero, default);

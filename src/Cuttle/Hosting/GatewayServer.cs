@@ -58,7 +58,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             Number = 1,
             Debug = options.Debug,
             LoggerFactory = loggerFactory,
-            HealthExtras = () => server!.HealthExtras(),
+            // KrakenD's /__health is {"agents":{},"now":…,"status":"ok"} for anyone who can reach it; the gateway's own
+            // details (generation, config hash, the last reload's error) only in debug mode.
+            HealthExtras = options.Debug ? () => server!.HealthExtras() : null,
         });
         var binding = BindingFor(config, options);
         WebApplication listener;
@@ -109,9 +111,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         // set up before the listener could start. Kestrel is the only server piece the gateway needs.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore();
-        // The gateway's transport (requests parsed on the receiving socket thread), registered after Kestrel's own so
-        // Kestrel picks it (the last registered factory wins).
-        if (!options.KestrelSocketTransport) builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
+        // The gateway's transport (requests parsed on the receiving socket thread), or Kestrel's socket connections behind
+        // the gateway's accept loop (which backs off when descriptors run out), registered after Kestrel's own transport
+        // so Kestrel picks it (the last registered factory wins).
+        if (options.KestrelSocketTransport) builder.Services.AddSingleton<IConnectionListenerFactory, KestrelSocketTransport>();
+        else builder.Services.AddSingleton<IConnectionListenerFactory, GatewaySocketTransport>();
         ConfigureLogging(builder.Logging, options.Debug);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -121,7 +125,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(binding.Address, binding.Port);
+            // Go refuses a signed Content-Length ("+5") with 400; Kestrel's parser accepts it (see StrictContentLength).
+            k.Listen(binding.Address, binding.Port, listen => listen.Use(Connections.StrictContentLength.Use));
         });
         builder.Services.Configure<HostOptions>(h =>
             h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
@@ -195,7 +200,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     /// <summary>
     /// Builds a generation from <paramref name="config"/> (and a listener, if the binding changed) and swaps it in. A
-    /// failure leaves the live generation untouched and is reported at /__health until the next successful reload.
+    /// failure leaves the live generation untouched and is logged (and reported at /__health in debug mode) until the
+    /// next successful reload.
     /// </summary>
     public async Task<ReloadOutcome> ReloadAsync(GatewayConfig config)
     {
@@ -213,13 +219,13 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     Number = old.Number + 1,
                     Debug = _options.Debug,
                     LoggerFactory = _loggerFactory,
-                    HealthExtras = HealthExtras,
+                    HealthExtras = _options.Debug ? HealthExtras : null,
                     PreviousClient = old.Client,
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)
             {
-                return RejectCore(ex.Message);
+                return RejectCore(SecretMask.Apply(ex.Message));
             }
 
             var binding = BindingFor(config, _options);
@@ -237,7 +243,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
                 {
                     await next.DisposeAsync().ConfigureAwait(false);
-                    return RejectCore($"cannot listen on {binding.Address}:{binding.Port}: {ex.Message}");
+                    return RejectCore(SecretMask.Apply($"cannot listen on {binding.Address}:{binding.Port}: {ex.Message}"));
                 }
             }
 
@@ -260,10 +266,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     private static string Short(string hash) => hash.Length >= 12 ? hash[..12] : hash;
 
     /// <summary>Records a configuration that could not be loaded; the live generation keeps serving.</summary>
+    /// <param name="error">What is wrong, credentials already masked (<see cref="SecretMask"/>).</param>
     public async Task<ReloadOutcome> RejectAsync(string error)
     {
         await _reloadGate.WaitAsync().ConfigureAwait(false);
-        try { return RejectCore(error); }
+        try { return RejectCore(SecretMask.Apply(error)); }
         finally { _reloadGate.Release(); }
     }
 

@@ -46,7 +46,8 @@ public sealed class RunCommandTests : IAsyncLifetime
         await File.WriteAllTextAsync(path, Config("t"));
         var port = TestPorts.Closed();
         var environment = new Dictionary<string, string> { ["CUTTLE_SOCKET_TRANSPORT"] = variable ?? "" };
-        await using var process = CuttleProcess.Start(_dir, environment, "run", "-c", path, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // -d: /__health names the transport among the gateway's details, shown in debug mode only.
+        await using var process = CuttleProcess.Start(_dir, environment, "run", "-d", "-c", path, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(await process.WaitForBodyAsync($"http://127.0.0.1:{port}/api", "/t", TimeSpan.FromSeconds(20)), process.Output);
         Assert.True(await process.WaitForBodyAsync($"http://127.0.0.1:{port}/__health", $"\"socket_transport\":\"{expected}\"", TimeSpan.FromSeconds(5)), process.Output);

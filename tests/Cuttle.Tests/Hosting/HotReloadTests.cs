@@ -31,7 +31,7 @@ public sealed class HotReloadTests
     public async Task Rewrites_under_load_never_fail_a_request_and_never_mix_generations()
     {
         await using var backend = await EchoBackend();
-        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 0));
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 0), debug: true); // the cuttle.* details of /__health are shown in debug mode only
         var reloader = new ConfigReloader(gw.Server, gw.ConfigPath);
         await using var watcher = await reloader.StartWatchingAsync(pollInterval: TimeSpan.FromMilliseconds(200));
 
@@ -90,7 +90,7 @@ public sealed class HotReloadTests
     public async Task An_invalid_config_is_rejected_with_its_position_and_fixing_it_reloads()
     {
         await using var backend = await EchoBackend();
-        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 1));
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 1), debug: true); // the cuttle.* details of /__health are shown in debug mode only
         var reloader = new ConfigReloader(gw.Server, gw.ConfigPath);
 
         await File.WriteAllTextAsync(gw.ConfigPath, """
@@ -121,7 +121,7 @@ public sealed class HotReloadTests
     public async Task Health_reports_runtime_counters_that_grow_with_requests()
     {
         await using var backend = await EchoBackend();
-        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 1));
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, 1), debug: true); // the cuttle.* details of /__health are shown in debug mode only
 
         static long Allocated(string health) =>
             JsonDocument.Parse(health).RootElement.GetProperty("cuttle").GetProperty("runtime").GetProperty("allocated_bytes").GetInt64();

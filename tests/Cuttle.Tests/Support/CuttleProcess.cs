@@ -21,17 +21,34 @@ public sealed partial class CuttleProcess : IAsyncDisposable
     public static CuttleProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
 
     /// <summary>Starts it with extra environment variables.</summary>
-    public static CuttleProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static CuttleProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(workingDirectory, environment, null, args);
+
+    /// <summary>
+    /// Starts it with at most <paramref name="descriptorLimit"/> open file descriptors (`ulimit -n`, then exec: the
+    /// process id is the gateway's own).
+    /// </summary>
+    public static CuttleProcess StartWithDescriptorLimit(string workingDirectory, int descriptorLimit, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Start(workingDirectory, environment, descriptorLimit, args);
+
+    private static CuttleProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, int? descriptorLimit, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "cuttle.dll");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        var psi = new ProcessStartInfo(string.IsNullOrEmpty(dotnet) ? "dotnet" : dotnet)
+        if (string.IsNullOrEmpty(dotnet)) dotnet = "dotnet";
+        var psi = new ProcessStartInfo(descriptorLimit is null ? dotnet : "bash")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (descriptorLimit is { } limit)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"ulimit -n {limit} && exec \"$0\" \"$@\"");
+            psi.ArgumentList.Add(dotnet);
+        }
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("KRAKEND_PORT");

@@ -55,7 +55,12 @@ internal sealed partial class GatewaySocketTransport : IConnectionListenerFactor
         var options = _poolFactory is null
             ? new ConnectionOptions(MemoryPool<byte>.Shared, ownsPool: false, _logger)
             : new ConnectionOptions(_poolFactory.Create(new MemoryPoolOptions { Owner = "cuttle-sockets" }), ownsPool: true, _logger);
-        return new ValueTask<IConnectionListener>(new GatewaySocketListener(socket, options));
+        return new ValueTask<IConnectionListener>(new GatewaySocketListener(socket, accepted =>
+        {
+            var connection = new GatewaySocketConnection(accepted, options);
+            connection.Start();
+            return connection;
+        }, options.OwnsPool ? options.Pool : null, new AcceptBackoff(_logger, TimeProvider.System)));
     }
 }
 

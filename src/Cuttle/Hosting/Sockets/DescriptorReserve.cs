@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+
+namespace Cuttle.Hosting.Sockets;
+
+/// <summary>
+/// A few file descriptors a listener holds while it accepts and lets go when accept() fails with EMFILE/ENFILE, so the
+/// rest of the process keeps some: the .NET runtime opens files lazily (an assembly the first time a code path needs it,
+/// symbols when a thrown exception captures its stack trace) and aborts the process ("Out of memory.") when it cannot.
+/// The listener accepts again only once it holds its reserve again, so accepted connections never take the last ones.
+/// Go needs none of this: its runtime opens nothing after start-up.
+/// </summary>
+/// <remarks>
+/// Plain dup()/close() of a /dev/null descriptor, no exceptions: throwing is what needs descriptors in the first place.
+/// </remarks>
+internal sealed class DescriptorReserve : IDisposable
+{
+    /// <summary>Enough for the runtime to load an assembly or two and a socket to be closed and reopened.</summary>
+    internal const int Size = 16;
+
+    private readonly SafeHandle _devNull;
+    private readonly int[] _held = new int[Size];
+    private int _count;
+
+    private DescriptorReserve(SafeHandle devNull) => _devNull = devNull;
+
+    /// <summary>A held reserve, or null where there is no /dev/null (the listener then accepts without one).</summary>
+    public static DescriptorReserve? Create()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD()) return null;
+        try
+        {
+            var reserve = new DescriptorReserve(File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read));
+            reserve.TryHold();
+            return reserve;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Takes the whole reserve (true), or gives back what it got and returns false when descriptors are short.</summary>
+    public bool TryHold()
+    {
+        if (_count == Size) return true;
+        var fd = (int)_devNull.DangerousGetHandle();
+        while (_count < Size)
+        {
+            var dup = Dup(fd);
+            if (dup < 0)
+            {
+                Release();
+                return false;
+            }
+            _held[_count++] = dup;
+        }
+        return true;
+    }
+
+    /// <summary>Gives the reserve back to the process.</summary>
+    public void Release()
+    {
+        while (_count > 0) _ = Close(_held[--_count]);
+    }
+
+    public void Dispose()
+    {
+        Release();
+        _devNull.Dispose();
+    }
+
+    // DllImport, not LibraryImport: the signatures are blittable (no stub either way), and the project allows no unsafe code.
+    [DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
+
+    [DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+}

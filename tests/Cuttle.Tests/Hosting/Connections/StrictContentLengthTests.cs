@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Cuttle.Tests.Support;
+
+namespace Cuttle.Tests.Hosting.Connections;
+
+/// <summary>
+/// A client's Content-Length must be 1*DIGIT (RFC 9110 §8.6), as Go's net/http enforces: anything else is answered
+/// 400 and never reaches a backend. Raw bytes over a real socket, on both socket transports.
+/// </summary>
+public sealed partial class StrictContentLengthTests
+{
+    private static string Config(string backendUrl) => $$"""
+        { "version": 3, "endpoints": [
+          { "endpoint": "/p", "method": "POST", "backend": [ { "host": ["{{backendUrl}}"], "url_pattern": "/b" } ] },
+          { "endpoint": "/g", "backend": [ { "host": ["{{backendUrl}}"], "url_pattern": "/g" } ] } ] }
+        """;
+
+    [GeneratedRegex(@"HTTP/1\.1 (\d{3})")]
+    private static partial Regex StatusLine();
+
+    /// <summary>Sends the bytes, reads until the gateway closes (or 5 s), returns the status codes in order.</summary>
+    private static async Task<string[]> SendAsync(int port, string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        var received = new StringBuilder();
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(buffer, timeout.Token)) > 0) received.Append(Encoding.Latin1.GetString(buffer, 0, n));
+        }
+        catch (OperationCanceledException) { }
+        catch (IOException) { }
+        return [.. StatusLine().Matches(received.ToString()).Select(m => m.Groups[1].Value)];
+    }
+
+    [Theory]
+    [InlineData("+5", false)]
+    [InlineData("-5", false)]
+    [InlineData("-0", false)]
+    [InlineData(" 5 5", false)]
+    [InlineData("5,6", false)]
+    [InlineData("0x5", false)]
+    [InlineData("+5", true)]
+    [InlineData("-0", true)]
+    public async Task A_Content_Length_that_is_not_digits_is_answered_400_and_nothing_reaches_the_backend(string value, bool kestrelTransport)
+    {
+        await using var backend = new RecordingBackend(_ => "{}");
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url), kestrelSocketTransport: kestrelTransport);
+
+        var statuses = await SendAsync(gw.Port, $"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: {value}\r\nConnection: close\r\n\r\nhello");
+
+        Assert.Equal(["400"], statuses);
+        Assert.Equal("", backend.Received);
+    }
+
+    [Fact]
+    public async Task Leading_zeros_are_digits_and_pass()
+    {
+        await using var backend = new RecordingBackend(_ => "{}");
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url));
+
+        var statuses = await SendAsync(gw.Port, "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 05\r\nConnection: close\r\n\r\nhello");
+
+        Assert.Equal(["200"], statuses);
+        Assert.Contains("hello", backend.Received, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pipelined_request_is_checked_after_a_body_that_looks_like_a_head()
+    {
+        await using var backend = new RecordingBackend(_ => "{}");
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url));
+        const string body = "x\r\nContent-Length: +7\r\ny";
+
+        var statuses = await SendAsync(gw.Port,
+            $"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: {body.Length}\r\n\r\n{body}" +
+            "GET /g HTTP/1.1\r\nHost: a\r\n\r\n" +
+            "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\nhello");
+
+        // The body reaches the backend byte for byte; the second request is served; the third is refused, in order.
+        Assert.Equal(["200", "200", "400"], statuses);
+        Assert.Contains(body, backend.Received, StringComparison.Ordinal);
+        Assert.Contains("GET /g HTTP/1.1", backend.Received, StringComparison.Ordinal);
+        Assert.DoesNotContain("hello", backend.Received, StringComparison.Ordinal);
+    }
+}
