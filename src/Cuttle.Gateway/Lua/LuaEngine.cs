@@ -36,6 +36,8 @@ internal sealed class LuaEngine : IDisposable
     // (gopher-lua, KrakenD's Lua, has no __gc either); the field is hidden while the metatable is set, which is when
     // Lua decides. debug keeps only what gopher-lua's has: debug.sethook would remove the deadline hook, and
     // debug.getmetatable would reach the API's metatables (whose __gc would apply to every new luaTable).
+    // load, loadfile and dofile take text only: Lua 5.4 does not verify precompiled chunks (a crafted one corrupts
+    // memory), and gopher-lua has no binary chunks at all.
     private const string Prelude = """
         local error, pcall, rawget, rawset, type = error, pcall, rawget, rawset, type
         function custom_error(msg, code, ct)
@@ -54,6 +56,24 @@ internal sealed class LuaEngine : IDisposable
           end
         end
         setmetatable = without_gc(setmetatable)
+        local load_, loadfile_, select = load, loadfile, select
+        if load_ then
+          function load(chunk, name, _, ...)
+            if select("#", ...) > 0 then return load_(chunk, name, "t", ...) end
+            return load_(chunk, name, "t")
+          end
+        end
+        if loadfile_ then
+          function loadfile(name, _, ...)
+            if select("#", ...) > 0 then return loadfile_(name, "t", ...) end
+            return loadfile_(name, "t")
+          end
+          function dofile(name)
+            local f, err = loadfile_(name, "t")
+            if not f then error(err, 2) end
+            return f()
+          end
+        end
         if debug then
           local d = debug
           debug = {

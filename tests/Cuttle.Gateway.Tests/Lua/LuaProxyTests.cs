@@ -276,6 +276,24 @@ public sealed class LuaProxyTests
     }
 
     [Fact]
+    public async Task BinaryChunksAreRefused_TextStillLoads()
+    {
+        using var scope = new RequestScope();
+        const string post = """
+            local f, err = load(string.dump(function() return 1 end))
+            local g = load("return 2")
+            local h = load("return x", "chunk", "bt", {x = 3})
+            response.load():data():set("binary", f == nil and err:find("binary", 1, true) ~= nil)
+            response.load():data():set("text", g())
+            response.load():data():set("env", h())
+            """;
+
+        var result = await Proxy(new LuaOptions { Post = post, AllowOpenLibs = true }, new Recorder("{}")).InvokeAsync(Request(scope), CancellationToken.None);
+
+        Assert.Equal("""{"binary":true,"env":3,"text":2}""", Render(result.Response!));
+    }
+
+    [Fact]
     public async Task FinalizersAreNotRegistered_AsInKrakendsLua()
     {
         using var scope = new RequestScope();
