@@ -1,5 +1,6 @@
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
@@ -56,7 +57,7 @@ internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][JWTSigner] {Error}")]
+        [LoggerMessage(EventId = EventIds.JwtSignerFailed, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][JWTSigner] {Error}")]
         public static partial void Failed(ILogger logger, string endpoint, string error);
     }
 }

@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,7 @@ internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1601, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][JWTValidator] rejected with {Status}: {Reason}")]
+        [LoggerMessage(EventId = EventIds.JwtRejected, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][JWTValidator] rejected with {Status}: {Reason}")]
         public static partial void Rejected(ILogger logger, string endpoint, int status, string reason);
     }
 }

@@ -1,4 +1,5 @@
 using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Proxy;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,7 @@ internal sealed partial class CelProxy(IProxy next, CelCheckSet checks, string[]
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "{Name}[CEL][{Phase}] Evaluator #{Index} rejected the request")]
+        [LoggerMessage(EventId = EventIds.CelRejected, Level = LogLevel.Information, Message = "{Name}[CEL][{Phase}] Evaluator #{Index} rejected the request")]
         public static partial void Rejected(ILogger logger, string name, string phase, int index);
     }
 }

@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Discovery;
@@ -112,10 +113,10 @@ internal sealed partial class SrvHostList
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} failed: {Error} (keeping the previous hosts)")]
+        [LoggerMessage(EventId = EventIds.SrvLookupFailed, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} failed: {Error} (keeping the previous hosts)")]
         public static partial void Failed(ILogger logger, string name, string error);
 
-        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} returned no records (keeping the previous hosts)")]
+        [LoggerMessage(EventId = EventIds.SrvLookupEmpty, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} returned no records (keeping the previous hosts)")]
         public static partial void Empty(ILogger logger, string name);
     }
 }

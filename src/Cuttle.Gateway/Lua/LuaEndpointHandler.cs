@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
@@ -48,7 +49,7 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][Lua] {Reason}")]
+        [LoggerMessage(EventId = EventIds.LuaAborted, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][Lua] {Reason}")]
         public static partial void Aborted(ILogger logger, string endpoint, string reason);
     }
 }

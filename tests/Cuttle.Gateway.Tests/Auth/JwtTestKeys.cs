@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Gateway.Tests.Auth;
 
@@ -39,21 +40,7 @@ internal static class JwtTestKeys
 
     /// <summary>
     /// A clock that only moves when told to. Its wall clock starts at the current whole second, so a token dated
-    /// from <see cref="UnixNow"/> is judged the same by a validator on this clock and by one on the system clock.
+    /// from the clock's Unix time is judged the same by a validator on this clock and by one on the system clock.
     /// </summary>
-    public sealed class ManualTime : TimeProvider
-    {
-        private long _now = 1_000_000;
-        private readonly DateTimeOffset _start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _now;
-
-        public override DateTimeOffset GetUtcNow() => _start + TimeSpan.FromTicks(_now - 1_000_000);
-
-        public long UnixNow => GetUtcNow().ToUnixTimeSeconds();
-
-        public void Advance(TimeSpan by) => _now += by.Ticks;
-    }
+    public static FakeTimeProvider NewClock() => new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 }

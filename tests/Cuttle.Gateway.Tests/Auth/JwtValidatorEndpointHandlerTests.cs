@@ -3,6 +3,7 @@ using Cuttle.Gateway.Auth;
 using Cuttle.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Cuttle.Gateway.Tests.Auth;
@@ -22,7 +23,7 @@ public sealed class JwtValidatorEndpointHandlerTests : IDisposable
     };
 
     private readonly HttpMessageInvoker _client = new(new JwtTestKeys.JwkServer());
-    private readonly JwtTestKeys.ManualTime _time = new();
+    private readonly FakeTimeProvider _time = JwtTestKeys.NewClock();
     private readonly string _token = JwtTestKeys.Hs256("""{"alg":"HS256","kid":"sim2"}""", Claims, JwtTestKeys.Sim2Key);
 
     public void Dispose() => _client.Dispose();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Cuttle.Gateway.Tests.Auth;
@@ -19,7 +20,7 @@ public sealed class JwtValidatorTests : IDisposable
 
     private readonly JwtTestKeys.JwkServer _server = new();
     private readonly HttpMessageInvoker _client;
-    private readonly JwtTestKeys.ManualTime _time = new();
+    private readonly FakeTimeProvider _time = JwtTestKeys.NewClock();
 
     public JwtValidatorTests() => _client = new HttpMessageInvoker(_server);
 
@@ -160,7 +161,7 @@ public sealed class JwtValidatorTests : IDisposable
     [Fact]
     public async Task Leeway_DefaultsToOneSecond_AsKrakendJosePassesIt()
     {
-        var now = _time.UnixNow;
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
 
         Assert.Equal(0, await Status(Fixture, Signed(Dated($", \"exp\": {now - 1}"))));
         Assert.Equal(401, await Status(Fixture, Signed(Dated($", \"exp\": {now - 30}")))); // go-jose's own default (1 min) would pass it
@@ -172,7 +173,7 @@ public sealed class JwtValidatorTests : IDisposable
     public async Task Leeway_UnderOneSecond_IsRaisedToOneSecond()
     {
         var options = Fixture with { Leeway = TimeSpan.Zero };
-        var token = Signed(Dated($", \"exp\": {_time.UnixNow - 1}"));
+        var token = Signed(Dated($", \"exp\": {_time.GetUtcNow().ToUnixTimeSeconds() - 1}"));
 
         Assert.Equal(0, await Status(options, token)); // go-auth0 NewValidatorWithLeeway: leeway < 1s becomes 1s
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -182,7 +183,7 @@ public sealed class JwtValidatorTests : IDisposable
     [Fact]
     public async Task IssuedAt_InTheFutureBeyondTheLeeway_Is401()
     {
-        var now = _time.UnixNow;
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
 
         Assert.Equal(0, await Status(Fixture, Signed(Dated($", \"iat\": {now + 1}"))));
         Assert.Equal(401, await Status(Fixture, Signed(Dated($", \"iat\": {now + 30}"))));

@@ -1,15 +1,22 @@
 using Cuttle.Watch.Files;
 using Cuttle.Watch.Matching;
 using Cuttle.Watch.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Watch.Tests.Files;
 
-/// <summary>Real file-system changes against the public API the gateway host reuses for <c>cuttle run --watch</c>.</summary>
+/// <summary>
+/// Real file-system changes against the public API the gateway host reuses for <c>cuttle run --watch</c>. The
+/// debounce runs on a fake clock that the polls move on, so the tests wait for events, not for quiet periods.
+/// </summary>
 public sealed class FileChangeWatcherTests : IDisposable
 {
-    private const int QuietWindowMs = 400;
+    // Long enough for a late inotify event to arrive and be processed; the debounce itself elapses at the next poll.
+    private const int QuietWindowMs = 150;
     private readonly TempDir _dir = new();
+    private readonly FakeTimeProvider _clock = new();
     private readonly List<IReadOnlyList<string>> _batches = [];
+    private int _rawEvents;
 
     public void Dispose() => _dir.Dispose();
 
@@ -26,7 +33,7 @@ public sealed class FileChangeWatcherTests : IDisposable
 
     private async Task<FileChangeWatcher> StartAsync(FileChangeWatcherOptions options)
     {
-        var watcher = new FileChangeWatcher(options with { Debounce = TimeSpan.FromMilliseconds(50) }, (paths, _) =>
+        var watcher = new FileChangeWatcher(options with { Debounce = TimeSpan.FromMilliseconds(50), TimeProvider = _clock, RawEventObserver = _ => Interlocked.Increment(ref _rawEvents) }, (paths, _) =>
         {
             lock (_batches)
             {
@@ -42,8 +49,8 @@ public sealed class FileChangeWatcherTests : IDisposable
 
     private async Task ExpectOneBatchAsync(int before, string what)
     {
-        await Poll.UntilAsync(() => Batches >= before + 1, what);
-        await Poll.StaysAsync(() => Batches, before + 1, QuietWindowMs, what + " (exactly once)");
+        await Poll.UntilAsync(() => Batches >= before + 1, what, clock: _clock);
+        await Poll.StaysAsync(() => Batches, before + 1, QuietWindowMs, what + " (exactly once)", _clock);
     }
 
     private IReadOnlyList<string> LastBatch
@@ -108,7 +115,7 @@ public sealed class FileChangeWatcherTests : IDisposable
         await using var w = await StartAsync(new FileChangeWatcherOptions { Paths = [file] });
 
         File.Delete(file);
-        await Poll.StaysAsync(() => Batches, 0, 200, "delete alone does not report (as reflex)");
+        await Poll.StaysAsync(() => Batches, 0, QuietWindowMs, "delete alone does not report (as reflex)", _clock);
         File.WriteAllText(file, "two");
         await ExpectOneBatchAsync(0, "re-create");
     }
@@ -124,7 +131,7 @@ public sealed class FileChangeWatcherTests : IDisposable
         File.WriteAllText(file, "same");
         File.WriteAllText(_dir["t"], "same");
         File.Move(_dir["t"], file, overwrite: true);
-        await Poll.StaysAsync(() => Batches, 0, QuietWindowMs, "no-op changes");
+        await Poll.StaysAsync(() => Batches, 0, QuietWindowMs, "no-op changes", _clock);
 
         File.WriteAllText(file, "different");
         await ExpectOneBatchAsync(0, "real change after no-ops");
@@ -188,6 +195,34 @@ public sealed class FileChangeWatcherTests : IDisposable
         }
 
         await ExpectOneBatchAsync(0, "burst");
+    }
+
+    [Fact]
+    public async Task Debounce_HoldsTheBatch_UntilTheQuietPeriodPassesOnTheGivenClock()
+    {
+        var file = _dir["krakend.json"];
+        File.WriteAllText(file, "one");
+        var watcher = new FileChangeWatcher(
+            new FileChangeWatcherOptions { Paths = [file], Debounce = TimeSpan.FromMinutes(1), TimeProvider = _clock, RawEventObserver = _ => Interlocked.Increment(ref _rawEvents) },
+            (paths, _) =>
+            {
+                lock (_batches)
+                {
+                    _batches.Add(paths);
+                }
+
+                return Task.CompletedTask;
+            });
+        watcher.Start();
+        await using var w = watcher;
+
+        File.AppendAllText(file, "two");
+        await Poll.UntilAsync(() => Volatile.Read(ref _rawEvents) > 0, "the file-system event");
+        await Poll.StaysAsync(() => Batches, 0, QuietWindowMs, "held while the clock stands still");
+
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Poll.UntilAsync(() => Batches == 1, "delivered once the quiet minute has passed", clock: _clock);
+        Assert.Equal([file], LastBatch);
     }
 
     [Fact]

@@ -1,17 +1,26 @@
 using Cuttle.Watch.Reflex;
 using Cuttle.Watch.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Watch.Tests.Reflex;
 
-/// <summary>reflex behaviour end to end: real child processes, real file changes, restarts counted in a log file.</summary>
+/// <summary>
+/// reflex behaviour end to end: real child processes, real file changes, restarts counted in a log file. Debounce,
+/// back-off and shutdown timeouts run on a fake clock that the polls move on, so the tests wait only for real events.
+/// </summary>
 public sealed class WatchHostTests : IDisposable
 {
-    private const int QuietWindowMs = 400;
+    // Long enough for a second (wrong) restart to start its process and write the log; no debounce to wait out.
+    private const int QuietWindowMs = 150;
+    private readonly FakeTimeProvider _clock = new();
+    private TimeProvider _time;
     private readonly TempDir _watched = new();
     private readonly TempDir _scratch = new();
     private readonly SyncWriter _output = new();
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WatchHostTests() => _time = _clock;
 
     public void Dispose()
     {
@@ -37,7 +46,7 @@ public sealed class WatchHostTests : IDisposable
     private Task<int> Run(params ReflexOptions[] reflexes) => Run(new WatchHostOptions(), reflexes);
 
     private Task<int> Run(WatchHostOptions host, params ReflexOptions[] reflexes) =>
-        Task.Run(() => WatchHost.RunAsync(reflexes, host with { Output = _output, ErrorOutput = _output, IsTerminal = host.IsTerminal ?? false, OnReady = () => _ready.TrySetResult() }, _cts.Token));
+        Task.Run(() => WatchHost.RunAsync(reflexes, host with { TimeProvider = _time, Output = _output, ErrorOutput = _output, IsTerminal = host.IsTerminal ?? false, OnReady = () => _ready.TrySetResult() }, _cts.Token));
 
     private async Task<int> StopAsync(Task<int> run)
     {
@@ -47,8 +56,8 @@ public sealed class WatchHostTests : IDisposable
 
     private async Task ExpectRestartsAsync(int expected, string what)
     {
-        await Poll.UntilAsync(() => LogLines() >= expected, what);
-        await Poll.StaysAsync(() => LogLines(), expected, QuietWindowMs, what + " (exactly once)");
+        await Poll.UntilAsync(() => LogLines() >= expected, what, clock: _clock);
+        await Poll.StaysAsync(() => LogLines(), expected, QuietWindowMs, what + " (exactly once)", _clock);
     }
 
     public static TheoryData<string> SaveStyles => ["append", "truncate", "rename-over", "sed-i", "delete-recreate", "configmap-swap"];
@@ -120,7 +129,7 @@ public sealed class WatchHostTests : IDisposable
 
         File.SetLastWriteTimeUtc(cfg, DateTime.UtcNow.AddMinutes(1));
         File.WriteAllText(cfg, "same");
-        await Poll.StaysAsync(() => LogLines(), 1, QuietWindowMs, "no restart for no-op changes");
+        await Poll.StaysAsync(() => LogLines(), 1, QuietWindowMs, "no restart for no-op changes", _clock);
 
         File.WriteAllText(cfg, "changed");
         await ExpectRestartsAsync(2, "real change");
@@ -148,7 +157,7 @@ public sealed class WatchHostTests : IDisposable
         await ExpectRestartsAsync(1, "start");
 
         File.WriteAllText(_watched["sub/nested.json"], "{}");
-        await Poll.StaysAsync(() => LogLines(), 1, QuietWindowMs, "sub/nested.json does not match *.json");
+        await Poll.StaysAsync(() => LogLines(), 1, QuietWindowMs, "sub/nested.json does not match *.json", _clock);
         File.WriteAllText(_watched["top.json"], "{}");
         await ExpectRestartsAsync(2, "top.json matches");
         await StopAsync(run);
@@ -160,11 +169,11 @@ public sealed class WatchHostTests : IDisposable
         var run = Run(Service("c.txt") with { Command = ["sh", "-c", $"echo started >> {Log}; exit 2"] });
         for (var i = 1; i <= 4; i++)
         {
-            await Poll.UntilAsync(() => LogLines() >= i && _output.Count("[00] (error exit: exit status 2)") >= i, $"crash {i}");
+            await Poll.UntilAsync(() => LogLines() >= i && _output.Count("[00] (error exit: exit status 2)") >= i, $"crash {i}", clock: _clock);
             File.WriteAllText(_watched["c.txt"], i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        await Poll.UntilAsync(() => _output.ToString().Contains("[00] service keeps crashing (3 exits in a row, last: exit status 2); waiting 0.5s", StringComparison.Ordinal), "back-off message");
+        await Poll.UntilAsync(() => _output.ToString().Contains("[00] service keeps crashing (3 exits in a row, last: exit status 2); waiting 0.5s", StringComparison.Ordinal), "back-off message", clock: _clock);
         await StopAsync(run);
     }
 
@@ -193,14 +202,17 @@ public sealed class WatchHostTests : IDisposable
         File.WriteAllText(_watched["b.txt"], "b");
         var a = _watched.Path + "/a.txt";
         var b = _watched.Path + "/b.txt";
-        await Poll.UntilAsync(() => LogLines(a) == 1 && LogLines(b) == 1, "one run per file");
-        await Poll.StaysAsync(() => File.ReadAllLines(Log).Length, 2, QuietWindowMs, "exactly one run each");
+        await Poll.UntilAsync(() => LogLines(a) == 1 && LogLines(b) == 1, "one run per file", clock: _clock);
+        await Poll.StaysAsync(() => File.ReadAllLines(Log).Length, 2, QuietWindowMs, "exactly one run each", _clock);
         await StopAsync(run);
     }
 
     [Fact]
     public async Task NonService_WithoutSubstitution_RunsOncePerBatch()
     {
+        // The one test of folding two files' events into a batch keeps the real clock: on a fake one the test's own
+        // clock steps, not the events' spacing, would decide where one batch ends.
+        _time = TimeProvider.System;
         var run = Run(new ReflexOptions
         {
             WatchPaths = [_watched.Path],
@@ -211,7 +223,7 @@ public sealed class WatchHostTests : IDisposable
         File.WriteAllText(_watched["a.txt"], "a");
         File.WriteAllText(_watched["b.txt"], "b");
         await Poll.UntilAsync(() => LogLines("ran") == 1, "one run");
-        await Poll.StaysAsync(() => LogLines("ran"), 1, QuietWindowMs, "exactly one run for the batch");
+        await Poll.StaysAsync(() => LogLines("ran"), 1, 400, "exactly one run for the batch");
         await StopAsync(run);
     }
 

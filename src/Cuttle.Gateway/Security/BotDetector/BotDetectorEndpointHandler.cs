@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,7 @@ internal sealed partial class BotDetectorEndpointHandler(IEndpointHandler inner,
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][Botdetector] bot rejected")]
+        [LoggerMessage(EventId = EventIds.BotRejectedAtEndpoint, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][Botdetector] bot rejected")]
         public static partial void BotRejected(ILogger logger, string endpoint);
     }
 }

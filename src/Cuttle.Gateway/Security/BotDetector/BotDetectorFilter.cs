@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ internal sealed partial class BotDetectorFilter(BotDetector detector, ILogger lo
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "[SERVICE: Botdetector] bot rejected: {Method} {Path}")]
+        [LoggerMessage(EventId = EventIds.BotRejectedByService, Level = LogLevel.Warning, Message = "[SERVICE: Botdetector] bot rejected: {Method} {Path}")]
         public static partial void BotRejected(ILogger logger, string method, string path);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Cel.Language;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Gateway.Tests.Cel.Language;
 
@@ -166,7 +167,7 @@ public sealed class CelEvaluatorTests
     [Fact]
     public void Now_IsAStringThatTimestampAccepts()
     {
-        var time = new FixedTime(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 250, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, 250, TimeSpan.Zero));
         Assert.Equal("2026-03-04T05:06:07.25Z", CelClock.Now(time));
         var a = new TestActivation().With(CelVariable.Now, CelClock.Now(time));
         Assert.Equal(true, Eval("timestamp(now) > timestamp('2026-01-01T00:00:00Z')", a));
@@ -194,10 +195,5 @@ public sealed class CelEvaluatorTests
         };
         var a = new TestActivation().With(CelVariable.RespData, data);
         Assert.Equal(true, Eval("resp_data.n == 12 && resp_data.d == 1.25 && resp_data.list[1] == 1 && 'x' in resp_data.list", a));
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// xunit class fixture that starts the <see cref="ConformanceEnvironment"/> on first use only, so a run where every

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// The mock must answer byte for byte like krakend-ce's Go mock, since spec bodies embed its output. Requests here

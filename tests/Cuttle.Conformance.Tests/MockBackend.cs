@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// The backend KrakenD CE's integration runner mocks (krakend-ce <c>tests/integration.go</c>, a Go <c>http.ServeMux</c>),

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using NJsonSchema;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// Compares a response with a spec the way krakend-ce's <c>assertResponse</c> does: status; each expected header by

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>Serializer options for messages shown to people: no HTML escaping, so bodies read as they were.</summary>
 internal static class JsonOptions

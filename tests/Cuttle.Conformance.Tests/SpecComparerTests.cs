@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 public sealed class SpecComparerTests
 {

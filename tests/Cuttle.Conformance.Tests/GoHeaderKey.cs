@@ -1,4 +1,4 @@
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>Go's <c>textproto.CanonicalMIMEHeaderKey</c>: <c>x-y-Z</c> → <c>X-Y-Z</c>; keys with non-token bytes are left as they are.</summary>
 internal static class GoHeaderKey

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// KrakenD CE's own integration suite (krakend-ce <c>tests/fixtures/specs/*.json</c>) run against Cuttle: one case
@@ -17,7 +17,7 @@ public sealed class KrakendCeSpecTests(ConformanceFixture fixture) : IClassFixtu
     /// <summary>Spec → the feature it needs that is not built yet. Every other spec is a real assertion.</summary>
     internal static readonly IReadOnlyDictionary<string, string> NotYetSupported = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        // The rss decoder is built (see EndToEnd/RssTests); this spec fetches showrss.info, which CI cannot reach.
+        // The rss decoder is built (see Cuttle.Tests/EndToEnd/RssTests); this spec fetches showrss.info, which CI cannot reach.
         ["rss"] = "internet access to showrss.info",
     };
 

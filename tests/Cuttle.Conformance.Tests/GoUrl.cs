@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>The parts of Go's <c>net/url</c> the mock backend needs: <c>ParseQuery</c>, path unescaping and <c>path.Clean</c>.</summary>
 internal static class GoUrl

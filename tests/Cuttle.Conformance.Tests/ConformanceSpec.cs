@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// One krakend-ce spec file (<c>fixtures/specs/NAME.json</c>, the runner's <c>TestCase</c>): the request to send and

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// An HttpClient that behaves like Go's <c>http.DefaultClient</c>, which the krakend-ce runner uses: it sends

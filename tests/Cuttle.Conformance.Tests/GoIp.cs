@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>Go's <c>net.ParseIP(s).IsLoopback()</c>, strict like Go: no zones, no shorthand or leading-zero IPv4.</summary>
 internal static class GoIp

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// Deep equality of two JSON values as Go sees them after <c>json.Unmarshal</c> into <c>interface{}</c>: objects are

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>Orders strings by their UTF-8 bytes, which is how Go sorts map keys when encoding JSON.</summary>
 internal sealed class Utf8Ordinal : IComparer<string>

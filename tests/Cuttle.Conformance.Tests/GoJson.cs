@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// Writes JSON the way Go's <c>encoding/json</c> does, because the specs compare the mock's echo bodies byte for byte:

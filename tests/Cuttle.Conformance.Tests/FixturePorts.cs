@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// The fixtures hard-code the gateway at :8080 and the mock at :8081 (in krakend.json, in spec URLs and in expected

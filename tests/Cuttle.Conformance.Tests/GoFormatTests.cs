@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 public sealed class GoFormatTests
 {

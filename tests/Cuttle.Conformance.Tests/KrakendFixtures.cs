@@ -1,4 +1,4 @@
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>Locates krakend-ce's integration fixtures in <c>../shared/krakend-ce/tests/fixtures</c> beside the repository.</summary>
 internal static class KrakendFixtures

@@ -1,4 +1,4 @@
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>
 /// Mock backend + gateway child process + Go-like client, set up once for the whole spec run: the fixture

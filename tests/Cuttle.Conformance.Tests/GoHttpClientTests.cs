@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Cuttle.Tests.Conformance;
+namespace Cuttle.Conformance.Tests;
 
 /// <summary>The runner's client must look like Go's http.DefaultClient to whoever it talks to; the mock's echo shows that.</summary>
 public sealed class GoHttpClientTests : IAsyncLifetime

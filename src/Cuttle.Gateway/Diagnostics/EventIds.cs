@@ -1,0 +1,36 @@
+namespace Cuttle.Gateway.Diagnostics;
+
+/// <summary>
+/// Every <c>[LoggerMessage]</c> event id of the gateway, in one place, so that an id names one event and can be
+/// filtered and grepped for. A block of a hundred per feature; a new feature takes the next free block. The host's
+/// ids (<c>Cuttle.Diagnostics.EventIds</c>) stay below 1000 and at 3000 and up.
+/// </summary>
+internal static class EventIds
+{
+    // Proxy: calling backends (10xx).
+    public const int BackendFailed = 1001;
+
+    // Endpoints: the endpoint handlers (11xx), no-op streaming (12xx), built-in endpoints (13xx).
+    public const int EndpointError = 1101;
+    public const int NoOpBackendFailed = 1201;
+    public const int NoOpStreamAborted = 1202;
+    public const int DebugRequest = 1301;
+
+    // Security/BotDetector (14xx).
+    public const int BotRejectedByService = 1401;
+    public const int BotRejectedAtEndpoint = 1402;
+
+    // Discovery: sd dns (15xx). It once shared 1401/1402 with the bot detector.
+    public const int SrvLookupFailed = 1501;
+    public const int SrvLookupEmpty = 1502;
+
+    // Auth: auth/validator and auth/signer (16xx).
+    public const int JwtRejected = 1601;
+    public const int JwtSignerFailed = 1602;
+
+    // Lua (17xx).
+    public const int LuaAborted = 1701;
+
+    // Cel: validation/cel (21xx).
+    public const int CelRejected = 2101;
+}

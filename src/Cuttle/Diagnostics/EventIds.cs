@@ -1,0 +1,19 @@
+namespace Cuttle.Diagnostics;
+
+/// <summary>
+/// Every <c>[LoggerMessage]</c> event id of the host, in one place, so that an id names one event. The gateway's
+/// ids (<c>Cuttle.Gateway.Diagnostics.EventIds</c>) take the blocks from 1000 to 2999; the host keeps below 1000
+/// (lifecycle) and 3000 and up (the socket transport).
+/// </summary>
+internal static class EventIds
+{
+    // Hosting: start, reload and retirement of generations, unhandled errors (1-999).
+    public const int Started = 1;
+    public const int Reloaded = 2;
+    public const int ReloadRejected = 3;
+    public const int Retired = 4;
+    public const int Unhandled = 5;
+
+    // Hosting/Sockets: the socket transport (30xx).
+    public const int ConnectionError = 3001;
+}
