@@ -16,4 +16,8 @@ internal static class EventIds
 
     // Hosting/Sockets: the socket transport (30xx).
     public const int ConnectionError = 3001;
+
+    // Hosting/Sockets: the accept loop's back-off on descriptor exhaustion (31xx).
+    public const int AcceptFailing = 3101;
+    public const int AcceptRecovered = 3102;
 }

@@ -1,3 +1,4 @@
+using Cuttle.Diagnostics;
 using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Gateway;
@@ -340,19 +341,19 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Cuttle listening on port {Port}: {Endpoints} endpoints from {Source}")]
+        [LoggerMessage(EventId = EventIds.Started, Level = LogLevel.Information, Message = "Cuttle listening on port {Port}: {Endpoints} endpoints from {Source}")]
         public static partial void Started(ILogger logger, int port, int endpoints, string source);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "reload: generation {Generation} live, built and swapped in {Ms:0.0} ms; endpoints +{Added} -{Removed} ~{Changed}; config {Hash}{Listener}")]
+        [LoggerMessage(EventId = EventIds.Reloaded, Level = LogLevel.Information, Message = "reload: generation {Generation} live, built and swapped in {Ms:0.0} ms; endpoints +{Added} -{Removed} ~{Changed}; config {Hash}{Listener}")]
         public static partial void Reloaded(ILogger logger, long generation, double ms, int added, int removed, int changed, string hash, string listener);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "reload rejected, generation {Generation} keeps serving: {Error}")]
+        [LoggerMessage(EventId = EventIds.ReloadRejected, Level = LogLevel.Error, Message = "reload rejected, generation {Generation} keeps serving: {Error}")]
         public static partial void ReloadRejected(ILogger logger, long generation, string error);
 
-        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "generation {Generation} retired ({InFlight} requests still in flight after the drain)")]
+        [LoggerMessage(EventId = EventIds.Retired, Level = LogLevel.Debug, Message = "generation {Generation} retired ({InFlight} requests still in flight after the drain)")]
         public static partial void Retired(ILogger logger, long generation, int inFlight);
 
-        [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
+        [LoggerMessage(EventId = EventIds.Unhandled, Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
         public static partial void Unhandled(ILogger logger, string method, string path, Exception ex);
     }
 }

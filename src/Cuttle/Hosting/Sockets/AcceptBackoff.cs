@@ -1,3 +1,4 @@
+using Cuttle.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
@@ -61,10 +62,10 @@ internal sealed partial class AcceptBackoff(ILogger logger, TimeProvider time)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "accept failed ({Error}: out of file descriptors or buffers?); retrying with a back-off from 5 ms up to 1 s until connections can be accepted again")]
+        [LoggerMessage(EventId = EventIds.AcceptFailing, Level = LogLevel.Warning, Message = "accept failed ({Error}: out of file descriptors or buffers?); retrying with a back-off from 5 ms up to 1 s until connections can be accepted again")]
         public static partial void AcceptFailing(ILogger logger, SocketError error);
 
-        [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "accepting connections again after {Failures} failed accepts over {Ms:0} ms")]
+        [LoggerMessage(EventId = EventIds.AcceptRecovered, Level = LogLevel.Warning, Message = "accepting connections again after {Failures} failed accepts over {Ms:0} ms")]
         public static partial void AcceptRecovered(ILogger logger, long failures, double ms);
     }
 }

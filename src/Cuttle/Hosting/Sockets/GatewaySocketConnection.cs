@@ -1,3 +1,4 @@
+using Cuttle.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -247,7 +248,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "connection {ConnectionId}: {Error}")]
+        [LoggerMessage(EventId = EventIds.ConnectionError, Level = LogLevel.Debug, Message = "connection {ConnectionId}: {Error}")]
         public static partial void ConnectionError(ILogger logger, string connectionId, string error);
     }
 }
