@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Cuttle.Tests.Differential;
+
+/// <summary>The gateway endpoints a script is played through.</summary>
+public enum Endpoint
+{
+    /// <summary>output_encoding no-op: the backend's status and body pass through.</summary>
+    NoOp,
+
+    /// <summary>The default json endpoint: a 200/201 JSON object body is decoded and rendered again.</summary>
+    Json,
+}
+
+public enum Verdict
+{
+    /// <summary>The gateway's client got what the reference predicts.</summary>
+    Match,
+
+    /// <summary>A client received another exchange's answer. Always a failure.</summary>
+    Desync,
+
+    /// <summary>The reference client itself received another exchange's answer (a defect of the reference).</summary>
+    ReferenceDesync,
+
+    /// <summary>A divergence the allow-list explains as a deliberate difference of the gateway.</summary>
+    Explained,
+
+    /// <summary>A divergence the allow-list explains as a known defect of the reference client.</summary>
+    ReferenceDefect,
+
+    /// <summary>A divergence nobody explained: a finding.</summary>
+    Unexplained,
+}
+
+public sealed record Finding(Verdict Verdict, Endpoint Endpoint, Script Script, Outcome Reference, Outcome Gateway, string Reason)
+{
+    /// <summary>For a desync: the script of the exchange whose answer was received, when known.</summary>
+    public Script? Source { get; init; }
+
+    public override string ToString() =>
+        $"{Verdict} [{Endpoint}] {Script.Name}: {Reason}\n  reference: {Reference}\n  gateway:   {Gateway}\n  script:    {Script}"
+        + (Source is null ? "" : $"\n  source:    {Source}");
+}
+
+/// <summary>
+/// What a client of the gateway should receive, given what the reference client received straight from the backend
+/// (KrakenD's semantics, ../shared/reference/krakend.md §4): on no-op the backend's status and body, 500 when the
+/// backend call failed before a response, and a failed body when it failed part way (the status is already out);
+/// on a json endpoint 200 with the same JSON object when the backend answered 200/201 with one, else 500.
+/// </summary>
+public static class Comparator
+{
+    public static Finding Compare(Endpoint endpoint, Script script, Outcome reference, Outcome gateway, bool reachedBackend, Func<string, Script?>? scriptOf = null)
+    {
+        // A desync first: any id but its own in what a client received.
+        foreach (var id in ExchangeId.FindAll(gateway.Body))
+        {
+            if (id != gateway.Id)
+                return new Finding(Verdict.Desync, endpoint, script, reference, gateway, $"received the answer of exchange {id}") { Source = scriptOf?.Invoke(id) };
+        }
+        // An answer (not the gateway's own 500) for a request the backend never saw came from someone else's exchange.
+        if (!reachedBackend && gateway.Stage != Stage.Head && gateway.Status != 500)
+            return new Finding(Verdict.Desync, endpoint, script, reference, gateway, "answered although its request never reached the backend");
+        // The reference's own desyncs: another id in its body, or in the error it gave (Go quotes the bytes it could
+        // not parse as a status line: someone else's body read as this exchange's head).
+        foreach (var id in ExchangeId.FindAll(reference.Body).Concat(ExchangeId.FindAll(System.Text.Encoding.Latin1.GetBytes(reference.Error ?? ""))))
+        {
+            if (id != reference.Id)
+                return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, $"the reference received the answer of exchange {id}") { Source = scriptOf?.Invoke(id) };
+        }
+
+        var mismatch = Mismatch(endpoint, reference, gateway);
+        if (mismatch is null) return new Finding(Verdict.Match, endpoint, script, reference, gateway, "");
+        var finding = new Finding(Verdict.Unexplained, endpoint, script, reference, gateway, mismatch);
+        return AllowList.Explain(finding) ?? finding;
+    }
+
+    /// <summary>Null when the gateway's outcome is the one predicted, else what differs.</summary>
+    public static string? Mismatch(Endpoint endpoint, Outcome reference, Outcome gateway)
+    {
+        if (gateway.Stage == Stage.Head) return "the gateway gave no response";
+        var refBody = ExchangeId.Unfill(reference.Body, reference.Id);
+        var gwBody = ExchangeId.Unfill(gateway.Body, gateway.Id);
+        if (endpoint == Endpoint.NoOp)
+        {
+            switch (reference.Stage)
+            {
+                case Stage.Head:
+                    return gateway.Stage == Stage.Ok && gateway.Status == 500 && gateway.Body.Length == 0 ? null : "expected 500 (the backend call failed)";
+                case Stage.Body:
+                    if (gateway.Status != reference.Status) return $"expected status {reference.Status}";
+                    return gateway.Stage == Stage.Body ? null : "expected a failed body (the backend's body failed part way)";
+                default:
+                    if (gateway.Stage != Stage.Ok) return "expected a whole response";
+                    if (gateway.Status != reference.Status) return $"expected status {reference.Status}";
+                    return refBody.AsSpan().SequenceEqual(gwBody) ? null : "expected the backend's body";
+            }
+        }
+        var expected = reference.Stage == Stage.Ok && reference.Status is 200 or 201 ? JsonObjectOf(refBody) : null;
+        if (expected is null)
+            return gateway.Stage == Stage.Ok && gateway.Status == 500 && gateway.Body.Length == 0 ? null : "expected 500 (no 200/201 JSON object from the backend)";
+        if (gateway.Stage != Stage.Ok || gateway.Status != 200) return "expected 200 with the backend's object";
+        var actual = JsonObjectOf(gwBody);
+        return actual is not null && JsonNode.DeepEquals(expected, actual) ? null : "expected the backend's object";
+    }
+
+    /// <summary>
+    /// The body as a JSON object the way KrakenD's decoder reads it: json.Decoder.Decode, one value, whatever follows
+    /// it ignored; anything but an object is an error.
+    /// </summary>
+    public static JsonObject? JsonObjectOf(byte[] body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowMultipleValues = true });
+            return JsonNode.Parse(ref reader) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
