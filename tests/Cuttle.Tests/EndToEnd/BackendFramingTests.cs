@@ -140,3 +140,47 @@ public sealed class BackendFramingTests
         Assert.Equal(1, redirecting.Accepted);
     }
 }
+
+/// <summary>
+/// A no-op backend whose body fails part way, found by the differential harness (tests/Cuttle.Tests/Differential):
+/// KrakenD has written the backend's status by then, so its client sees that status and a failed body.
+/// </summary>
+public sealed class NoOpBodyFailureTests
+{
+    private static string Config(string host) => $$"""
+        { "version": 3, "timeout": "2s", "endpoints": [
+          { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{host}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+        """;
+
+    private static async Task AssertStatusThenFailedBody(string answer, int status)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            if (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url));
+
+        // Before: the gateway aborted before its head went out (no response at all), or answered 500 for a bad gzip body.
+        using var response = await gw.Client.GetAsync("/noop", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(status, (int)response.StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public Task A_body_shorter_than_its_Content_Length_gives_the_status_then_a_failed_body() =>
+        AssertStatusThenFailedBody("HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\nabc", 201);
+
+    [Fact]
+    public Task A_chunked_body_with_a_bare_LF_chunk_line_gives_the_status_then_a_failed_body() =>
+        AssertStatusThenFailedBody("HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 202);
+
+    [Fact]
+    public Task A_corrupt_gzip_body_gives_the_status_then_a_failed_body()
+    {
+        var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) z.Write(new byte[300]);
+        var bytes = gz.ToArray();
+        bytes[^6] ^= 0x5a; // the CRC32
+        return AssertStatusThenFailedBody("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bytes.Length + "\r\n\r\n" + Encoding.Latin1.GetString(bytes), 200);
+    }
+}
