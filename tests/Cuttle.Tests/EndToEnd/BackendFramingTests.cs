@@ -184,3 +184,32 @@ public sealed class NoOpBodyFailureTests
         return AssertStatusThenFailedBody("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bytes.Length + "\r\n\r\n" + Encoding.Latin1.GetString(bytes), 200);
     }
 }
+
+/// <summary>Answers without a body that still declare a length, found by the differential harness.</summary>
+public sealed class NoOpBodilessAnswerTests
+{
+    [Theory]
+    [InlineData("HTTP/1.1 204 No Content\r\nContent-Length: 81\r\n\r\n", 204)]
+    [InlineData("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 204)]
+    [InlineData("HTTP/1.1 304 Not Modified\r\nContent-Length: 81\r\n\r\n", 304)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 200)]
+    public async Task Reach_a_no_op_client_with_their_status(string answer, int status)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        for (var i = 0; i < 2; i++)
+        {
+            // Before: a 204 with a Content-Length was a 500 (Kestrel refuses to send a length on a 204).
+            using var response = await gw.Client.GetAsync("/noop");
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal(status == 200 ? "hello" : "", await response.Content.ReadAsStringAsync());
+        }
+    }
+}
