@@ -213,3 +213,38 @@ public sealed class NoOpBodilessAnswerTests
         }
     }
 }
+
+/// <summary>Header values Kestrel would not send as they came, found by the differential harness.</summary>
+public sealed class NoOpHeaderValueTests
+{
+    [Fact]
+    public async Task Obs_text_passes_byte_for_byte_and_control_characters_become_spaces()
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null)
+                await c.SendAsync("HTTP/1.1 200 OK\r\nX-Obs: caf\u00e9\r\nX-Ctl: a\u0001b\u007fc\r\nX-Nul: a\u0000b\r\nX-Tab: a\tb\r\nContent-Length: 2\r\n\r\nok");
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, gw.Port);
+        await socket.SendAsync("GET /noop HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n"u8.ToArray());
+        var all = new MemoryStream();
+        var buffer = new byte[65536];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer)) > 0) all.Write(buffer, 0, n);
+        var response = Encoding.Latin1.GetString(all.ToArray());
+
+        // Before: Kestrel refused each of these values and the answer was a 500.
+        Assert.StartsWith("HTTP/1.1 200 ", response);
+        Assert.Contains("\r\nX-Obs: caf\u00e9\r\n", response);
+        Assert.Contains("\r\nX-Ctl: a b c\r\n", response);
+        Assert.Contains("\r\nX-Nul: a b\r\n", response);
+        Assert.Contains("\r\nX-Tab: a\tb\r\n", response);
+        Assert.EndsWith("\r\n\r\nok", response);
+    }
+}
