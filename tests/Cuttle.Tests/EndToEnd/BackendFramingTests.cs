@@ -152,7 +152,7 @@ public sealed class NoOpBodyFailureTests
           { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{host}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
         """;
 
-    private static async Task AssertStatusThenFailedBody(string answer, int status)
+    private static async Task AssertStatusThenFailedBody(string answer, int status, int times = 1)
     {
         await using var backend = new RawBackend(async (c, _) =>
         {
@@ -160,10 +160,13 @@ public sealed class NoOpBodyFailureTests
         });
         await using var gw = await GatewayHarness.StartAsync(Config(backend.Url));
 
-        // Before: the gateway aborted before its head went out (no response at all), or answered 500 for a bad gzip body.
-        using var response = await gw.Client.GetAsync("/noop", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(status, (int)response.StatusCode);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null));
+        for (var i = 0; i < times; i++)
+        {
+            // Before: the gateway aborted before its head went out (no response at all), or answered 500 for a bad gzip body.
+            using var response = await gw.Client.GetAsync("/noop", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(status, (int)response.StatusCode);
+            await Assert.ThrowsAnyAsync<Exception>(async () => await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null));
+        }
     }
 
     [Fact]
@@ -173,6 +176,12 @@ public sealed class NoOpBodyFailureTests
     [Fact]
     public Task A_chunked_body_with_a_bare_LF_chunk_line_gives_the_status_then_a_failed_body() =>
         AssertStatusThenFailedBody("HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 202);
+
+    [Fact]
+    public Task A_chunked_body_cut_off_after_its_first_bytes_gives_the_status_then_a_failed_body() =>
+        // The first bytes are written to the client and the failure follows at once: the abort used to discard the
+        // head the transport had not sent yet, and the client got no response at all.
+        AssertStatusThenFailedBody("HTTP/1.1 203 OK\r\nTransfer-Encoding: chunked\r\n\r\n1b\r\n{\"id\":\"abc", 203, times: 30);
 
     [Fact]
     public Task A_corrupt_gzip_body_gives_the_status_then_a_failed_body()
