@@ -71,10 +71,81 @@ public static class Comparator
                 return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, $"the reference received the answer of exchange {id}") { Source = scriptOf?.Invoke(id) };
         }
 
+        // Go quotes bytes it could not parse as a head without naming an exchange ("malformed HTTP response \"d1\""):
+        // bytes its own exchange never sent were read as its answer.
+        if (reference.Stage == Stage.Head && QuotedByGo(reference.Error) is { Length: > 0 } quoted && !StartsAHead(script, reference.Id, quoted))
+            return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, "the reference read bytes its exchange never sent: " + quoted[..Math.Min(quoted.Length, 40)]);
+
         var mismatch = Mismatch(endpoint, reference, gateway);
         if (mismatch is null) return new Finding(Verdict.Match, endpoint, script, reference, gateway, "");
         var finding = new Finding(Verdict.Unexplained, endpoint, script, reference, gateway, mismatch);
         return AllowList.Explain(finding) ?? finding;
+    }
+
+    /// <summary>Every byte the script writes for the exchange, in order.</summary>
+    public static byte[] ScriptBytes(Script script, string id)
+    {
+        var all = new MemoryStream();
+        foreach (var step in script.Steps)
+        {
+            var bytes = step switch
+            {
+                Write w => w.Bytes,
+                Drip d => d.Bytes,
+                Late l => l.Bytes,
+                Rendered r => r.Render(id),
+                _ => [],
+            };
+            all.Write(ExchangeId.Fill(bytes, id));
+        }
+        return all.ToArray();
+    }
+
+    /// <summary>Whether the script writes the line where a head starts: first, or after an interim (1xx) answer's head.</summary>
+    private static bool StartsAHead(Script script, string id, string line)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, id));
+        var at = 0;
+        while (true)
+        {
+            if (string.CompareOrdinal(text, at, line, 0, line.Length) == 0) return true;
+            if (!(text.AsSpan(at).StartsWith("HTTP/1.1 1") || text.AsSpan(at).StartsWith("HTTP/1.0 1"))) return false;
+            var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
+            var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
+            if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
+            if (end < 0) return false;
+            at = end;
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex GoMalformed =
+        new("malformed HTTP response \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The line Go quoted (%q) as a malformed status line ("malformed HTTP response"), unescaped, or null.</summary>
+    public static string? QuotedByGo(string? error)
+    {
+        if (error is null) return null;
+        var m = GoMalformed.Match(error);
+        if (!m.Success) return null;
+        var q = m.Groups[1].Value;
+        var sb = new System.Text.StringBuilder(q.Length);
+        for (var i = 0; i < q.Length; i++)
+        {
+            if (q[i] != '\\' || i + 1 == q.Length) { sb.Append(q[i]); continue; }
+            var c = q[++i];
+            switch (c)
+            {
+                case 'r': sb.Append('\r'); break;
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case 'x' when i + 2 < q.Length:
+                    sb.Append((char)Convert.ToInt32(q.Substring(i + 1, 2), 16));
+                    i += 2;
+                    break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
     }
 
     /// <summary>Null when the gateway's outcome is the one predicted, else what differs.</summary>

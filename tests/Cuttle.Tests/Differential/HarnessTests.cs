@@ -70,6 +70,21 @@ public sealed class HarnessTests
         Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.Json, script, reference with { Status = 404 }, json, true).Verdict);
     }
 
+    [Fact]
+    public void Bytes_Go_quotes_from_another_exchange_make_a_reference_desync()
+    {
+        var own = new Script("framing/content-length", [new Write(Wire.Response(200, Wire.JsonBody()))]);
+        var reference = new Outcome(ExchangeId.Make('g', 9), Stage.Head, 0, [], "Get \"http://b/x\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"d1\\r\\n\"");
+        Assert.Equal("d1\r\n", Comparator.QuotedByGo(reference.Error));
+        var gateway = new Outcome(ExchangeId.Make('n', 9), Stage.Ok, 500, [], null);
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, own, reference, gateway, true).Verdict);
+
+        var chunk = new Script("framing/chunked", [new Write(Wire.Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nd1\r\n"))]);
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, chunk, reference, gateway, true).Verdict);
+        var garbage = new Script("status/garbage", [new Write(Wire.Bytes("d1\r\n\r\n"))]);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, garbage, reference, gateway, true).Verdict);
+    }
+
     /// <summary>HTTP/1.1 done wrong on purpose, to prove the harness notices.</summary>
     private sealed class NaiveClient(int port) : IDisposable
     {
