@@ -101,27 +101,33 @@ public static class Comparator
         return all.ToArray();
     }
 
-    /// <summary>Whether the script writes the line where a head starts: first, or after an interim (1xx) answer's head.</summary>
-    private static bool StartsAHead(Script script, string id, string line)
+    /// <summary>
+    /// Whether the quoted text is (part of) a line where the script starts a head: first, or after an interim (1xx)
+    /// answer's head. Go quotes the whole status line ("malformed HTTP response"), or its version or status code.
+    /// </summary>
+    private static bool StartsAHead(Script script, string id, string quoted)
     {
         var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, id));
         var at = 0;
-        while (true)
+        while (at < text.Length)
         {
-            if (string.CompareOrdinal(text, at, line, 0, line.Length) == 0) return true;
-            if (!(text.AsSpan(at).StartsWith("HTTP/1.1 1") || text.AsSpan(at).StartsWith("HTTP/1.0 1"))) return false;
+            var lineEnd = text.IndexOf('\n', at);
+            var line = (lineEnd < 0 ? text[at..] : text[at..lineEnd]).TrimEnd('\r');
+            if (line.Contains(quoted, StringComparison.Ordinal)) return true;
+            if (!(line.StartsWith("HTTP/1.1 1", StringComparison.Ordinal) || line.StartsWith("HTTP/1.0 1", StringComparison.Ordinal))) return false;
             var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
             var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
             if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
             if (end < 0) return false;
             at = end;
         }
+        return false;
     }
 
     private static readonly System.Text.RegularExpressions.Regex GoMalformed =
-        new("malformed HTTP response \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new("malformed HTTP (?:response|status code|version) \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    /// <summary>The line Go quoted (%q) as a malformed status line ("malformed HTTP response"), unescaped, or null.</summary>
+    /// <summary>What Go quoted (%q) of a malformed status line, unescaped, or null.</summary>
     public static string? QuotedByGo(string? error)
     {
         if (error is null) return null;

@@ -74,14 +74,18 @@ public sealed class HarnessTests
     public void Bytes_Go_quotes_from_another_exchange_make_a_reference_desync()
     {
         var own = new Script("framing/content-length", [new Write(Wire.Response(200, Wire.JsonBody()))]);
-        var reference = new Outcome(ExchangeId.Make('g', 9), Stage.Head, 0, [], "Get \"http://b/x\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"d1\\r\\n\"");
-        Assert.Equal("d1\r\n", Comparator.QuotedByGo(reference.Error));
+        var reference = new Outcome(ExchangeId.Make('g', 9), Stage.Head, 0, [], "Get \"http://b/x\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"d1\\x01\"");
+        Assert.Equal("d1\u0001", Comparator.QuotedByGo(reference.Error));
         var gateway = new Outcome(ExchangeId.Make('n', 9), Stage.Ok, 500, [], null);
         Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, own, reference, gateway, true).Verdict);
 
-        var chunk = new Script("framing/chunked", [new Write(Wire.Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nd1\r\n"))]);
+        var chunk = new Script("framing/chunked", [new Write(Wire.Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nd1\u0001\r\n"))]);
         Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, chunk, reference, gateway, true).Verdict);
-        var garbage = new Script("status/garbage", [new Write(Wire.Bytes("d1\r\n\r\n"))]);
+        var code = reference with { Error = "net/http: HTTP/1.x transport connection broken: malformed HTTP status code \"garbage\"" };
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, own, code, gateway, true).Verdict);
+        var ownGarbage = new Script("status/garbage", [new Write(Wire.Bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 garbage\r\n\r\n"))]);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, ownGarbage, code, gateway, true).Verdict);
+        var garbage = new Script("status/garbage", [new Write(Wire.Bytes("d1\u0001\r\n\r\n"))]);
         Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, garbage, reference, gateway, true).Verdict);
     }
 
