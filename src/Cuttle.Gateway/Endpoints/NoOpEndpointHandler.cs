@@ -65,6 +65,9 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
             response.StatusCode = backend.StatusCode;
             backend.CopyHeadersTo(response.Headers);
             response.Headers[ResponseHeaders.Completed] = "false";
+            // A 205 must not carry content (RFC 9110 section 15.3.6) and Kestrel refuses to write any: the status and
+            // headers pass on, the body stays behind (KrakenD would copy it; its client would read it).
+            if (backend.StatusCode == 205) return;
             // Streamed: let Kestrel send each chunk as it arrives instead of buffering the whole body.
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);

@@ -65,7 +65,7 @@ internal sealed class BackendResponse : IDisposable
     /// <summary>
     /// Copies the end-to-end headers to a client response (no-op pass-through); hop-by-hop ones stay behind, and so
     /// does a Content-Length that does not describe the body passed on (gzip decoded here; chunked framing, whose
-    /// Content-Length RFC 9112 section 6.3 says to ignore and a proxy must remove; a 204). Repeated fields keep their order.
+    /// Content-Length RFC 9112 section 6.3 says to ignore and a proxy must remove; a 204 or 205). Repeated fields keep their order.
     /// </summary>
     public void CopyHeadersTo(IHeaderDictionary target)
     {
@@ -93,7 +93,7 @@ internal sealed class BackendResponse : IDisposable
         Copy(_message!.Headers, target);
         Copy(_message.Content.Headers, target);
         // Same rule on the SocketsHttpHandler path: a chunked body's Content-Length describes nothing passed on.
-        if (_message.Headers.TransferEncodingChunked == true || StatusCode == 204) target.Remove("Content-Length");
+        if (_message.Headers.TransferEncodingChunked == true || StatusCode is 204 or 205) target.Remove("Content-Length");
     }
 
     private const int SmallHeadCount = 32;
@@ -124,9 +124,10 @@ internal sealed class BackendResponse : IDisposable
 
     // A 204 never has a body and RFC 9110 section 8.6 forbids it a Content-Length (Kestrel refuses to send one): it
     // stays behind too. Go's client reads a 204 as bodiless whatever it declares, so a KrakenD client sees a bare 204.
+    // A 205 must not carry content either (section 15.3.6) and Kestrel sends none: its length goes with it.
     private static bool IsForwarded(HttpConnection c, ReadOnlySpan<byte> name) =>
         !IsHopByHop(name)
-        && !((c.IsGzip || c.IsChunked || c.StatusCode == 204) && name.EqualsIgnoreCase("Content-Length"u8))
+        && !((c.IsGzip || c.IsChunked || c.StatusCode is 204 or 205) && name.EqualsIgnoreCase("Content-Length"u8))
         && !(c.IsGzip && name.EqualsIgnoreCase("Content-Encoding"u8));
 
     /// <summary>

@@ -257,3 +257,30 @@ public sealed class NoOpHeaderValueTests
         Assert.EndsWith("\r\n\r\nok", response);
     }
 }
+
+/// <summary>A 205 Reset Content with content, found by the differential harness.</summary>
+public sealed class NoOpResetContentTests
+{
+    [Theory]
+    [InlineData("HTTP/1.1 205 Reset Content\r\nContent-Length: 5\r\n\r\nhello")]
+    [InlineData("HTTP/1.1 205 Reset Content\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    public async Task Reaches_a_no_op_client_as_a_205_without_content(string answer)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        for (var i = 0; i < 2; i++)
+        {
+            // Before: a 500 (Kestrel refuses a length on a 205) or no response at all (it refuses to write its content).
+            using var response = await gw.Client.GetAsync("/noop");
+            Assert.Equal(205, (int)response.StatusCode);
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+    }
+}
