@@ -21,6 +21,9 @@ public static class AllowList
         new(Verdict.Explained,
             "response heads over 64 KiB are refused (Go's transport allows 10 MiB)",
             f => HeadLength(f.Script) > 64 * 1024 && GatewayFailed(f)),
+        new(Verdict.Explained,
+            "a 205 passes on without its content (RFC 9110 section 15.3.6 forbids content there and Kestrel sends none; Go's client reads it)",
+            f => f.Endpoint == Endpoint.NoOp && f.Reference.Status == 205 && f.Gateway is { Stage: Stage.Ok, Status: 205, Body.Length: 0 }),
 
         // Go 1.19 accepts what later Go (and RFC 9112) refuse; Cuttle follows later Go.
         new(Verdict.ReferenceDefect,

@@ -60,6 +60,8 @@ public static class Comparator
             if (id != gateway.Id)
                 return new Finding(Verdict.Desync, endpoint, script, reference, gateway, $"received the answer of exchange {id}") { Source = scriptOf?.Invoke(id) };
         }
+        if (endpoint == Endpoint.NoOp && gateway.Stage != Stage.Head && gateway.Status != 500 && FinalStatus(script) is { } sent && gateway.Status != sent)
+            return new Finding(Verdict.Desync, endpoint, script, reference, gateway, $"received a {gateway.Status} its exchange never sent");
         // An answer (not the gateway's own 500) for a request the backend never saw came from someone else's exchange.
         if (!reachedBackend && gateway.Stage != Stage.Head && gateway.Status != 500)
             return new Finding(Verdict.Desync, endpoint, script, reference, gateway, "answered although its request never reached the backend");
@@ -73,8 +75,12 @@ public static class Comparator
 
         // Go quotes bytes it could not parse as a head without naming an exchange ("malformed HTTP response \"d1\""):
         // bytes its own exchange never sent were read as its answer.
-        if (reference.Stage == Stage.Head && QuotedByGo(reference.Error) is { Length: > 0 } quoted && !StartsAHead(script, reference.Id, quoted))
+        if (reference.Stage == Stage.Head && ForeignQuote(script, reference.Id, reference.Error) is { Length: > 0 } quoted)
             return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, "the reference read bytes its exchange never sent: " + quoted[..Math.Min(quoted.Length, 40)]);
+        // An answer with a status its exchange never sent (a bodiless 204 or 304 names no exchange) was someone else's.
+        var status = FinalStatus(script);
+        if (status is { } own && reference.Stage != Stage.Head && reference.Status != own)
+            return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, $"the reference received a {reference.Status} its exchange never sent");
 
         var mismatch = Mismatch(endpoint, reference, gateway);
         if (mismatch is null) return new Finding(Verdict.Match, endpoint, script, reference, gateway, "");
@@ -86,26 +92,36 @@ public static class Comparator
     public static byte[] ScriptBytes(Script script, string id)
     {
         var all = new MemoryStream();
-        foreach (var step in script.Steps)
-        {
-            var bytes = step switch
-            {
-                Write w => w.Bytes,
-                Drip d => d.Bytes,
-                Late l => l.Bytes,
-                Rendered r => r.Render(id),
-                _ => [],
-            };
-            all.Write(ExchangeId.Fill(bytes, id));
-        }
+        foreach (var part in script.Render(id)) all.Write(part);
         return all.ToArray();
     }
 
+    /// <summary>The status of the script's final answer (after interim 1xx heads but 101), or null when it has none.</summary>
+    public static int? FinalStatus(Script script)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, ExchangeId.Placeholder));
+        var at = 0;
+        while (at < text.Length)
+        {
+            if (!(text.AsSpan(at).StartsWith("HTTP/1.1 ") || text.AsSpan(at).StartsWith("HTTP/1.0 ")) || at + 12 > text.Length
+                || !int.TryParse(text.AsSpan(at + 9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status))
+                return null;
+            if (status is < 100 or >= 200 || status == 101) return status;
+            var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
+            var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
+            if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
+            if (end < 0) return null;
+            at = end;
+        }
+        return null;
+    }
+
     /// <summary>
-    /// Whether the quoted text is (part of) a line where the script starts a head: first, or after an interim (1xx)
-    /// answer's head. Go quotes the whole status line ("malformed HTTP response"), or its version or status code.
+    /// Whether what Go quoted from a status line it could not parse is the script's own: the whole line ("malformed
+    /// HTTP response"), its version or its status code, at a place where the script starts a head (first, or after an
+    /// interim 1xx head). Anything else was read from another exchange's bytes.
     /// </summary>
-    private static bool StartsAHead(Script script, string id, string quoted)
+    private static bool StartsAHead(Script script, string id, string kind, string quoted)
     {
         var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, id));
         var at = 0;
@@ -113,7 +129,8 @@ public static class Comparator
         {
             var lineEnd = text.IndexOf('\n', at);
             var line = (lineEnd < 0 ? text[at..] : text[at..lineEnd]).TrimEnd('\r');
-            if (line.Contains(quoted, StringComparison.Ordinal)) return true;
+            var fields = line.Split(' ', 3);
+            if (kind == "response" ? line == quoted : kind == "version" ? fields[0] == quoted : fields.Length > 1 && fields[1] == quoted) return true;
             if (!(line.StartsWith("HTTP/1.1 1", StringComparison.Ordinal) || line.StartsWith("HTTP/1.0 1", StringComparison.Ordinal))) return false;
             var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
             var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
@@ -124,16 +141,38 @@ public static class Comparator
         return false;
     }
 
-    private static readonly System.Text.RegularExpressions.Regex GoMalformed =
-        new("malformed HTTP (?:response|status code|version) \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-    /// <summary>What Go quoted (%q) of a malformed status line, unescaped, or null.</summary>
-    public static string? QuotedByGo(string? error)
+    /// <summary>
+    /// What a Go error shows was read from another exchange: a quoted status line, version or code the script never
+    /// starts a head with, or a quoted Transfer-Encoding or Content-Length value the script never writes. Else null.
+    /// </summary>
+    public static string? ForeignQuote(Script script, string id, string? error)
     {
         if (error is null) return null;
         var m = GoMalformed.Match(error);
+        if (m.Success)
+        {
+            var quoted = Unquote(m.Groups[2].Value);
+            return StartsAHead(script, id, m.Groups[1].Value, quoted) ? null : quoted;
+        }
+        m = GoQuotedValue.Match(error);
         if (!m.Success) return null;
-        var q = m.Groups[1].Value;
+        var value = Unquote(m.Groups[1].Value);
+        return System.Text.Encoding.Latin1.GetString(ScriptBytes(script, id)).Contains(value, StringComparison.Ordinal) ? null : value;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex GoMalformed =
+        new("malformed HTTP (response|status code|version) \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static readonly System.Text.RegularExpressions.Regex GoQuotedValue =
+        new("(?:unsupported transfer encoding: |bad Content-Length )\"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>What Go quoted (%q) of a malformed status line, unescaped, or null.</summary>
+    public static string? QuotedByGo(string? error) =>
+        error is not null && GoMalformed.Match(error) is { Success: true } m ? Unquote(m.Groups[2].Value) : null;
+
+    /// <summary>Undoes Go's %q for the escapes it uses on these bytes.</summary>
+    private static string Unquote(string q)
+    {
         var sb = new System.Text.StringBuilder(q.Length);
         for (var i = 0; i < q.Length; i++)
         {

@@ -24,6 +24,19 @@ public sealed class HarnessTests
     };
 
     [Fact]
+    public void An_id_is_filled_in_even_where_a_split_or_a_drip_cuts_through_it()
+    {
+        var bytes = Wire.Response(200, Wire.JsonBody());
+        var cut = Encoding.ASCII.GetString(bytes).IndexOf(ExchangeId.Placeholder, StringComparison.Ordinal) + 5;
+        var script = new Script("split", [new Write(bytes[..cut]), new Delay(1), new Drip(bytes[cut..], 3, 0)]);
+        var id = ExchangeId.Make('g', 3);
+        var parts = script.Render(id);
+        Assert.Equal(ExchangeId.Fill(bytes, id), parts[0].Concat(parts[2]).ToArray());
+        Assert.Empty(parts[1]);
+        Assert.Equal(200, Comparator.FinalStatus(script));
+    }
+
+    [Fact]
     public void Ids_fill_placeholders_and_are_found_in_any_body()
     {
         var id = ExchangeId.Make('n', 42);

@@ -92,19 +92,17 @@ public sealed class HostileBackend : IAsyncDisposable
                 }
                 _received.AddOrUpdate(id, 1, static (_, n) => n + 1);
 
-                foreach (var step in script.Steps)
+                var rendered = script.Render(id);
+                for (var s = 0; s < script.Steps.Count; s++)
                 {
-                    switch (step)
+                    switch (script.Steps[s])
                     {
-                        case Write w:
-                            await SendAsync(socket, ExchangeId.Fill(w.Bytes, id));
-                            break;
-                        case Rendered r:
-                            await SendAsync(socket, r.Render(id));
+                        case Write or Rendered:
+                            await SendAsync(socket, rendered[s]);
                             break;
                         case Drip d:
                         {
-                            var bytes = ExchangeId.Fill(d.Bytes, id);
+                            var bytes = rendered[s];
                             for (var at = 0; at < bytes.Length; at += d.PieceSize)
                             {
                                 if (at > 0) await Task.Delay(d.PauseMs, _stop.Token);
@@ -131,7 +129,7 @@ public sealed class HostileBackend : IAsyncDisposable
                                 Interlocked.Increment(ref _lateSkipped);
                                 break;
                             }
-                            await SendAsync(socket, ExchangeId.Fill(late.Bytes, id));
+                            await SendAsync(socket, rendered[s]);
                             Interlocked.Increment(ref _lateWritten);
                             break;
                         }

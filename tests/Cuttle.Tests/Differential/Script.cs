@@ -15,6 +15,30 @@ public sealed record Script(string Name, IReadOnlyList<Step> Steps)
     public string Family => Name.IndexOf('/') is var i and >= 0 ? Name[..i] : Name;
 
     public override string ToString() => Name + ": " + string.Join(" | ", Steps);
+
+    /// <summary>
+    /// The bytes of each step for the exchange, the id filled in across step boundaries (a split or a drip may cut
+    /// through a placeholder: filled step by step, neither half would carry the id). Steps without bytes get none.
+    /// </summary>
+    public byte[][] Render(string id)
+    {
+        var parts = new byte[Steps.Count][];
+        var all = new MemoryStream();
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            var bytes = Steps[i] switch { Write w => w.Bytes, Drip d => d.Bytes, Late l => l.Bytes, _ => [] };
+            all.Write(bytes);
+            parts[i] = bytes;
+        }
+        var filled = ExchangeId.Fill(all.ToArray(), id);
+        var at = 0;
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            parts[i] = Steps[i] is Rendered r ? r.Render(id) : filled.AsSpan(at, parts[i].Length).ToArray();
+            at += Steps[i] is Rendered ? 0 : parts[i].Length;
+        }
+        return parts;
+    }
 }
 
 /// <summary>One step of a <see cref="Script"/>.</summary>
