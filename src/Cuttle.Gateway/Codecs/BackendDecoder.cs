@@ -80,13 +80,33 @@ internal static class BackendDecoder
         }
         catch (JsonException ex)
         {
-            error = body.IsEmpty ? "EOF" : "invalid JSON from backend: " + ex.Message;
-            root = default;
-            return false;
+            // lura decodes with json.NewDecoder(body).Decode: one value, and whatever follows it is never read. Only
+            // on this path, so a well-formed body is still parsed in place, without the copy ParseValue makes.
+            if (!TryParseFirstValue(body, out doc))
+            {
+                error = body.IsEmpty ? "EOF" : "invalid JSON from backend: " + ex.Message;
+                root = default;
+                return false;
+            }
         }
         scope.Register(doc);
         root = doc.RootElement;
         return true;
+    }
+
+    /// <summary>The body's first JSON value when it is complete, ignoring what follows it (Go's Decoder.Decode).</summary>
+    private static bool TryParseFirstValue(ReadOnlyMemory<byte> body, out JsonDocument doc)
+    {
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = Options.MaxDepth });
+        try
+        {
+            return JsonDocument.TryParseValue(ref reader, out doc!);
+        }
+        catch (JsonException)
+        {
+            doc = null!;
+            return false;
+        }
     }
 
     private static Dictionary<string, object?>? DecodeJson(ReadOnlyMemory<byte> body, RequestScope scope, bool safe, bool isCollection,

@@ -65,6 +65,9 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
             response.StatusCode = backend.StatusCode;
             backend.CopyHeadersTo(response.Headers);
             response.Headers[ResponseHeaders.Completed] = "false";
+            // A 205 must not carry content (RFC 9110 section 15.3.6) and Kestrel refuses to write any: the status and
+            // headers pass on, the body stays behind (KrakenD would copy it; its client would read it).
+            if (backend.StatusCode == 205) return;
             // Streamed: let Kestrel send each chunk as it arrives instead of buffering the whole body.
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -76,11 +79,25 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
                     await response.Body.WriteAsync(buffer.AsMemory(0, read), cts.Token).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException or InvalidDataException)
             {
-                // Mid-body failure: the status is already sent; abort so the client sees a truncated response, not a complete one.
+                // Mid-body failure (InvalidDataException: a gzip body that does not decode). The client must see a
+                // truncated response, never a complete one.
                 Log.StreamAborted(_logger, _endpoint.Endpoint, ex.Message);
-                context.Abort();
+                if (context.RequestAborted.IsCancellationRequested) return;
+                // An abort drops what the transport has not sent yet, the head included: a client could get no
+                // response at all, where KrakenD's sees the backend's status and then a broken body. So whenever a
+                // Content-Length says more is due, end instead: Kestrel sends what was written, finds the length unmet
+                // and closes the connection, with no complete response. Nothing sent yet and no length (a chunked
+                // body): announce one the body will not reach. Only a chunked body already under way needs the abort.
+                if (!response.HasStarted) response.ContentLength ??= 1;
+                if (response.ContentLength is null)
+                {
+                    context.Abort();
+                    return;
+                }
+                try { await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false); }
+                catch (Exception flush) when (flush is IOException or OperationCanceledException) { context.Abort(); }
             }
             finally
             {

@@ -65,7 +65,7 @@ internal sealed class BackendResponse : IDisposable
     /// <summary>
     /// Copies the end-to-end headers to a client response (no-op pass-through); hop-by-hop ones stay behind, and so
     /// does a Content-Length that does not describe the body passed on (gzip decoded here; chunked framing, whose
-    /// Content-Length RFC 9112 section 6.3 says to ignore and a proxy must remove). Repeated fields keep their order.
+    /// Content-Length RFC 9112 section 6.3 says to ignore and a proxy must remove; a 204 or 205). Repeated fields keep their order.
     /// </summary>
     public void CopyHeadersTo(IHeaderDictionary target)
     {
@@ -82,6 +82,7 @@ internal sealed class BackendResponse : IDisposable
                 var name = c.HeaderName(i);
                 if (!IsForwarded(c, name)) continue;
                 var (nameString, value) = c.HeaderStrings(i);
+                value = WithoutControls(value);
                 var seen = SeenBefore(c, i, name);
                 // Repeated identical Content-Length fields were accepted as one (Go deduplicates them); send one.
                 if (seen && name.EqualsIgnoreCase("Content-Length"u8)) continue;
@@ -92,14 +93,41 @@ internal sealed class BackendResponse : IDisposable
         Copy(_message!.Headers, target);
         Copy(_message.Content.Headers, target);
         // Same rule on the SocketsHttpHandler path: a chunked body's Content-Length describes nothing passed on.
-        if (_message.Headers.TransferEncodingChunked == true) target.Remove("Content-Length");
+        if (_message.Headers.TransferEncodingChunked == true || StatusCode is 204 or 205) target.Remove("Content-Length");
     }
 
     private const int SmallHeadCount = 32;
 
+    /// <summary>Control characters but HTAB: what a field value may not carry (RFC 9110 section 5.5).</summary>
+    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\n\u000b\f\r\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u007f");
+
+    /// <summary>
+    /// A backend's field value with each control character replaced by a space, as RFC 9110 section 5.5 lets a
+    /// recipient do (Go's client accepts them and its server only blanks CR and LF; Kestrel refuses them all, which
+    /// turned such an answer into a 500). Allocates only for a value that has one.
+    /// </summary>
+    private static string WithoutControls(string value)
+    {
+        var at = value.AsSpan().IndexOfAny(Controls);
+        if (at < 0) return value;
+        return string.Create(value.Length, (value, at), static (span, state) =>
+        {
+            state.value.AsSpan().CopyTo(span);
+            for (var i = state.at; i < span.Length; i++)
+            {
+                if (Controls.Contains(span[i])) span[i] = ' ';
+            }
+        });
+    }
+
+    // A 204 never has a body and RFC 9110 section 8.6 forbids it a Content-Length (Kestrel refuses to send one): it
+    // stays behind too. Go's client reads a 204 as bodiless whatever it declares, so a KrakenD client sees a bare 204.
+    // A 205 must not carry content either (section 15.3.6) and Kestrel sends none: its length goes with it.
     private static bool IsForwarded(HttpConnection c, ReadOnlySpan<byte> name) =>
         !IsHopByHop(name)
-        && !((c.IsGzip || c.IsChunked) && name.EqualsIgnoreCase("Content-Length"u8))
+        && !((c.IsGzip || c.IsChunked || c.StatusCode is 204 or 205) && name.EqualsIgnoreCase("Content-Length"u8))
         && !(c.IsGzip && name.EqualsIgnoreCase("Content-Encoding"u8));
 
     /// <summary>
@@ -116,6 +144,7 @@ internal sealed class BackendResponse : IDisposable
             var name = c.HeaderName(i);
             if (!IsForwarded(c, name)) continue;
             var (nameString, value) = c.HeaderStrings(i);
+            value = WithoutControls(value);
             if (!groups.TryGetValue(nameString, out var values))
             {
                 groups.Add(nameString, values = new List<string>(1));
@@ -148,7 +177,7 @@ internal sealed class BackendResponse : IDisposable
             if (IsHopByHop(header.Key)) continue;
             var values = new string[header.Value.Count];
             var i = 0;
-            foreach (var v in header.Value) values[i++] = v;
+            foreach (var v in header.Value) values[i++] = WithoutControls(v);
             target[header.Key] = values;
         }
     }

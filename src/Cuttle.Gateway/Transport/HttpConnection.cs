@@ -360,6 +360,8 @@ internal sealed class HttpConnection : IDisposable
 
     private void ParseHead(int length)
     {
+        if (_head.AsSpan(0, length).IndexOf("\n "u8) >= 0 || _head.AsSpan(0, length).IndexOf("\n\t"u8) >= 0)
+            length = UnfoldHeaderLines(_head.AsSpan(0, length));
         var head = _head.AsSpan(0, length);
         var lineEnd = head.IndexOf((byte)'\n');
         var statusLine = TrimCr(head[..lineEnd]);
@@ -437,6 +439,43 @@ internal sealed class HttpConnection : IDisposable
         }
         if (conflictingLengths) throw new HttpRequestException("http: message cannot contain multiple Content-Length headers");
         if (contentLength >= 0) ContentLength = ParseContentLength(HeaderValue(contentLength));
+    }
+
+    /// <summary>
+    /// Joins obs-fold continuation lines (RFC 9112 section 5.2: a line starting with a space or a tab continues the
+    /// field above) in place, as Go's textproto does: each part trimmed, joined by one space. A recipient must replace
+    /// obs-fold with spaces or refuse the message; Go (and so KrakenD) accepts it. The first field line cannot continue
+    /// anything and is left to fail as a malformed line, as Go refuses it. Returns the new length of the head.
+    /// </summary>
+    private static int UnfoldHeaderLines(Span<byte> head)
+    {
+        var write = head.IndexOf((byte)'\n') + 1; // the status line stays
+        var read = write;
+        var firstField = true;
+        while (read < head.Length)
+        {
+            var lf = head[read..].IndexOf((byte)'\n');
+            var next = lf < 0 ? head.Length : read + lf + 1;
+            var line = head[read..(lf < 0 ? head.Length : read + lf)];
+            if (!firstField && line.Length > 0 && line[0] is (byte)' ' or (byte)'\t')
+            {
+                // Back over the line ending and trailing whitespace written for the line above, then " " + this part.
+                while (write > 0 && head[write - 1] is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t') write--;
+                var part = TrimCr(line).Trim(" \t"u8);
+                head[write++] = (byte)' ';
+                part.CopyTo(head[write..]);
+                write += part.Length;
+                head[write++] = (byte)'\n';
+            }
+            else
+            {
+                head[read..next].CopyTo(head[write..]); // moves left (or stays): Span.CopyTo handles the overlap
+                write += next - read;
+            }
+            firstField = false;
+            read = next;
+        }
+        return write;
     }
 
     /// <summary>Go's parseContentLength: ASCII digits only (no sign, no inner space), at most 2^63-1.</summary>

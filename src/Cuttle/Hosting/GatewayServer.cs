@@ -121,6 +121,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false; // Go's net/http sends no Server header
+            // Go writes header values as the bytes they are; a no-op pass-through carries a backend's obs-text
+            // (RFC 9110 section 5.5), read as Latin-1, which Kestrel's default (ASCII only) refuses with a 500.
+            k.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             if (config.ReadHeaderTimeout > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = config.ReadHeaderTimeout;
             if (config.IdleTimeout > TimeSpan.Zero) k.Limits.KeepAliveTimeout = config.IdleTimeout;
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;

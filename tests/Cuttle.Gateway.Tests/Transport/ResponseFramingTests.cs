@@ -177,6 +177,31 @@ public sealed class ResponseFramingTests : IDisposable
         Assert.Equal("conn0", await Get(server.Port));
     }
 
+    [Fact]
+    public async Task A_folded_header_line_is_joined_with_one_space_as_Go_reads_it()
+    {
+        // RFC 9112 section 5.2 obs-fold; Go's textproto joins continuation lines (trimmed) with a single space.
+        // Before: refused as a malformed line, where KrakenD forwards the answer.
+        await using var server = Backend(c => c.SendAsync("HTTP/1.1 200 OK\r\nX-A: one  \r\n   two\r\n\tthree\r\nContent-Length: 5\r\nX-B: b\n c\n\nhello"));
+        using (var response = await Send(server.Port))
+        {
+            var headers = new HeaderDictionary();
+            response.CopyHeadersTo(headers);
+            Assert.Equal("one two three", headers["X-A"].ToString());
+            Assert.Equal("b c", headers["X-B"].ToString());
+            Assert.Equal("hello", await ReadAll(response));
+        }
+        Assert.Equal("conn0", await Get(server.Port));
+    }
+
+    [Fact]
+    public async Task A_first_header_line_that_starts_with_a_space_is_refused_as_Go_refuses_it()
+    {
+        await using var server = Backend(c => c.SendAsync("HTTP/1.1 200 OK\r\n X-A: a\r\nContent-Length: 5\r\n\r\nhello"));
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => Send(server.Port));
+        Assert.StartsWith("malformed MIME header line", ex.Message);
+    }
+
     [Theory]
     [InlineData("+5", "bad Content-Length \"+5\"")]
     [InlineData("-5", "bad Content-Length \"-5\"")]

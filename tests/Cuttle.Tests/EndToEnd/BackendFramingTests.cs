@@ -140,3 +140,147 @@ public sealed class BackendFramingTests
         Assert.Equal(1, redirecting.Accepted);
     }
 }
+
+/// <summary>
+/// A no-op backend whose body fails part way, found by the differential harness (tests/Cuttle.Tests/Differential):
+/// KrakenD has written the backend's status by then, so its client sees that status and a failed body.
+/// </summary>
+public sealed class NoOpBodyFailureTests
+{
+    private static string Config(string host) => $$"""
+        { "version": 3, "timeout": "2s", "endpoints": [
+          { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{host}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+        """;
+
+    private static async Task AssertStatusThenFailedBody(string answer, int status, int times = 1)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            if (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url));
+
+        for (var i = 0; i < times; i++)
+        {
+            // Before: the gateway aborted before its head went out (no response at all), or answered 500 for a bad gzip body.
+            using var response = await gw.Client.GetAsync("/noop", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(status, (int)response.StatusCode);
+            await Assert.ThrowsAnyAsync<Exception>(async () => await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null));
+        }
+    }
+
+    [Fact]
+    public Task A_body_shorter_than_its_Content_Length_gives_the_status_then_a_failed_body() =>
+        AssertStatusThenFailedBody("HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\nabc", 201);
+
+    [Fact]
+    public Task A_chunked_body_with_a_bare_LF_chunk_line_gives_the_status_then_a_failed_body() =>
+        AssertStatusThenFailedBody("HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 202);
+
+    [Fact]
+    public Task A_chunked_body_cut_off_after_its_first_bytes_gives_the_status_then_a_failed_body() =>
+        // The first bytes are written to the client and the failure follows at once: the abort used to discard the
+        // head the transport had not sent yet, and the client got no response at all.
+        AssertStatusThenFailedBody("HTTP/1.1 203 OK\r\nTransfer-Encoding: chunked\r\n\r\n1b\r\n{\"id\":\"abc", 203, times: 30);
+
+    [Fact]
+    public Task A_corrupt_gzip_body_gives_the_status_then_a_failed_body()
+    {
+        var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) z.Write(new byte[300]);
+        var bytes = gz.ToArray();
+        bytes[^6] ^= 0x5a; // the CRC32
+        return AssertStatusThenFailedBody("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bytes.Length + "\r\n\r\n" + Encoding.Latin1.GetString(bytes), 200);
+    }
+}
+
+/// <summary>Answers without a body that still declare a length, found by the differential harness.</summary>
+public sealed class NoOpBodilessAnswerTests
+{
+    [Theory]
+    [InlineData("HTTP/1.1 204 No Content\r\nContent-Length: 81\r\n\r\n", 204)]
+    [InlineData("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 204)]
+    [InlineData("HTTP/1.1 304 Not Modified\r\nContent-Length: 81\r\n\r\n", 304)]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 200)]
+    public async Task Reach_a_no_op_client_with_their_status(string answer, int status)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        for (var i = 0; i < 2; i++)
+        {
+            // Before: a 204 with a Content-Length was a 500 (Kestrel refuses to send a length on a 204).
+            using var response = await gw.Client.GetAsync("/noop");
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal(status == 200 ? "hello" : "", await response.Content.ReadAsStringAsync());
+        }
+    }
+}
+
+/// <summary>Header values Kestrel would not send as they came, found by the differential harness.</summary>
+public sealed class NoOpHeaderValueTests
+{
+    [Fact]
+    public async Task Obs_text_passes_byte_for_byte_and_control_characters_become_spaces()
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null)
+                await c.SendAsync("HTTP/1.1 200 OK\r\nX-Obs: caf\u00e9\r\nX-Ctl: a\u0001b\u007fc\r\nX-Nul: a\u0000b\r\nX-Tab: a\tb\r\nContent-Length: 2\r\n\r\nok");
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, gw.Port);
+        await socket.SendAsync("GET /noop HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n"u8.ToArray());
+        var all = new MemoryStream();
+        var buffer = new byte[65536];
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer)) > 0) all.Write(buffer, 0, n);
+        var response = Encoding.Latin1.GetString(all.ToArray());
+
+        // Before: Kestrel refused each of these values and the answer was a 500.
+        Assert.StartsWith("HTTP/1.1 200 ", response);
+        Assert.Contains("\r\nX-Obs: caf\u00e9\r\n", response);
+        Assert.Contains("\r\nX-Ctl: a b c\r\n", response);
+        Assert.Contains("\r\nX-Nul: a b\r\n", response);
+        Assert.Contains("\r\nX-Tab: a\tb\r\n", response);
+        Assert.EndsWith("\r\n\r\nok", response);
+    }
+}
+
+/// <summary>A 205 Reset Content with content, found by the differential harness.</summary>
+public sealed class NoOpResetContentTests
+{
+    [Theory]
+    [InlineData("HTTP/1.1 205 Reset Content\r\nContent-Length: 5\r\n\r\nhello")]
+    [InlineData("HTTP/1.1 205 Reset Content\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
+    public async Task Reaches_a_no_op_client_as_a_205_without_content(string answer)
+    {
+        await using var backend = new RawBackend(async (c, _) =>
+        {
+            while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
+        });
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "timeout": "2s", "endpoints": [
+              { "endpoint": "/noop", "output_encoding": "no-op", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/x", "encoding": "no-op" } ] } ] }
+            """);
+
+        for (var i = 0; i < 2; i++)
+        {
+            // Before: a 500 (Kestrel refuses a length on a 205) or no response at all (it refuses to write its content).
+            using var response = await gw.Client.GetAsync("/noop");
+            Assert.Equal(205, (int)response.StatusCode);
+            Assert.Equal("", await response.Content.ReadAsStringAsync());
+        }
+    }
+}

@@ -14,7 +14,8 @@ namespace Cuttle.Hosting.Sockets;
 /// One accepted socket as Kestrel sees it: two pipes, a receive loop filling one and a send loop draining the other.
 /// The lifecycle follows Kestrel's SocketConnection (same signals, same order) so the HTTP layer behaves the same:
 /// end of input (FIN, reset, abort) completes the input pipe and fires <see cref="ConnectionClosed"/> (which aborts the
-/// request in flight: RequestAborted); the end of output shuts the socket down; <see cref="Abort"/> closes the socket.
+/// request in flight: RequestAborted); the end of output shuts the socket down; <see cref="Abort"/> sends what was
+/// already flushed and then closes the socket.
 /// </summary>
 internal sealed partial class GatewaySocketConnection : ConnectionContext,
     IConnectionIdFeature, IConnectionTransportFeature, IConnectionItemsFeature, IMemoryPoolFeature,
@@ -39,6 +40,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
     private Task? _receiving;
     private Task? _sending;
     private Exception? _shutdownReason;
+    private volatile ConnectionAbortedException? _abortReason;
     private bool _socketDisposed;
     private int _closeFired;
 
@@ -138,8 +140,15 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
             while (true)
             {
                 var result = await _output.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled) break; // Abort
                 var buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    // Abort. What Kestrel flushed before it (a response head, a body so far) goes out first: dropping it
+                    // left a client with no response at all where it should see a truncated one.
+                    if (!buffer.IsEmpty && _abortReason is not null) await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    _output.AdvanceTo(buffer.End);
+                    break;
+                }
                 if (!buffer.IsEmpty) await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
                 _output.AdvanceTo(buffer.End);
                 if (result.IsCompleted) break; // Kestrel is done with the connection
@@ -164,7 +173,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
         }
         finally
         {
-            Shutdown(shutdownReason);
+            Shutdown(shutdownReason ?? _abortReason);
             _output.Complete(unexpected);
             // A receive loop paused on a full input buffer would otherwise wait forever.
             _input.CancelPendingFlush();
@@ -210,11 +219,28 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
         }
     }
 
+    /// <summary>
+    /// Ends the connection: the send loop sends what Kestrel already flushed, then shuts the socket down (a FIN, so the
+    /// client reads a truncated response, not nothing). A send the peer does not take is cut after
+    /// <see cref="AbortSendGrace"/>, and a send loop that already ended leaves nothing to wait for.
+    /// </summary>
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        Shutdown(abortReason);
-        // After Shutdown, so the reason recorded is the abort and not the cancelled read.
+        lock (_shutdownLock)
+        {
+            if (_socketDisposed || _abortReason is not null) return;
+            _abortReason = abortReason;
+        }
         _output.CancelPendingRead();
+        _ = CutAfterGraceAsync(abortReason);
+    }
+
+    private static readonly TimeSpan AbortSendGrace = TimeSpan.FromSeconds(1);
+
+    private async Task CutAfterGraceAsync(ConnectionAbortedException abortReason)
+    {
+        if (_sending is { } sending && await Task.WhenAny(sending, Task.Delay(AbortSendGrace)).ConfigureAwait(false) == sending) return;
+        Shutdown(abortReason);
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,0 +1,137 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Cuttle.Tests.Differential;
+
+/// <summary>The harness itself: ids, reproducible generation, and that a desynchronising client is caught.</summary>
+public sealed class HarnessTests
+{
+    [Fact]
+    public void The_generator_gives_the_same_scripts_for_the_same_seed_and_others_for_another()
+    {
+        static string Render(int seed) => string.Join("\n", new ScriptGenerator(seed).Next(300).Select(s => s.Name + " " + string.Join(" ", s.Steps.Select(Describe))));
+        Assert.Equal(Render(7), Render(7));
+        Assert.NotEqual(Render(7), Render(8));
+    }
+
+    private static string Describe(Step step) => step switch
+    {
+        Write w => Convert.ToHexString(w.Bytes),
+        Drip d => Convert.ToHexString(d.Bytes) + d.PieceSize + "/" + d.PauseMs,
+        Late l => Convert.ToHexString(l.Bytes) + l.PauseMs,
+        Rendered r => Convert.ToHexString(r.Render(ExchangeId.Make('t', 1))),
+        _ => step.ToString()!,
+    };
+
+    [Fact]
+    public void An_id_is_filled_in_even_where_a_split_or_a_drip_cuts_through_it()
+    {
+        var bytes = Wire.Response(200, Wire.JsonBody());
+        var cut = Encoding.ASCII.GetString(bytes).IndexOf(ExchangeId.Placeholder, StringComparison.Ordinal) + 5;
+        var script = new Script("split", [new Write(bytes[..cut]), new Delay(1), new Drip(bytes[cut..], 3, 0)]);
+        var id = ExchangeId.Make('g', 3);
+        var parts = script.Render(id);
+        Assert.Equal(ExchangeId.Fill(bytes, id), parts[0].Concat(parts[2]).ToArray());
+        Assert.Empty(parts[1]);
+        Assert.Equal(200, Comparator.FinalStatus(script));
+    }
+
+    [Fact]
+    public void Ids_fill_placeholders_and_are_found_in_any_body()
+    {
+        var id = ExchangeId.Make('n', 42);
+        Assert.Equal(ExchangeId.Length, id.Length);
+        Assert.Equal(42, ExchangeId.Number(id));
+        var filled = ExchangeId.Fill(Encoding.ASCII.GetBytes("a" + ExchangeId.Placeholder + "b" + ExchangeId.Placeholder), id);
+        Assert.Equal("a" + id + "b" + id, Encoding.ASCII.GetString(filled));
+        Assert.Equal([id, id], ExchangeId.FindAll(filled));
+        Assert.Equal("a" + ExchangeId.Placeholder + "b" + ExchangeId.Placeholder, Encoding.ASCII.GetString(ExchangeId.Unfill(filled, id)));
+    }
+
+    [Fact]
+    public async Task A_client_that_reuses_a_connection_with_bytes_left_on_it_is_reported_as_a_desync()
+    {
+        // A deliberately naive proxy client: one keep-alive connection, trusts Content-Length, never looks at what
+        // is left after a body. The backend's smuggled answer after exchange 1 becomes exchange 2's response.
+        await using var backend = new HostileBackend();
+        var smuggling = HandWrittenScripts.All.Single(s => s.Name == "extra/early-smuggled-answer");
+        var plain = HandWrittenScripts.All.Single(s => s.Name == "framing/content-length");
+        backend.Register(1, smuggling);
+        backend.Register(2, plain);
+        using var client = new NaiveClient(backend.Port);
+        var first = await client.GetAsync(ExchangeId.Make('n', 1));
+        var second = await client.GetAsync(ExchangeId.Make('n', 2));
+
+        var reference = new Outcome(ExchangeId.Make('g', 2), Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(Wire.JsonBody(40)), ExchangeId.Make('g', 2)), null);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, smuggling, first, first, reachedBackend: true).Verdict);
+        var finding = Comparator.Compare(Endpoint.NoOp, plain, reference, second, reachedBackend: false);
+        Assert.Equal(Verdict.Desync, finding.Verdict);
+        Assert.Contains(ExchangeId.Make('n', 1), finding.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_divergence_nobody_explained_is_unexplained_and_a_match_is_a_match()
+    {
+        var script = new Script("framing/content-length", []);
+        var body = Encoding.ASCII.GetBytes("{\"id\":\"" + ExchangeId.Make('g', 5) + "\"}");
+        var reference = new Outcome(ExchangeId.Make('g', 5), Stage.Ok, 200, body, null);
+        var same = new Outcome(ExchangeId.Make('n', 5), Stage.Ok, 200, ExchangeId.Fill(ExchangeId.Unfill(body, reference.Id), ExchangeId.Make('n', 5)), null);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, script, reference, same, true).Verdict);
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, script, reference, same with { Status = 502 }, true).Verdict);
+        var json = new Outcome(ExchangeId.Make('j', 5), Stage.Ok, 200, Encoding.ASCII.GetBytes("{ \"id\" : \"" + ExchangeId.Make('j', 5) + "\" }"), null);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.Json, script, reference, json, true).Verdict);
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.Json, script, reference with { Status = 404 }, json, true).Verdict);
+    }
+
+    [Fact]
+    public void Bytes_Go_quotes_from_another_exchange_make_a_reference_desync()
+    {
+        var own = new Script("framing/content-length", [new Write(Wire.Response(200, Wire.JsonBody()))]);
+        var reference = new Outcome(ExchangeId.Make('g', 9), Stage.Head, 0, [], "Get \"http://b/x\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"d1\\x01\"");
+        Assert.Equal("d1\u0001", Comparator.QuotedByGo(reference.Error));
+        var gateway = new Outcome(ExchangeId.Make('n', 9), Stage.Ok, 500, [], null);
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, own, reference, gateway, true).Verdict);
+
+        var chunk = new Script("framing/chunked", [new Write(Wire.Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nd1\u0001\r\n"))]);
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, chunk, reference, gateway, true).Verdict);
+        var code = reference with { Error = "net/http: HTTP/1.x transport connection broken: malformed HTTP status code \"garbage\"" };
+        Assert.Equal(Verdict.ReferenceDesync, Comparator.Compare(Endpoint.NoOp, own, code, gateway, true).Verdict);
+        var ownGarbage = new Script("status/garbage", [new Write(Wire.Bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 garbage\r\n\r\n"))]);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, ownGarbage, code, gateway, true).Verdict);
+        var garbage = new Script("status/garbage", [new Write(Wire.Bytes("d1\u0001\r\n\r\n"))]);
+        Assert.Equal(Verdict.Match, Comparator.Compare(Endpoint.NoOp, garbage, reference, gateway, true).Verdict);
+    }
+
+    /// <summary>HTTP/1.1 done wrong on purpose, to prove the harness notices.</summary>
+    private sealed class NaiveClient(int port) : IDisposable
+    {
+        private readonly Socket _socket = Connect(port);
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private int _length;
+
+        private static Socket Connect(int port)
+        {
+            var s = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            s.Connect(System.Net.IPAddress.Loopback, port);
+            return s;
+        }
+
+        public async Task<Outcome> GetAsync(string id)
+        {
+            await _socket.SendAsync(Encoding.ASCII.GetBytes($"GET /x/{id} HTTP/1.1\r\nHost: b\r\n\r\n"), SocketFlags.None);
+            int headEnd;
+            while ((headEnd = _buffer.AsSpan(0, _length).IndexOf("\r\n\r\n"u8)) < 0) _length += await _socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None);
+            var head = Encoding.ASCII.GetString(_buffer, 0, headEnd);
+            var cl = int.Parse(head[(head.IndexOf("Content-Length: ", StringComparison.Ordinal) + 16)..].Split('\r')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var status = int.Parse(head.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+            while (_length < headEnd + 4 + cl) _length += await _socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None);
+            var body = _buffer.AsSpan(headEnd + 4, cl).ToArray();
+            var used = headEnd + 4 + cl;
+            Buffer.BlockCopy(_buffer, used, _buffer, 0, _length - used);
+            _length -= used;
+            return new Outcome(id, Stage.Ok, status, body, null);
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+}
