@@ -54,7 +54,7 @@ public static partial class GenerationBuilder
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
-                config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
+                config.EchoEndpoint, options.TimeProvider, options.ReloadStatus, logger);
             return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
