@@ -21,7 +21,6 @@ internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, 
     {
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        JwtClaimParams.ApplyTo(context, request);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         cts.CancelAfter(endpoint.Timeout);
         var (data, error) = await proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);

@@ -38,14 +38,14 @@ internal sealed partial class EndpointHandler : IEndpointHandler
 
     public Task HandleAsync(HttpContext context, string[] parameters) =>
         // Refusals are answered without entering the async method, whose state machine stays smaller for it.
-        ParamChecker.Prologue(context, parameters, _versionHeader, _router.DisablePathDecoding) ?? ProxyAsync(context, parameters);
+        ParamChecker.Prologue(context, parameters, parameters.Length - _requests.ClaimCount, _versionHeader, _router.DisablePathDecoding)
+        ?? ProxyAsync(context, parameters);
 
     private async Task ProxyAsync(HttpContext context, string[] parameters)
     {
         var response = context.Response;
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        Auth.JwtClaimParams.ApplyTo(context, request);
         if (_bufferBody) await request.BufferBodyAsync(context.RequestAborted).ConfigureAwait(false);
 
         using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
