@@ -19,12 +19,15 @@ public sealed class Generation : IAsyncDisposable
     private int _inFlight;
     private int _disposed;
 
-    internal Generation(long number, GatewayConfig config, DateTimeOffset loadedAt, RouteTable<IEndpointHandler> routes,
+    private readonly TimeProvider _time;
+
+    internal Generation(long number, GatewayConfig config, TimeProvider time, RouteTable<IEndpointHandler> routes,
         BuiltinEndpoints builtins, Http.BackendClient client)
     {
         Number = number;
         Config = config;
-        LoadedAt = loadedAt;
+        _time = time;
+        LoadedAt = time.GetUtcNow();
         _routes = routes;
         _builtins = builtins;
         _client = client;
@@ -79,10 +82,13 @@ public sealed class Generation : IAsyncDisposable
         return _fallback.AnswerAsync(context, method, path, match.MethodNotAllowed);
     }
 
-    /// <summary>Waits until no request is in flight (or the timeout passes), then releases the backend connections.</summary>
+    /// <summary>
+    /// Waits until no request is in flight or the timeout passes, on <paramref name="time"/>'s clock (by default the one
+    /// this generation was built with).
+    /// </summary>
     public async Task DrainAsync(TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        time ??= TimeProvider.System;
+        time ??= _time;
         var start = time.GetTimestamp();
         while (InFlight > 0 && time.GetElapsedTime(start) < timeout && !cancellationToken.IsCancellationRequested)
         {

@@ -22,9 +22,11 @@ internal sealed partial class EndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly bool _bufferBody;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    public EndpointHandler(EndpointConfig endpoint, IProxy proxy, RouterOptions router, ILogger logger)
+    public EndpointHandler(EndpointConfig endpoint, IProxy proxy, RouterOptions router, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _proxy = proxy;
         _requests = new RequestFactory(endpoint);
@@ -48,7 +50,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         var request = _requests.Create(context, parameters, scope);
         if (_bufferBody) await request.BufferBodyAsync(context.RequestAborted).ConfigureAwait(false);
 
-        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
+        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted, _time);
         var (data, error) = await _proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);
         if (data is null && error is null && cts.IsCancellationRequested) error = new ProxyError("internal server error");
         if (context.RequestAborted.IsCancellationRequested) return; // the client is gone: nothing to write to

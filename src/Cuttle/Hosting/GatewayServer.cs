@@ -57,6 +57,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             Number = 1,
             Debug = options.Debug,
             LoggerFactory = loggerFactory,
+            TimeProvider = options.TimeProvider,
             // KrakenD's /__health is {"agents":{},"now":…,"status":"ok"} for anyone who can reach it; the gateway's own
             // details (generation, config hash, the last reload's error) only in debug mode.
             ReloadStatus = options.Debug ? status : null,
@@ -209,8 +210,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         await _reloadGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var started = TimeProvider.System.GetTimestamp();
-            _status.Current = _status.Current! with { LastReloadAttempt = DateTimeOffset.UtcNow };
+            var started = _options.TimeProvider.GetTimestamp();
+            _status.Current = _status.Current! with { LastReloadAttempt = _options.TimeProvider.GetUtcNow() };
             var old = _current;
             Generation next;
             try
@@ -220,6 +221,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     Number = old.Number + 1,
                     Debug = _options.Debug,
                     LoggerFactory = _loggerFactory,
+                    TimeProvider = _options.TimeProvider,
                     ReloadStatus = _options.Debug ? _status : null,
                     PreviousClient = old.Client,
                 });
@@ -249,7 +251,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             }
 
             _current = next; // the swap: every request that starts from here on is served by the new generation
-            var swapped = TimeProvider.System.GetElapsedTime(started);
+            var swapped = _options.TimeProvider.GetElapsedTime(started);
             var status = _status.Current!;
             _status.Current = status with
             {
@@ -288,7 +290,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var status = _status.Current!;
         _status.Current = status with
         {
-            LastReloadAttempt = DateTimeOffset.UtcNow,
+            LastReloadAttempt = _options.TimeProvider.GetUtcNow(),
             LastReloadError = error,
             RejectedReloads = status.RejectedReloads + 1,
         };
