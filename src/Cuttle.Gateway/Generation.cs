@@ -15,20 +15,23 @@ public sealed class Generation : IAsyncDisposable
     private readonly RouteTable<IEndpointHandler> _routes;
     private readonly BuiltinEndpoints _builtins;
     private readonly Http.BackendClient _client;
-    private readonly RouterOptions _router;
+    private readonly RouteFallback<IEndpointHandler> _fallback;
     private int _inFlight;
     private int _disposed;
 
-    internal Generation(long number, GatewayConfig config, DateTimeOffset loadedAt, RouteTable<IEndpointHandler> routes,
+    private readonly TimeProvider _time;
+
+    internal Generation(long number, GatewayConfig config, TimeProvider time, RouteTable<IEndpointHandler> routes,
         BuiltinEndpoints builtins, Http.BackendClient client)
     {
         Number = number;
         Config = config;
-        LoadedAt = loadedAt;
+        _time = time;
+        LoadedAt = time.GetUtcNow();
         _routes = routes;
         _builtins = builtins;
         _client = client;
-        _router = config.Router;
+        _fallback = new RouteFallback<IEndpointHandler>(routes, config.Router);
     }
 
     /// <summary>Service-level layers run before routing, outermost first (security/cors, security/bot-detector).</summary>
@@ -76,51 +79,16 @@ public sealed class Generation : IAsyncDisposable
         var method = context.Request.Method;
         var match = _routes.Find(method, path);
         if (match.Handler is not null) return match.Handler.HandleAsync(context, match.Params);
-        return NotMatchedAsync(context, method, path, match.MethodNotAllowed);
+        return _fallback.AnswerAsync(context, method, path, match.MethodNotAllowed);
     }
 
-    private Task NotMatchedAsync(HttpContext context, string method, string path, bool methodNotAllowed)
-    {
-        // gin: trailing-slash redirect, then fixed-path (case and cleaning) redirect, then 405, then 404.
-        if (method != "CONNECT" && path != "/")
-        {
-            if (!_router.DisableRedirectTrailingSlash && _routes.TrailingSlashAlternative(method, path) is { } tsr)
-                return Redirect(context, method, tsr);
-            if (!_router.DisableRedirectFixedPath && _routes.FixedPath(method, path) is { } fixedPath && fixedPath != path)
-                return Redirect(context, method, fixedPath);
-        }
-        var response = context.Response;
-        response.Headers[ResponseHeaders.Krakend] = _router.HideVersionHeader ? ResponseHeaders.HiddenVersionValue : ResponseHeaders.VersionValue;
-        response.Headers[ResponseHeaders.Completed] = "false";
-        if (methodNotAllowed && !_router.DisableHandleMethodNotAllowed)
-        {
-            response.StatusCode = 405;
-            return _router.ErrorBody405 is { } body405
-                ? Codecs.ResponseRenderer.WriteJson(context, body405)
-                : Codecs.ResponseRenderer.WriteText(context, "text/plain", "405 method not allowed");
-        }
-        response.StatusCode = 404;
-        return _router.ErrorBody404 is { } body404
-            ? Codecs.ResponseRenderer.WriteJson(context, body404)
-            : Codecs.ResponseRenderer.WriteText(context, "text/plain", "404 page not found");
-    }
-
-    private static Task Redirect(HttpContext context, string method, string location)
-    {
-        // gin redirectRequest: 301 for GET, 307 otherwise, keeping the query string.
-        var response = context.Response;
-        response.StatusCode = method == "GET" ? 301 : 307;
-        var target = location + context.Request.QueryString;
-        response.Headers.Location = target;
-        if (method == "GET")
-            return Codecs.ResponseRenderer.WriteText(context, "text/html; charset=utf-8", $"<a href=\"{System.Net.WebUtility.HtmlEncode(target)}\">Moved Permanently</a>.\n\n");
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Waits until no request is in flight (or the timeout passes), then releases the backend connections.</summary>
+    /// <summary>
+    /// Waits until no request is in flight or the timeout passes, on <paramref name="time"/>'s clock (by default the one
+    /// this generation was built with).
+    /// </summary>
     public async Task DrainAsync(TimeSpan timeout, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
-        time ??= TimeProvider.System;
+        time ??= _time;
         var start = time.GetTimestamp();
         while (InFlight > 0 && time.GetElapsedTime(start) < timeout && !cancellationToken.IsCancellationRequested)
         {

@@ -54,8 +54,8 @@ public static partial class GenerationBuilder
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
-                config.EchoEndpoint, options.TimeProvider, options.HealthExtras, logger);
-            return new Generation(options.Number, config, options.TimeProvider.GetUtcNow(), routes.Build(), builtins, shared)
+                config.EchoEndpoint, options.TimeProvider, options.ReloadStatus, logger);
+            return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
             };
@@ -84,18 +84,18 @@ public static partial class GenerationBuilder
             var backendProxy = new BackendProxy(backend, endpoint, context.Client, context.Logger);
             // KrakenD's order: Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
-            if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout);
+            if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
         IProxy stack;
         if (backends.Length == 1) stack = backends[0];
-        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(endpoint), endpoint.Timeout, PropagatedParams(endpoint));
-        else stack = new MergeProxy(backends, endpoint.Timeout);
+        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(endpoint), endpoint.Timeout, PropagatedParams(endpoint), context.Time);
+        else stack = new MergeProxy(backends, endpoint.Timeout, context.Time);
         if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
-        return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger);
+        return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger, context.Time);
     }
 
     /// <summary>

@@ -20,8 +20,9 @@ public sealed record GenerationOptions
     public Http.BackendClient? PreviousClient { get; init; }
 
     /// <summary>
-    /// Extra keys the host adds to the /__health body (generation, config hash, last reload error). The host sets it in
-    /// debug mode only: KrakenD's body is exactly {"agents","now","status"}, and /__health is open to every client.
+    /// The host's reload status, written under "cuttle" in the /__health body (generation, config hash, the last reload's
+    /// error). The host sets it in debug mode only: KrakenD's body is exactly {"agents","now","status"}, and /__health
+    /// is open to every client.
     /// </summary>
-    public Func<Dictionary<string, object?>>? HealthExtras { get; init; }
+    public ReloadStatusSource? ReloadStatus { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Endpoints;
@@ -8,7 +7,7 @@ using Cuttle.Gateway.Proxy;
 namespace Cuttle.Gateway.Auth;
 
 /// <summary>Build-time wiring of auth/validator and auth/signer (krakend-jose) into an endpoint.</summary>
-internal static partial class AuthBuilder
+internal static class AuthBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
     public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer"];
@@ -18,7 +17,7 @@ internal static partial class AuthBuilder
     {
         if (endpoint.JwtValidator is not { } options) return handler;
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, options.Cache ? options.CacheDuration : null);
-        var validator = new JwtValidator(options, keys, ClaimParams(endpoint), context.Time, CelBuilder.JwtRejecter(endpoint, context));
+        var validator = new JwtValidator(options, keys, JwtParams.ClaimNames(endpoint), context.Time, CelBuilder.JwtRejecter(endpoint, context));
         return new JwtValidatorEndpointHandler(handler, validator, options.CookieKey, options.AuthHeaderName, endpoint.Endpoint, context.Logger);
     }
 
@@ -27,23 +26,6 @@ internal static partial class AuthBuilder
     {
         if (endpoint.JwtSigner is not { } options) return null;
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, maxAge: null);
-        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), context.Logger);
+        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), context.Logger, context.Time);
     }
-
-    /// <summary>krakend-jose extractRequiredJWTClaims: the claims named by {JWT.claim} in any backend url_pattern.</summary>
-    private static string[] ClaimParams(EndpointConfig endpoint)
-    {
-        var names = new List<string>();
-        foreach (var backend in endpoint.Backend)
-        {
-            foreach (Match m in JwtParam().Matches(backend.UrlPattern))
-            {
-                if (!names.Contains(m.Groups[1].Value)) names.Add(m.Groups[1].Value);
-            }
-        }
-        return [.. names];
-    }
-
-    [GeneratedRegex(@"\{JWT\.([^}]+)\}")]
-    private static partial Regex JwtParam();
 }

@@ -13,7 +13,8 @@ namespace Cuttle.Gateway.Auth;
 /// keys_to_sign value with its JWS, answer JSON with the response's status (200 by default). A proxy error, a
 /// missing response or a signing failure answers 400 with an empty body; no X-Krakend headers are written.
 /// </summary>
-internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, IProxy proxy, JwtSigner signer, ILogger logger) : IEndpointHandler
+internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, IProxy proxy, JwtSigner signer, ILogger logger,
+    TimeProvider? time = null) : IEndpointHandler
 {
     private readonly RequestFactory _requests = new(endpoint);
     private readonly string[] _keysToSign = [.. endpoint.JwtSigner!.KeysToSign];
@@ -22,9 +23,8 @@ internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, 
     {
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        JwtClaimParams.ApplyTo(context, request);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        cts.CancelAfter(endpoint.Timeout);
+        using var timer = cts.CancelAfterOn(endpoint.Timeout, time ?? TimeProvider.System);
         var (data, error) = await proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);
         if (context.RequestAborted.IsCancellationRequested) return;
         if (error is not null || data is null)

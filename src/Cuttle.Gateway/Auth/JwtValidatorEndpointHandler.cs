@@ -12,6 +12,9 @@ namespace Cuttle.Gateway.Auth;
 internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner, JwtValidator validator, string cookieKey,
     string headerName, string endpoint, ILogger logger) : IEndpointHandler
 {
+    // The claims the backends read travel as named params after the route's (JwtParams), in the validator's order.
+    private readonly string[] _claimKeys = JwtParams.Keys(validator.ClaimParams);
+
     public async Task HandleAsync(HttpContext context, string[] parameters)
     {
         var outcome = await validator.ValidateAsync(Token(context.Request), context.RequestAborted).ConfigureAwait(false);
@@ -21,7 +24,7 @@ internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner
             context.Response.StatusCode = outcome.Status;
             return;
         }
-        if (outcome.Params is { Count: > 0 } claims) context.Features.Set(new JwtClaimParams(claims));
+        if (_claimKeys.Length > 0) parameters = JwtParams.Append(parameters, _claimKeys, outcome.Params);
         await inner.HandleAsync(context, parameters).ConfigureAwait(false);
     }
 

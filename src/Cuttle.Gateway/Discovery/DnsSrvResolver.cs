@@ -13,7 +13,7 @@ public readonly record struct SrvRecord(ushort Priority, ushort Weight, ushort P
 /// sd: dns is Go's net.LookupSRV. It asks the first nameserver of /etc/resolv.conf unless told otherwise, follows no
 /// recursion itself (the resolver does), and understands name compression.
 /// </summary>
-public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout)
+public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, TimeProvider? time = null)
 {
     private const ushort TypeSrv = 33;
 
@@ -51,7 +51,7 @@ public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout)
         var query = BuildQuery(id, name);
         using var socket = new Socket(nameserver.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
+        using var timer = cts.CancelAfterOn(timeout, time ?? TimeProvider.System);
         await socket.ConnectAsync(nameserver, cts.Token).ConfigureAwait(false);
         await socket.SendAsync(query, SocketFlags.None, cts.Token).ConfigureAwait(false);
         var buffer = new byte[4096];

@@ -15,13 +15,14 @@ internal sealed partial class SrvHostList
     private readonly string _scheme;
     private readonly DnsSrvResolver _resolver;
     private readonly ILogger _logger;
-    private readonly long _ttlMs;
+    private readonly TimeSpan _ttl;
+    private readonly TimeProvider _time;
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string[] _hosts = [];
     private long _refreshedAt;
     private int _refreshing;
 
-    public SrvHostList(string name, string scheme, DnsSrvResolver resolver, TimeSpan ttl, ILogger logger)
+    public SrvHostList(string name, string scheme, DnsSrvResolver resolver, TimeSpan ttl, ILogger logger, TimeProvider? time = null)
     {
         // The config layer may have sanitised the SRV name into a URL ("http://_api._tcp.example.com"): keep the name.
         var schemeEnd = name.IndexOf("://", StringComparison.Ordinal);
@@ -29,7 +30,9 @@ internal sealed partial class SrvHostList
         _scheme = scheme;
         _resolver = resolver;
         _logger = logger;
-        _ttlMs = (long)ttl.TotalMilliseconds;
+        // Whole milliseconds, as the cache compared Environment.TickCount64 before the clock was injected.
+        _ttl = TimeSpan.FromMilliseconds((long)ttl.TotalMilliseconds);
+        _time = time ?? TimeProvider.System;
         StartRefresh();
     }
 
@@ -38,7 +41,7 @@ internal sealed partial class SrvHostList
     {
         get
         {
-            if (Environment.TickCount64 - Volatile.Read(ref _refreshedAt) > _ttlMs) StartRefresh();
+            if (_time.GetElapsedTime(Volatile.Read(ref _refreshedAt)) > _ttl) StartRefresh();
             return _hosts;
         }
     }
@@ -72,7 +75,7 @@ internal sealed partial class SrvHostList
         }
         finally
         {
-            Volatile.Write(ref _refreshedAt, Environment.TickCount64);
+            Volatile.Write(ref _refreshedAt, _time.GetTimestamp());
             Volatile.Write(ref _refreshing, 0);
             _firstAnswer.TrySetResult();
         }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Cuttle.Gateway.Endpoints;
 
 /// <summary>KrakenD's built-in routes: /__health, /__debug/*, /__echo/* (lura router/gin engine.go, CE router_engine.go).</summary>
-internal sealed partial class BuiltinEndpoints(string healthPath, bool health, bool debug, bool echo, TimeProvider time, Func<Dictionary<string, object?>>? healthExtras, ILogger logger)
+internal sealed partial class BuiltinEndpoints(string healthPath, bool health, bool debug, bool echo, TimeProvider time, ReloadStatusSource? reloadStatus, ILogger logger)
 {
     private readonly long _startTimestamp = time.GetTimestamp();
 
@@ -39,8 +39,28 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
         body["agents"] = DataTree.NewMap();
         body["now"] = GoTimeString();
         body["status"] = "ok";
-        if (healthExtras is not null) foreach (var (k, v) in healthExtras()) body[k] = v;
+        // KrakenD's body is exactly {"agents","now","status"} and /__health is open to every client: the gateway's own
+        // details come only when the host hands a status source over, which it does in debug mode only.
+        if (reloadStatus?.Current is { } status) body["cuttle"] = Details(status);
         return ResponseRenderer.WriteJson(context, body);
+    }
+
+    /// <summary>The debug-only "cuttle" object: the host's reload status plus the process's runtime counters.</summary>
+    internal static Dictionary<string, object?> Details(ReloadStatus status)
+    {
+        var info = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["generation"] = status.Generation,
+            ["config_hash"] = status.ConfigHash,
+            ["loaded_at"] = status.LoadedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["reloads"] = status.Reloads,
+            ["rejected_reloads"] = status.RejectedReloads,
+            ["last_reload_error"] = status.LastReloadError,
+            ["socket_transport"] = status.SocketTransport,
+        };
+        if (status.LastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        info["runtime"] = RuntimeCounters.Read();
+        return info;
     }
 
     /// <summary>Go's time.Now().String(): "2006-01-02 15:04:05.999999999 -0700 MST m=+0.000000001".</summary>

@@ -22,9 +22,11 @@ internal sealed partial class EndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly bool _bufferBody;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
-    public EndpointHandler(EndpointConfig endpoint, IProxy proxy, RouterOptions router, ILogger logger)
+    public EndpointHandler(EndpointConfig endpoint, IProxy proxy, RouterOptions router, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _proxy = proxy;
         _requests = new RequestFactory(endpoint);
@@ -38,17 +40,17 @@ internal sealed partial class EndpointHandler : IEndpointHandler
 
     public Task HandleAsync(HttpContext context, string[] parameters) =>
         // Refusals are answered without entering the async method, whose state machine stays smaller for it.
-        ParamChecker.Prologue(context, parameters, _versionHeader, _router.DisablePathDecoding) ?? ProxyAsync(context, parameters);
+        ParamChecker.Prologue(context, parameters, parameters.Length - _requests.ClaimCount, _versionHeader, _router.DisablePathDecoding)
+        ?? ProxyAsync(context, parameters);
 
     private async Task ProxyAsync(HttpContext context, string[] parameters)
     {
         var response = context.Response;
         using var scope = new RequestScope();
         var request = _requests.Create(context, parameters, scope);
-        Auth.JwtClaimParams.ApplyTo(context, request);
         if (_bufferBody) await request.BufferBodyAsync(context.RequestAborted).ConfigureAwait(false);
 
-        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted);
+        using var cts = PooledTimeout.Start(_endpoint.Timeout, context.RequestAborted, _time);
         var (data, error) = await _proxy.InvokeAsync(request, cts.Token).ConfigureAwait(false);
         if (data is null && error is null && cts.IsCancellationRequested) error = new ProxyError("internal server error");
         if (context.RequestAborted.IsCancellationRequested) return; // the client is gone: nothing to write to

@@ -12,18 +12,26 @@ internal static class ParamChecker
     /// The shared start of every endpoint handler: the X-Krakend header, then the encoded-params check. Returns null
     /// when the request may proceed, or the task writing the 400 answer.
     /// </summary>
-    public static Task? Prologue(HttpContext context, string[] parameters, string versionHeader, bool disablePathDecoding)
+    public static Task? Prologue(HttpContext context, string[] parameters, string versionHeader, bool disablePathDecoding) =>
+        Prologue(context, parameters, parameters.Length, versionHeader, disablePathDecoding);
+
+    /// <summary>
+    /// As above, checking only the first <paramref name="routeParams"/> values: the ones after them are claims
+    /// auth/validator appended (<see cref="JwtParams"/>), which krakend-jose adds after gin's paramChecker has run.
+    /// </summary>
+    public static Task? Prologue(HttpContext context, string[] parameters, int routeParams, string versionHeader, bool disablePathDecoding)
     {
         context.Response.Headers[ResponseHeaders.Krakend] = versionHeader;
-        if (disablePathDecoding || IsClean(parameters)) return null;
+        if (disablePathDecoding || IsClean(parameters, routeParams)) return null;
         context.Response.StatusCode = 400;
         return Codecs.ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params");
     }
 
-    public static bool IsClean(string[] parameters)
+    public static bool IsClean(string[] parameters, int count)
     {
-        foreach (var p in parameters)
+        for (var i = 0; i < count; i++)
         {
+            var p = parameters[i];
             if (p.Contains('?') || p.Contains('#')) return false;
             if (p.Contains('%'))
             {

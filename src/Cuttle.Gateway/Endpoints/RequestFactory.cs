@@ -23,6 +23,7 @@ internal sealed class RequestFactory
     private readonly bool _forwardsUserAgent;
     private readonly bool _forwardsContentLength;
     private readonly string _method;
+    private readonly string[] _claimKeys;
 
     // Hop-by-hop headers and Host never travel to a backend, even with input_headers ["*"] (Go's server drops them).
     private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
@@ -43,7 +44,11 @@ internal sealed class RequestFactory
         _query = query;
         _forwardsUserAgent = _allHeaders || Contains(_headers, "User-Agent");
         _forwardsContentLength = _allHeaders || Contains(_headers, "Content-Length");
+        _claimKeys = JwtParams.Keys(JwtParams.ClaimNames(endpoint));
     }
+
+    /// <summary>How many of a handler's params are {JWT.claim} values auth/validator appended after the route's.</summary>
+    public int ClaimCount => _claimKeys.Length;
 
     private static bool Contains(string[] names, string name)
     {
@@ -84,7 +89,7 @@ internal sealed class RequestFactory
 
         long? contentLength = _forwardsContentLength ? request.ContentLength : null;
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
-        return new ProxyRequest
+        var proxyRequest = new ProxyRequest
         {
             Method = _method,
             Params = parameters,
@@ -94,6 +99,8 @@ internal sealed class RequestFactory
             ForwardedContentLength = contentLength,
             Scope = scope,
         };
+        JwtParams.CopyTo(parameters, _claimKeys, proxyRequest);
+        return proxyRequest;
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ internal static class LuaBuilder
     {
         if (endpoint.LuaEndpoint is not { } options) return handler;
         var script = LuaScript.Build(options, $"endpoint {endpoint.Endpoint}");
-        return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, endpoint.Timeout, context.Logger);
+        return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, endpoint.Timeout, context.Logger, context.Time);
     }
 
     private static string[] ParamNames(EndpointConfig endpoint)

@@ -12,7 +12,8 @@ namespace Cuttle.Gateway.Lua;
 /// content type); any other error aborts with 500. gin's AbortWithError writes no body. The script runs on the Lua
 /// threads and is stopped at the endpoint timeout or when the client hangs up (500, as for any script error).
 /// </summary>
-internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScript script, string[] paramNames, string endpoint, TimeSpan timeout, ILogger logger)
+internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScript script, string[] paramNames, string endpoint, TimeSpan timeout, ILogger logger,
+    TimeProvider? time = null)
     : IEndpointHandler
 {
     public async Task HandleAsync(HttpContext context, string[] parameters)
@@ -32,7 +33,7 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
         if (script.IsLive) live = script.ReadLiveSources(out error);
         if (error is null && (script.Options.Pre.Length > 0 || live is not null))
         {
-            using var cts = PooledTimeout.Start(timeout, context.RequestAborted);
+            using var cts = PooledTimeout.Start(timeout, context.RequestAborted, time ?? TimeProvider.System);
             var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, paramNames, parameters) };
             (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
             if (engine is not null) script.Return(engine);

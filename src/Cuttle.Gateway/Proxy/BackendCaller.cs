@@ -32,14 +32,15 @@ internal sealed class BackendCaller
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
-    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, Microsoft.Extensions.Logging.ILogger? logger = null)
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, Microsoft.Extensions.Logging.ILogger? logger = null,
+        TimeProvider? time = null)
     {
         _client = client;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
             _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
-                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time);
         if (client is BackendInvoker { Lean: { } lean } && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {
             _lean = lean;

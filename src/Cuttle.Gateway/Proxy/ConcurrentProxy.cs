@@ -6,14 +6,16 @@ namespace Cuttle.Gateway.Proxy;
 /// concurrent_calls (lura proxy/concurrent.go): N identical requests within 75% of the timeout; the first complete
 /// response wins and the others are cancelled; otherwise the last answer (or error) is returned.
 /// </summary>
-internal sealed class ConcurrentProxy(IProxy inner, int calls, TimeSpan timeout) : IProxy
+internal sealed class ConcurrentProxy(IProxy inner, int calls, TimeSpan timeout, TimeProvider? time = null) : IProxy
 {
     private readonly TimeSpan _timeout = timeout * 0.75;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(_timeout);
+        // Not a PooledTimeout: the calls that lose the race still hold the token after this method returns.
+        using var timer = cts.CancelAfterOn(_timeout, _time);
         var pending = new List<Task<ProxyResult>>(calls);
         for (var i = 0; i < calls; i++) pending.Add(inner.InvokeAsync(request, cts.Token).AsTask());
         ProxyResult last = default;

@@ -9,16 +9,17 @@ namespace Cuttle.Gateway.Proxy;
 /// merge, later arrivals overwrite); the whole waits at most 85% of the endpoint timeout. A failed part contributes
 /// nothing and makes the result incomplete; no successful part at all is a failure.
 /// </summary>
-internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout) : IProxy
+internal sealed class MergeProxy(IProxy[] backends, TimeSpan timeout, TimeProvider? time = null) : IProxy
 {
     // lura proxy/merging.go: time.Duration(85 * timeout / 100)
     private readonly TimeSpan _mergeTimeout = timeout * 0.85;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     private static readonly Comparison<(ProxyResult Result, int Arrival)> ByArrival = static (a, b) => a.Arrival.CompareTo(b.Arrival);
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
-        using var cts = PooledTimeout.Start(_mergeTimeout, ct);
+        using var cts = PooledTimeout.Start(_mergeTimeout, ct, _time);
         var n = backends.Length;
         var order = new StrongBox<int>();
         // Pooled arrays: a merge otherwise allocates both per request, on top of what its backends allocate.

@@ -14,10 +14,17 @@ internal sealed class PooledTimeout : IDisposable
     private static readonly ObjectPool<PooledTimeout> s_pool =
         new DefaultObjectPool<PooledTimeout>(new Policy(), maximumRetained: 256);
 
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts;
+    private readonly bool _pooled;
     private CancellationTokenRegistration _link;
 
-    private PooledTimeout() { }
+    private PooledTimeout() : this(new CancellationTokenSource(), pooled: true) { }
+
+    private PooledTimeout(CancellationTokenSource cts, bool pooled)
+    {
+        _cts = cts;
+        _pooled = pooled;
+    }
 
     public CancellationToken Token => _cts.Token;
     public bool IsCancellationRequested => _cts.IsCancellationRequested;
@@ -30,11 +37,23 @@ internal sealed class PooledTimeout : IDisposable
         return t;
     }
 
+    /// <summary>
+    /// As <see cref="Start(TimeSpan, CancellationToken)"/>, on <paramref name="time"/>'s clock. The system clock takes the
+    /// pooled path; another clock (a test's) gets a source of its own on that clock's timer, never pooled.
+    /// </summary>
+    public static PooledTimeout Start(TimeSpan timeout, CancellationToken outer, TimeProvider time)
+    {
+        if (ReferenceEquals(time, TimeProvider.System)) return Start(timeout, outer);
+        var t = new PooledTimeout(new CancellationTokenSource(timeout, time), pooled: false);
+        if (outer.CanBeCanceled) t._link = outer.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), t._cts);
+        return t;
+    }
+
     public void Dispose()
     {
         _link.Dispose();
         _link = default;
-        if (_cts.TryReset()) s_pool.Return(this);
+        if (_pooled && _cts.TryReset()) s_pool.Return(this);
         else _cts.Dispose();
     }
 

@@ -9,13 +9,15 @@ namespace Cuttle.Gateway.Proxy;
 /// <c>{respN_field.path}</c> from backend N's filtered data (arrays joined with ","). Backend 0 failing fails the
 /// request; a later failure stops the chain and returns the partial, incomplete result.
 /// </summary>
-internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKeys, TimeSpan timeout, string[][]? propagated = null) : IProxy
+internal sealed class SequentialProxy(IProxy[] backends, string[][] sequentialKeys, TimeSpan timeout, string[][]? propagated = null,
+    TimeProvider? time = null) : IProxy
 {
     private readonly TimeSpan _mergeTimeout = timeout * 0.85;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken ct)
     {
-        using var cts = PooledTimeout.Start(_mergeTimeout, ct);
+        using var cts = PooledTimeout.Start(_mergeTimeout, ct, _time);
         Dictionary<string, object?>? data = null;
         var complete = true;
         ProxyError? error = null;

@@ -30,15 +30,13 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     private volatile Generation _current;
     private volatile WebApplication _listener;
     private (IPAddress Address, int Port) _binding;
-    private string? _lastReloadError;
-    private DateTimeOffset? _lastReloadAttempt;
-    private long _reloads;
-    private long _rejected;
+    private readonly ReloadStatusSource _status;
 
-    private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, Generation first, WebApplication listener, (IPAddress, int) binding)
+    private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, ReloadStatusSource status, Generation first, WebApplication listener, (IPAddress, int) binding)
     {
         _options = options;
         _loggerFactory = loggerFactory;
+        _status = status;
         _logger = loggerFactory.CreateLogger("Cuttle");
         _current = first;
         _listener = listener;
@@ -54,15 +52,19 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     {
         var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options.Debug));
         GatewayServer? server = null;
+        var status = new ReloadStatusSource();
         var first = GenerationBuilder.Build(config, new GenerationOptions
         {
             Number = 1,
             Debug = options.Debug,
             LoggerFactory = loggerFactory,
+            TimeProvider = options.TimeProvider,
             // KrakenD's /__health is {"agents":{},"now":…,"status":"ok"} for anyone who can reach it; the gateway's own
             // details (generation, config hash, the last reload's error) only in debug mode.
-            HealthExtras = options.Debug ? () => server!.HealthExtras() : null,
+            ReloadStatus = options.Debug ? status : null,
         });
+        status.Current = new ReloadStatus(first.Number, config.ContentHash, first.LoadedAt, Reloads: 0, RejectedReloads: 0,
+            LastReloadError: null, LastReloadAttempt: null, options.KestrelSocketTransport ? "kestrel" : "cuttle");
         var binding = BindingFor(config, options);
         WebApplication listener;
         int port;
@@ -76,7 +78,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             loggerFactory.Dispose();
             throw;
         }
-        server = new GatewayServer(options, loggerFactory, first, listener, binding) { Port = port };
+        server = new GatewayServer(options, loggerFactory, status, first, listener, binding) { Port = port };
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
     }
@@ -212,8 +214,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         await _reloadGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            var started = TimeProvider.System.GetTimestamp();
-            _lastReloadAttempt = DateTimeOffset.UtcNow;
+            var started = _options.TimeProvider.GetTimestamp();
+            _status.Current = _status.Current! with { LastReloadAttempt = _options.TimeProvider.GetUtcNow() };
             var old = _current;
             Generation next;
             try
@@ -223,7 +225,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     Number = old.Number + 1,
                     Debug = _options.Debug,
                     LoggerFactory = _loggerFactory,
-                    HealthExtras = _options.Debug ? HealthExtras : null,
+                    TimeProvider = _options.TimeProvider,
+                    ReloadStatus = _options.Debug ? _status : null,
                     PreviousClient = old.Client,
                 });
             }
@@ -252,9 +255,16 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             }
 
             _current = next; // the swap: every request that starts from here on is served by the new generation
-            var swapped = TimeProvider.System.GetElapsedTime(started);
-            _lastReloadError = null;
-            Interlocked.Increment(ref _reloads);
+            var swapped = _options.TimeProvider.GetElapsedTime(started);
+            var status = _status.Current!;
+            _status.Current = status with
+            {
+                Generation = next.Number,
+                ConfigHash = config.ContentHash,
+                LoadedAt = next.LoadedAt,
+                Reloads = status.Reloads + 1,
+                LastReloadError = null,
+            };
             var diff = EndpointDiff.Compute(old.Config, config);
             Log.Reloaded(_logger, next.Number, swapped.TotalMilliseconds, diff.Added, diff.Removed, diff.Changed, Short(config.ContentHash),
                 retiredListener is null ? "" : $"; now listening on port {Port}");
@@ -280,9 +290,14 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     private ReloadOutcome RejectCore(string error)
     {
-        _lastReloadAttempt = DateTimeOffset.UtcNow;
-        _lastReloadError = error;
-        Interlocked.Increment(ref _rejected);
+        // Reloads and rejections are serialized by the reload gate, so replacing the record cannot lose an update.
+        var status = _status.Current!;
+        _status.Current = status with
+        {
+            LastReloadAttempt = _options.TimeProvider.GetUtcNow(),
+            LastReloadError = error,
+            RejectedReloads = status.RejectedReloads + 1,
+        };
         Log.ReloadRejected(_logger, _current.Number, error);
         return new ReloadOutcome(false, _current.Number, error, TimeSpan.Zero, default);
     }
@@ -304,33 +319,6 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         {
             await old.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    private Dictionary<string, object?> HealthExtras()
-    {
-        var g = _current;
-        var info = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["generation"] = g.Number,
-            ["config_hash"] = g.Config.ContentHash,
-            ["loaded_at"] = g.LoadedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["reloads"] = Interlocked.Read(ref _reloads),
-            ["rejected_reloads"] = Interlocked.Read(ref _rejected),
-            ["last_reload_error"] = _lastReloadError,
-            ["socket_transport"] = _options.KestrelSocketTransport ? "kestrel" : "cuttle",
-        };
-        if (_lastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        // Process-wide counters for whoever measures the gateway from outside (bench/run divides the allocated-bytes
-        // delta by the requests it sent; the reload bench watches the heap for growth across generations).
-        info["runtime"] = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["allocated_bytes"] = GC.GetTotalAllocatedBytes(precise: false),
-            ["heap_bytes"] = GC.GetTotalMemory(forceFullCollection: false),
-            ["gen0_collections"] = GC.CollectionCount(0),
-            ["gen1_collections"] = GC.CollectionCount(1),
-            ["gen2_collections"] = GC.CollectionCount(2),
-        };
-        return new Dictionary<string, object?>(StringComparer.Ordinal) { ["cuttle"] = info };
     }
 
     public Task StopAsync() => _listener.StopAsync();

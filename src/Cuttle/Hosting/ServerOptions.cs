@@ -21,4 +21,7 @@ internal sealed record ServerOptions
     /// hatch should the gateway's transport misbehave somewhere, at the cost of a thread hand-off per request.
     /// </summary>
     public bool KestrelSocketTransport { get; init; }
+
+    /// <summary>The clock of reload timings, drains and every generation's timeouts (tests substitute a fake).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
