@@ -56,7 +56,7 @@ public sealed class SrvHostListTests : IDisposable
     [Fact]
     public async Task Answer_IsReusedWithinTheTtl_AndRefreshedOnceTheClockPassesIt()
     {
-        var time = new JwtTestKeys.ManualTime();
+        var time = JwtTestKeys.NewClock();
         var resolver = new DnsSrvResolver(StartDns(), TimeSpan.FromSeconds(5));
         var sut = new SrvHostList("_http._tcp.api.local", "http", resolver, TimeSpan.FromSeconds(30), NullLogger.Instance, time);
 

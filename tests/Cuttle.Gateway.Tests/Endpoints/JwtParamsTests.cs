@@ -6,6 +6,7 @@ using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Tests.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Gateway.Tests.Endpoints;
 
@@ -25,7 +26,7 @@ public sealed class JwtParamsTests : IDisposable
     };
 
     private readonly HttpMessageInvoker _client = new(new JwtTestKeys.JwkServer());
-    private readonly JwtTestKeys.ManualTime _time = new();
+    private readonly FakeTimeProvider _time = JwtTestKeys.NewClock();
 
     public void Dispose() => _client.Dispose();
 
