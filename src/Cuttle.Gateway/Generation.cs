@@ -14,13 +14,13 @@ public sealed class Generation : IAsyncDisposable
 {
     private readonly RouteTable<IEndpointHandler> _routes;
     private readonly BuiltinEndpoints _builtins;
-    private readonly Http.BackendClient _client;
+    private readonly Backends.BackendClient _client;
     private readonly RouterOptions _router;
     private int _inFlight;
     private int _disposed;
 
     internal Generation(long number, GatewayConfig config, DateTimeOffset loadedAt, RouteTable<IEndpointHandler> routes,
-        BuiltinEndpoints builtins, Http.BackendClient client)
+        BuiltinEndpoints builtins, Backends.BackendClient client)
     {
         Number = number;
         Config = config;
@@ -42,7 +42,7 @@ public sealed class Generation : IAsyncDisposable
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The backend pool, offered to the next generation so an unchanged transport keeps its warm connections.</summary>
-    public Http.BackendClient Client => _client;
+    public Backends.BackendClient Client => _client;
 
     /// <summary>Serves one request on this generation (tracked for draining).</summary>
     public async Task HandleAsync(HttpContext context)

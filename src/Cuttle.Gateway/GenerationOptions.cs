@@ -17,7 +17,7 @@ public sealed record GenerationOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The live generation's backend pool, reused when the new config's transport settings are the same.</summary>
-    public Http.BackendClient? PreviousClient { get; init; }
+    public Backends.BackendClient? PreviousClient { get; init; }
 
     /// <summary>
     /// Extra keys the host adds to the /__health body (generation, config hash, last reload error). The host sets it in

@@ -1,8 +1,9 @@
 using System.Buffers;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends;
+using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -54,7 +55,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             if (context.RequestAborted.IsCancellationRequested) return;
-            var message = ex is Http.GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
+            var message = ex is Backends.GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
                 : ex is HttpRequestException hre ? $"{url}: {BackendProxy.Describe(hre)}" : "context deadline exceeded";
             await FailAsync(context, message).ConfigureAwait(false);
             return;

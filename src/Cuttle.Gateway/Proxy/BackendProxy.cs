@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Backends;
+using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Proxy;
@@ -50,7 +51,7 @@ internal sealed partial class BackendProxy : IProxy
         {
             return Fail(url, "context deadline exceeded");
         }
-        catch (Http.GoUrlException ex)
+        catch (Backends.GoUrlException ex)
         {
             // lura's balancing middleware fails on url.Parse with the *url.Error as is; its URL is quoted (no raw CR/LF in logs).
             return Fail(ex.QuotedUrl, ex.Message);

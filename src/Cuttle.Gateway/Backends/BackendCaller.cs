@@ -2,10 +2,10 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Http;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Gateway.Proxy;
 
-namespace Cuttle.Gateway.Proxy;
+namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
@@ -91,9 +91,9 @@ internal sealed class BackendCaller
                 if (state != GoUrl.QueryState.Empty) sb.Append(separator);
                 state = GoUrl.QueryState.Present;
                 separator = '&';
-                Http.GoUrl.AppendQueryEscaped(sb, key);
+                Backends.GoUrl.AppendQueryEscaped(sb, key);
                 sb.Append('=');
-                Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
+                Backends.GoUrl.AppendQueryEscaped(sb, v ?? "");
             }
         }
         var url = sb.ToString();

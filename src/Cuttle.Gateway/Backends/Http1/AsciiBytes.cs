@@ -1,4 +1,4 @@
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>Case-insensitive ASCII comparison of header bytes (HTTP field names are case-insensitive).</summary>
 internal static class AsciiBytes

@@ -1,10 +1,10 @@
 using System.Text;
 using Cuttle.Config;
-using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Tests.Transport;
+using Cuttle.Gateway.Tests.Backends.Http1;
 
-namespace Cuttle.Gateway.Tests.Proxy;
+namespace Cuttle.Gateway.Tests.Backends;
 
 public sealed class BackendCallerTests
 {

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Cuttle.Gateway.Tests.Transport;
+namespace Cuttle.Gateway.Tests.Backends.Http1;
 
 public sealed class LeanHttpClientTests : IDisposable
 {

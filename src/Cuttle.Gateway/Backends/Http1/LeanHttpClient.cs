@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>
 /// A small pooled HTTP/1.1 client for plain http:// backends. It replaces HttpRequestMessage/HttpResponseMessage

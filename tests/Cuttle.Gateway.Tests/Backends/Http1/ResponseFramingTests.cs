@@ -1,8 +1,8 @@
 using System.Text;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
 using Microsoft.AspNetCore.Http;
 
-namespace Cuttle.Gateway.Tests.Transport;
+namespace Cuttle.Gateway.Tests.Backends.Http1;
 
 /// <summary>
 /// How the lean client frames a response (RFC 9112 section 6.3, as Go's net/http reads it) and when it may reuse

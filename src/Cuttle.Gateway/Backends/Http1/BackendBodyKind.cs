@@ -1,4 +1,4 @@
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>What follows the request head.</summary>
 internal enum BackendBodyKind

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>
 /// One outgoing HTTP/1.1 request for the lean client. It points into data the caller already has (the built URL,

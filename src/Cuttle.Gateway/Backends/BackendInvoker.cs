@@ -1,6 +1,6 @@
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
 
-namespace Cuttle.Gateway.Http;
+namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// The SocketsHttpHandler invoker every backend component already receives, carrying the lean HTTP/1.1 client of

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
 using Microsoft.Extensions.Primitives;
 using Xunit;
 
-namespace Cuttle.Gateway.Tests.Transport;
+namespace Cuttle.Gateway.Tests.Backends.Http1;
 
 /// <summary>
 /// The lean client's last line of defence: a request line or header that would split the head is refused before a

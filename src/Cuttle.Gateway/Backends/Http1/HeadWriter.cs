@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>Appends a request head into a pooled array, growing it when needed; no intermediate strings.</summary>
 internal struct HeadWriter(byte[] buffer) : IDisposable

@@ -1,11 +1,11 @@
 using System.Text;
 using Cuttle.Config;
-using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Tests.Transport;
+using Cuttle.Gateway.Tests.Backends.Http1;
 using Microsoft.Extensions.Primitives;
 
-namespace Cuttle.Gateway.Tests.Proxy;
+namespace Cuttle.Gateway.Tests.Backends;
 
 /// <summary>
 /// BackendCaller's URL gate: both transports refuse what Go's url.Parse refuses, before connecting, whatever built

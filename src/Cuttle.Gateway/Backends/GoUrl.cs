@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Cuttle.Gateway.Http;
+namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// Go's net/url as KrakenD's backend client applies it. Query encoding: url.Values.Encode (keys sorted, QueryEscape).

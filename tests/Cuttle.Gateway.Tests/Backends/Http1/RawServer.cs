@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Cuttle.Gateway.Tests.Transport;
+namespace Cuttle.Gateway.Tests.Backends.Http1;
 
 /// <summary>
 /// A scripted HTTP/1.1 backend on a raw socket (127.0.0.1, ephemeral port): each accepted connection runs the

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>Socket failures worded like Go's net package, since KrakenD shows those texts in error details and logs.</summary>
 internal static class SocketErrors

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>
 /// Idle keep-alive connections to one host:port (Go's Transport.idleConn for one connectMethodKey): a stack, most

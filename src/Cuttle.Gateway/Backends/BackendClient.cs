@@ -1,8 +1,8 @@
 using System.Net;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Backends.Http1;
 
-namespace Cuttle.Gateway.Http;
+namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// The backend connection pool a generation uses: one SocketsHttpHandler (it pools per host) behind a reference count,

@@ -1,8 +1,8 @@
 using System.Text;
-using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Backends;
 using Xunit;
 
-namespace Cuttle.Gateway.Tests.Http;
+namespace Cuttle.Gateway.Tests.Backends;
 
 /// <summary>
 /// The backend URL as Go's url.Parse + RequestURI put it on the wire. Expected strings are worked out from Go's

@@ -1,4 +1,4 @@
-namespace Cuttle.Gateway.Http;
+namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// A backend URL Go's url.Parse refuses (a control character, a bad %-escape): the backend call fails as lura's

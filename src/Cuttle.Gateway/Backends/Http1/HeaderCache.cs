@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>
 /// Per-connection memo of the last response's header strings by position: a backend sends the same headers in the

@@ -1,4 +1,4 @@
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>The transport settings the lean client honours; defaults are Go's http.DefaultTransport / KrakenD's.</summary>
 internal sealed record LeanClientOptions

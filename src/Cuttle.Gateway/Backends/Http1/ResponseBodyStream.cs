@@ -1,4 +1,4 @@
-namespace Cuttle.Gateway.Transport;
+namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>The raw (de-framed) body of a lean response as a read-only Stream, for GZipStream to decode.</summary>
 internal sealed class ResponseBodyStream(HttpConnection connection) : Stream
