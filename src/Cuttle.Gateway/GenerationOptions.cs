@@ -20,6 +20,12 @@ public sealed record GenerationOptions
     public Backends.BackendClient? PreviousClient { get; init; }
 
     /// <summary>
+    /// When set, every backend call of the generation goes to this handler instead of the pooled transports (an
+    /// in-memory backend in tests, as YARP's forwarder takes any HttpMessageInvoker); the generation disposes it.
+    /// </summary>
+    internal HttpMessageHandler? BackendHandler { get; init; }
+
+    /// <summary>
     /// Extra keys the host adds to the /__health body (generation, config hash, last reload error). The host sets it in
     /// debug mode only: KrakenD's body is exactly {"agents","now","status"}, and /__health is open to every client.
     /// </summary>

@@ -10,8 +10,9 @@ namespace Cuttle.Gateway.Backends;
 /// <summary>
 /// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
 /// filled in, query appended, headers as filtered, Go-style redirect following (up to 10, with Referer), and a body
-/// that is streamed chunked unless Content-Length was forwarded. Plain http:// static backends go through the lean
-/// client (decided here, once); https, service discovery and CUTTLE_BACKEND_CLIENT=sockets use SocketsHttpHandler.
+/// that is streamed chunked unless Content-Length was forwarded. Plain http:// static backends go through the own
+/// HTTP/1.1 client when the generation's <see cref="BackendTransport"/> has one (decided here, once); https, service
+/// discovery and CUTTLE_BACKEND_CLIENT=sockets go through its HttpMessageInvoker.
 /// </summary>
 internal sealed class BackendCaller
 {
@@ -32,15 +33,15 @@ internal sealed class BackendCaller
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
-    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, Microsoft.Extensions.Logging.ILogger? logger = null)
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        _client = client;
+        _client = transport.Invoker;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
             _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
                 logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        if (client is BackendInvoker { Lean: { } lean } && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
+        if (transport.Http1 is { } lean && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {
             _lean = lean;
             _targets = targets;
@@ -105,32 +106,24 @@ internal sealed class BackendCaller
     public bool UsesLeanClient => _lean is not null;
 
     /// <summary>
-    /// Sends the request; the caller owns (and disposes) the response. An answer of the lean client can be a redirect
-    /// Go's client would follow: callers check <see cref="IsRedirectToFollow"/> and then call
-    /// <see cref="FollowRedirectsAsync"/>. The split gives the common answer no async frame here (a state-machine box
-    /// per request); SocketsHttpHandler answers come back already followed.
+    /// Sends the request and follows the redirects Go's client would (up to 10, with Referer), on either transport;
+    /// the caller owns (and disposes) the response. A call that starts on the HttpMessageInvoker stays on it.
     /// </summary>
-    public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
     {
         // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
         // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
         // the rest goes out in Go's escaped form (the same instance when it already is).
-        try { url = GoUrl.ToRequestUrl(url); }
-        catch (GoUrlException ex) { return ValueTask.FromException<BackendResponse>(ex); }
-        if (_lean is null || FindTarget(url) is not { } target) return SendSocketsAsync(request, url, _method, _methodCanHaveBody, null, 0, ct);
-        return _lean.SendAsync(target.Pool, Message(request, url, target, MethodName, _methodCanHaveBody, previous: null, redirects: 0), ct);
-    }
-
-    /// <summary>Whether <see cref="SendAsync"/> returned a redirect that still has to be followed.</summary>
-    public bool IsRedirectToFollow(BackendResponse response, ProxyRequest request) =>
-        response.IsLean && IsFollowable(response, request, _methodCanHaveBody, redirects: 0);
-
-    /// <summary>Follows a redirect <see cref="SendAsync"/> returned, Go-style (up to 10, with Referer); disposes it.</summary>
-    public async ValueTask<BackendResponse> FollowRedirectsAsync(BackendResponse response, ProxyRequest request, string url, CancellationToken ct)
-    {
+        url = GoUrl.ToRequestUrl(url);
         var method = MethodName;
         var sendBody = _methodCanHaveBody;
-        for (var redirects = 1; ; redirects++)
+        var target = _lean is null ? null : FindTarget(url);
+        var lean = target is not null;
+        var response = lean
+            ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous: null, redirects: 0), ct).ConfigureAwait(false)
+            : await SendMessageAsync(request, url, _method, sendBody, previous: null, redirects: 0, ct).ConfigureAwait(false);
+        for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
         {
             // response answers request number redirects - 1 and is a redirect to follow.
             var status = response.StatusCode;
@@ -144,11 +137,13 @@ internal sealed class BackendCaller
                 sendBody = false;
             }
             url = next.AbsoluteUri;
-            if (TargetFor(next) is not { } target)
-                return await SendSocketsAsync(request, url, new HttpMethod(method), sendBody, previous, redirects, ct).ConfigureAwait(false);
-            response = await _lean!.SendAsync(target.Pool, Message(request, url, target, method, sendBody, previous, redirects), ct).ConfigureAwait(false);
-            if (!IsFollowable(response, request, sendBody, redirects)) return response;
+            target = lean ? TargetFor(next) : null;
+            lean = target is not null;
+            response = lean
+                ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous, redirects), ct).ConfigureAwait(false)
+                : await SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, ct).ConfigureAwait(false);
         }
+        return response;
     }
 
     // An empty Location is no redirect: Go returns such a 3xx as it is (client.go, issues 17773 and 49281).
@@ -168,9 +163,6 @@ internal sealed class BackendCaller
             throw new HttpRequestException($"unsupported protocol scheme \"{next.Scheme}\"");
         return next;
     }
-
-    private static string? RawLocation(HttpResponseMessage response) =>
-        response.Headers.NonValidated.TryGetValues("Location", out var values) ? values.ToString() : null;
 
     /// <summary>Go's client rules, shared by both transports: which answers it follows (at most 10).</summary>
     private static bool ShouldFollow(int status, bool hasLocation, ProxyRequest request, bool sendBody, int redirects)
@@ -201,45 +193,28 @@ internal sealed class BackendCaller
         ContentLength = request.ForwardedContentLength,
     };
 
-    private async ValueTask<BackendResponse> SendSocketsAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
+    /// <summary>One request through the HttpMessageInvoker; redirects are left to <see cref="SendAsync"/>.</summary>
+    private async ValueTask<BackendResponse> SendMessageAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
         int redirects, CancellationToken ct)
     {
-        for (; ; redirects++)
+        using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var headers = message.Headers;
+        string? contentType = null;
+        foreach (var (name, values) in request.Headers)
         {
-            using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-            var headers = message.Headers;
-            string? contentType = null;
-            foreach (var (name, values) in request.Headers)
-            {
-                if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
-                if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
-                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
-                headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
-            }
-            if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
-
-            if (sendBody)
-            {
-                message.Content = CreateContent(request, redirects > 0);
-                if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            }
-
-            var response = await _client.SendAsync(message, ct).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            // A Location the typed header could not parse is still a Location (Go then fails the call, below).
-            if (!ShouldFollow(status, response.Headers.Location is not null || RawLocation(response) is { Length: > 0 }, request, sendBody, redirects))
-                return new BackendResponse(response);
-            var location = response.Headers.Location?.OriginalString ?? RawLocation(response) ?? "";
-            response.Dispose();
-            var next = ResolveRedirect(url, location).AbsoluteUri;
-            previous = url;
-            if (BecomesGet(status, method.Method))
-            {
-                method = HttpMethod.Get;
-                sendBody = false;
-            }
-            url = next;
+            if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
         }
+        if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
+
+        if (sendBody)
+        {
+            message.Content = CreateContent(request, redirects > 0);
+            if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        return new MessageResponse(await _client.SendAsync(message, ct).ConfigureAwait(false));
     }
 
     /// <summary>The pool for a URL built from a configured host (found without parsing), else from any http:// URL; null for other schemes.</summary>

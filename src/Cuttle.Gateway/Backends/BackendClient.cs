@@ -5,9 +5,10 @@ using Cuttle.Gateway.Backends.Http1;
 namespace Cuttle.Gateway.Backends;
 
 /// <summary>
-/// The backend connection pool a generation uses: one SocketsHttpHandler (it pools per host) behind a reference count,
-/// so a reload whose transport settings did not change hands the warm pool to the next generation instead of
-/// reconnecting (YARP does the same with CanReuseOldClient). The pool closes when its last generation retires.
+/// The backend connection pool a generation uses: one <see cref="BackendTransport"/> (both of its clients pool per
+/// host) behind a reference count, so a reload whose transport settings did not change hands the warm pool to the
+/// next generation instead of reconnecting (YARP does the same with CanReuseOldClient). The pool closes when its
+/// last generation retires.
 /// </summary>
 public sealed class BackendClient
 {
@@ -16,18 +17,16 @@ public sealed class BackendClient
     /// <summary>Set to "sockets" to send every backend call through SocketsHttpHandler (comparison and escape hatch).</summary>
     internal const string ClientSwitch = "CUTTLE_BACKEND_CLIENT";
 
-    private BackendClient(BackendInvoker invoker, TransportSettings settings)
+    private BackendClient(BackendTransport transport, TransportSettings? settings)
     {
-        Invoker = invoker;
-        Lean = invoker.Lean;
+        Transport = transport;
         Settings = settings;
     }
 
-    public HttpMessageInvoker Invoker { get; }
+    internal BackendTransport Transport { get; }
 
-    /// <summary>The lean HTTP/1.1 client for plain http:// backends; null when forced off by CUTTLE_BACKEND_CLIENT=sockets.</summary>
-    internal LeanHttpClient? Lean { get; }
-    internal TransportSettings Settings { get; }
+    /// <summary>What shaped the pool; null for a handler given by the host, which is never handed on.</summary>
+    internal TransportSettings? Settings { get; }
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
     internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
@@ -37,11 +36,18 @@ public sealed class BackendClient
     }
 
     /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
-    public static BackendClient For(GatewayConfig config, BackendClient? previous)
+    public static BackendClient For(GatewayConfig config, BackendClient? previous) => For(config, previous, handler: null);
+
+    /// <summary>
+    /// As <see cref="For(GatewayConfig, BackendClient?)"/>; a <paramref name="handler"/> replaces both transports
+    /// (every backend call goes to it, no sockets), and the client then owns and disposes it.
+    /// </summary>
+    internal static BackendClient For(GatewayConfig config, BackendClient? previous, HttpMessageHandler? handler)
     {
+        if (handler is not null) return new BackendClient(new BackendTransport(new HttpMessageInvoker(handler, disposeHandler: true)), settings: null);
         var settings = TransportSettings.From(config);
         if (previous is not null && previous.Settings == settings && previous.TryAddReference()) return previous;
-        var lean = string.Equals(Environment.GetEnvironmentVariable(ClientSwitch), "sockets", StringComparison.OrdinalIgnoreCase)
+        var http1 = string.Equals(Environment.GetEnvironmentVariable(ClientSwitch), "sockets", StringComparison.OrdinalIgnoreCase)
             ? null
             : new LeanHttpClient(new LeanClientOptions
             {
@@ -51,7 +57,7 @@ public sealed class BackendClient
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
             });
-        return new BackendClient(CreateInvoker(config, lean), settings);
+        return new BackendClient(new BackendTransport(CreateInvoker(config), http1), settings);
     }
 
     private bool TryAddReference()
@@ -67,14 +73,14 @@ public sealed class BackendClient
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) != 0) return;
-        Invoker.Dispose(); // closes the lean client's pools too
+        Transport.Dispose(); // both clients' pools
     }
 
     /// <summary>
     /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
     /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends).
     /// </summary>
-    private static BackendInvoker CreateInvoker(GatewayConfig config, LeanHttpClient? lean)
+    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
     {
         var handler = new SocketsHttpHandler
         {
@@ -89,6 +95,6 @@ public sealed class BackendClient
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
-        return new BackendInvoker(handler, lean);
+        return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

@@ -25,10 +25,10 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly ILogger _logger;
 
-    public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
+    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client, logger);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;
@@ -50,7 +50,6 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         try
         {
             backend = await _caller.SendAsync(request, url, cts.Token).ConfigureAwait(false);
-            if (_caller.IsRedirectToFollow(backend, request)) backend = await _caller.FollowRedirectsAsync(backend, request, url, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {

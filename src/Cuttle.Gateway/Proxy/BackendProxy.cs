@@ -27,10 +27,10 @@ internal sealed partial class BackendProxy : IProxy
     // A plain JSON backend (no formatter, not a collection) answers with its object still in the parsed document.
     private readonly bool _keepsJsonObject;
 
-    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, client, logger);
+        _caller = new BackendCaller(backend, endpoint, transport, logger);
         _formatter = EntityFormatter.Create(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
@@ -45,7 +45,6 @@ internal sealed partial class BackendProxy : IProxy
         try
         {
             response = await _caller.SendAsync(request, url, ct).ConfigureAwait(false);
-            if (_caller.IsRedirectToFollow(response, request)) response = await _caller.FollowRedirectsAsync(response, request, url, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException || ct.IsCancellationRequested)
         {

@@ -23,7 +23,7 @@ public sealed class BackendCallerTests
         try
         {
             var endpoint = config.Endpoints[0];
-            return new BackendCaller(endpoint.Backend[0], endpoint, client.Invoker).UsesLeanClient;
+            return new BackendCaller(endpoint.Backend[0], endpoint, client.Transport).UsesLeanClient;
         }
         finally
         {
@@ -44,8 +44,8 @@ public sealed class BackendCallerTests
         var client = BackendClient.For(config, null);
         try
         {
-            var fixedUrl = new BackendCaller(endpoint.Backend[0], endpoint, client.Invoker);
-            var templated = new BackendCaller(endpoint.Backend[1], endpoint, client.Invoker);
+            var fixedUrl = new BackendCaller(endpoint.Backend[0], endpoint, client.Transport);
+            var templated = new BackendCaller(endpoint.Backend[1], endpoint, client.Transport);
             using var scope = new RequestScope();
             ProxyRequest Request(params KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] query) =>
                 new() { Method = "GET", Params = ["42"], Headers = [], Query = [.. query], Scope = scope };
@@ -77,7 +77,7 @@ public sealed class BackendCallerTests
         try
         {
             var endpoint = config.Endpoints[0];
-            var caller = new BackendCaller(endpoint.Backend[0], endpoint, client.Invoker);
+            var caller = new BackendCaller(endpoint.Backend[0], endpoint, client.Transport);
             using var scope = new RequestScope();
             var request = new ProxyRequest { Method = "GET", Params = [], Headers = [], Query = [], Scope = scope };
             using var response = await caller.SendAsync(request, $"http://127.0.0.1:{server.Port}/elsewhere", default);
@@ -104,7 +104,7 @@ public sealed class BackendCallerTests
         });
         var config = Parse($"http://127.0.0.1:{server.Port}");
         var endpoint = config.Endpoints[0];
-        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var invoker = new BackendTransport(new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false }));
         var caller = new BackendCaller(endpoint.Backend[0], endpoint, invoker);
         Assert.False(caller.UsesLeanClient);
         using var scope = new RequestScope();

@@ -27,16 +27,16 @@ public sealed class BackendCallerUrlTests
         while (await c.ReadRequestAsync() is not null) await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     });
 
-    /// <summary>The lean client (BackendClient's invoker) or SocketsHttpHandler (any other invoker).</summary>
+    /// <summary>The lean client (BackendClient's transport) or SocketsHttpHandler (a transport without it).</summary>
     private static async Task WithCaller(int port, bool sockets, Func<BackendCaller, BackendCaller, Task> test)
     {
         var config = Config(port);
         var endpoint = config.Endpoints[0];
         var client = BackendClient.For(config, null);
-        using var plain = new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var plain = new BackendTransport(new HttpMessageInvoker(new SocketsHttpHandler { AllowAutoRedirect = false }));
         try
         {
-            var invoker = sockets ? plain : client.Invoker;
+            var invoker = sockets ? plain : client.Transport;
             var caller = new BackendCaller(endpoint.Backend[0], endpoint, invoker);
             Assert.Equal(!sockets, caller.UsesLeanClient);
             await test(caller, new BackendCaller(endpoint.Backend[1], endpoint, invoker));

@@ -67,7 +67,7 @@ internal sealed class LeanHttpClient : IDisposable
                     catch (SocketException se) { throw connection.ReadFailure(se); }
                     connection.HeadBytesReceived(read);
                 }
-                return new BackendResponse(connection);
+                return new Http1Response(connection);
             }
             catch (Exception ex) when (attempt == 0 && connection.IsReused && !connection.ResponseStarted
                 && (request.IsReplayable || !connection.BodyStarted) && !ct.IsCancellationRequested

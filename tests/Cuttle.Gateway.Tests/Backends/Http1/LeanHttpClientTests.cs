@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,5 @@
 using System.Text;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
 using Microsoft.AspNetCore.Http;
 
@@ -131,7 +132,7 @@ public sealed class ResponseFramingTests : IDisposable
     {
         await using var server = Backend(c => c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
         using var client = new HttpClient();
-        using var response = new BackendResponse(await client.GetAsync($"http://127.0.0.1:{server.Port}/x", HttpCompletionOption.ResponseHeadersRead));
+        using var response = new MessageResponse(await client.GetAsync($"http://127.0.0.1:{server.Port}/x", HttpCompletionOption.ResponseHeadersRead));
         var headers = new HeaderDictionary();
         response.CopyHeadersTo(headers);
         Assert.False(headers.ContainsKey("Content-Length"));
