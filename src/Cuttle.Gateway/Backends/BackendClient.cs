@@ -51,9 +51,9 @@ public sealed class BackendClient
             ? null
             : new LeanHttpClient(new LeanClientOptions
             {
-                IdleTimeout = config.IdleConnectionTimeout > TimeSpan.Zero ? config.IdleConnectionTimeout : TimeSpan.FromSeconds(90),
-                ConnectTimeout = config.DialerTimeout > TimeSpan.Zero ? config.DialerTimeout : TimeSpan.FromSeconds(30),
-                MaxIdlePerHost = config.MaxIdleConnectionsPerHost > 0 ? config.MaxIdleConnectionsPerHost : 250,
+                IdleTimeout = config.IdleConnectionTimeout,
+                ConnectTimeout = config.DialerTimeout,
+                MaxIdlePerHost = config.MaxIdleConnectionsPerHost,
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
             });
@@ -78,7 +78,8 @@ public sealed class BackendClient
 
     /// <summary>
     /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
-    /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends).
+    /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends). Timeouts
+    /// and pool sizes are the config's, which holds KrakenD's defaults (<see cref="TransportDefaults"/>) for unset ones.
     /// </summary>
     private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
     {
@@ -89,9 +90,8 @@ public sealed class BackendClient
             UseProxy = false,
             AutomaticDecompression = config.DisableCompression ? DecompressionMethods.None : DecompressionMethods.GZip,
             ActivityHeadersPropagator = null,
-            // Go's default transport: 90s idle connections, 30s dial timeout.
-            PooledConnectionIdleTimeout = config.IdleConnectionTimeout > TimeSpan.Zero ? config.IdleConnectionTimeout : TimeSpan.FromSeconds(90),
-            ConnectTimeout = config.DialerTimeout > TimeSpan.Zero ? config.DialerTimeout : TimeSpan.FromSeconds(30),
+            PooledConnectionIdleTimeout = config.IdleConnectionTimeout,
+            ConnectTimeout = config.DialerTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
