@@ -92,9 +92,9 @@ internal sealed class BackendCaller
                 if (state != GoUrl.QueryState.Empty) sb.Append(separator);
                 state = GoUrl.QueryState.Present;
                 separator = '&';
-                Backends.GoUrl.AppendQueryEscaped(sb, key);
+                GoUrl.AppendQueryEscaped(sb, key);
                 sb.Append('=');
-                Backends.GoUrl.AppendQueryEscaped(sb, v ?? "");
+                GoUrl.AppendQueryEscaped(sb, v ?? "");
             }
         }
         var url = sb.ToString();

@@ -8,7 +8,7 @@ namespace Cuttle.Gateway.Backends;
 /// A backend url_pattern compiled against its endpoint's params. KrakenD substitutes values raw (no escaping) and
 /// matches names with the first letter upper-cased on both sides ({foo} and {Foo} are the same param).
 /// Placeholders <c>{resp0_a.b}</c> read values produced by earlier sequential backends, <c>{JWT.sub}</c> claims.
-/// The raw result is never sent as it is: BackendCaller brings it to Go's wire form (Backends.GoUrl), which refuses
+/// The raw result is never sent as it is: BackendCaller brings it to Go's wire form (GoUrl), which refuses
 /// control characters and escapes the rest, as Go's url.Parse and RequestURI do after lura's raw substitution.
 /// </summary>
 internal sealed class UrlTemplate

@@ -54,7 +54,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             if (context.RequestAborted.IsCancellationRequested) return;
-            var message = ex is Backends.GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
+            var message = ex is GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
                 : ex is HttpRequestException hre ? $"{url}: {BackendProxy.Describe(hre)}" : "context deadline exceeded";
             await FailAsync(context, message).ConfigureAwait(false);
             return;

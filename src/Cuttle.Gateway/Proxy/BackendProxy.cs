@@ -50,7 +50,7 @@ internal sealed partial class BackendProxy : IProxy
         {
             return Fail(url, "context deadline exceeded");
         }
-        catch (Backends.GoUrlException ex)
+        catch (GoUrlException ex)
         {
             // lura's balancing middleware fails on url.Parse with the *url.Error as is; its URL is quoted (no raw CR/LF in logs).
             return Fail(ex.QuotedUrl, ex.Message);
