@@ -1,4 +1,5 @@
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway;
@@ -9,7 +10,11 @@ namespace Cuttle.Gateway;
 /// per-backend configuration is passed alongside, because it changes at every step of the chain.
 /// </summary>
 /// <param name="Config">The configuration being compiled (router options for the endpoint handlers, service-level namespaces).</param>
-/// <param name="Client">The generation's shared backend pool (backend calls, no-op endpoints, JWK fetches).</param>
+/// <param name="Transport">The generation's shared backend pool: how backend calls and no-op endpoints reach a backend.</param>
 /// <param name="Time">The clock of every timeout, cache and CEL <c>now</c>, so tests can drive it.</param>
 /// <param name="Logger">The gateway's logger.</param>
-internal sealed record BuildContext(GatewayConfig Config, HttpMessageInvoker Client, TimeProvider Time, ILogger Logger);
+internal sealed record BuildContext(GatewayConfig Config, BackendTransport Transport, TimeProvider Time, ILogger Logger)
+{
+    /// <summary>The pool's HttpMessageInvoker, for what is no backend call (JWK fetches).</summary>
+    public HttpMessageInvoker Client => Transport.Invoker;
+}

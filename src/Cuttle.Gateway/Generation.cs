@@ -14,7 +14,7 @@ public sealed class Generation : IAsyncDisposable
 {
     private readonly RouteTable<IEndpointHandler> _routes;
     private readonly BuiltinEndpoints _builtins;
-    private readonly Http.BackendClient _client;
+    private readonly Backends.BackendClient _client;
     private readonly RouteFallback<IEndpointHandler> _fallback;
     private int _inFlight;
     private int _disposed;
@@ -22,7 +22,7 @@ public sealed class Generation : IAsyncDisposable
     private readonly TimeProvider _time;
 
     internal Generation(long number, GatewayConfig config, TimeProvider time, RouteTable<IEndpointHandler> routes,
-        BuiltinEndpoints builtins, Http.BackendClient client)
+        BuiltinEndpoints builtins, Backends.BackendClient client)
     {
         Number = number;
         Config = config;
@@ -45,7 +45,7 @@ public sealed class Generation : IAsyncDisposable
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The backend pool, offered to the next generation so an unchanged transport keeps its warm connections.</summary>
-    public Http.BackendClient Client => _client;
+    public Backends.BackendClient Client => _client;
 
     /// <summary>Serves one request on this generation (tracked for draining).</summary>
     public async Task HandleAsync(HttpContext context)

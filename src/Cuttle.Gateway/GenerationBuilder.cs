@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Endpoints;
-using Cuttle.Gateway.Http;
 using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Routing;
@@ -42,8 +42,8 @@ public static partial class GenerationBuilder
     public static Generation Build(GatewayConfig config, GenerationOptions options)
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
-        var shared = BackendClient.For(config, options.PreviousClient);
-        var context = new BuildContext(config, shared.Invoker, options.TimeProvider, logger);
+        var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger);
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -75,13 +75,13 @@ public static partial class GenerationBuilder
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, context.Client, context.Config.Router, context.Logger);
+            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger);
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
-            var backendProxy = new BackendProxy(backend, endpoint, context.Client, context.Logger);
+            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
             // KrakenD's order: Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);

@@ -17,7 +17,13 @@ public sealed record GenerationOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The live generation's backend pool, reused when the new config's transport settings are the same.</summary>
-    public Http.BackendClient? PreviousClient { get; init; }
+    public Backends.BackendClient? PreviousClient { get; init; }
+
+    /// <summary>
+    /// When set, every backend call of the generation goes to this handler instead of the pooled transports (an
+    /// in-memory backend in tests, as YARP's forwarder takes any HttpMessageInvoker); the generation disposes it.
+    /// </summary>
+    internal HttpMessageHandler? BackendHandler { get; init; }
 
     /// <summary>
     /// The host's reload status, written under "cuttle" in the /__health body (generation, config hash, the last reload's

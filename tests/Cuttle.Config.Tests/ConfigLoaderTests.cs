@@ -22,6 +22,26 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_UnsetTransportSettings_TakeKrakenDsDefaults()
+    {
+        var c = Parse("""{"version": 3}""").Config!;
+
+        Assert.Equal(TimeSpan.FromSeconds(90), c.IdleConnectionTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), c.DialerTimeout);
+        Assert.Equal(250, c.MaxIdleConnectionsPerHost);
+    }
+
+    [Fact]
+    public void Parse_TransportSettings_KeepGivenValues_AndZeroOrNegativeOnesTakeTheDefaults()
+    {
+        var given = Parse("""{"version": 3, "idle_connection_timeout": "5s", "dialer_timeout": "2s", "max_idle_connections_per_host": 7}""").Config!;
+        var zero = Parse("""{"version": 3, "idle_connection_timeout": "0s", "dialer_timeout": "-1s", "max_idle_connections_per_host": -3}""").Config!;
+
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 7), (given.IdleConnectionTimeout, given.DialerTimeout, given.MaxIdleConnectionsPerHost));
+        Assert.Equal((TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(30), 250), (zero.IdleConnectionTimeout, zero.DialerTimeout, zero.MaxIdleConnectionsPerHost));
+    }
+
+    [Fact]
     public void Parse_ContentHash_IsSha256OfTheBytes()
     {
         var c = Parse("""{"version": 3}""").Config!;

@@ -68,9 +68,16 @@ internal sealed partial class ConfigBinder
         if (timeout == TimeSpan.Zero)
             timeout = TimeSpan.FromSeconds(2); // lura DefaultTimeout
 
+        // Unset, zero or negative transport values take KrakenD's defaults here, once, for every transport built later.
         var maxIdlePerHost = Int(root, "max_idle_connections_per_host", 0);
-        if (maxIdlePerHost == 0)
-            maxIdlePerHost = 250; // lura DefaultMaxIdleConnsPerHost
+        if (maxIdlePerHost <= 0)
+            maxIdlePerHost = TransportDefaults.MaxIdleConnectionsPerHost;
+        var idleConnectionTimeout = Dur(root, "idle_connection_timeout", TimeSpan.Zero);
+        if (idleConnectionTimeout <= TimeSpan.Zero)
+            idleConnectionTimeout = TransportDefaults.IdleConnectionTimeout;
+        var dialerTimeout = Dur(root, "dialer_timeout", TimeSpan.Zero);
+        if (dialerTimeout <= TimeSpan.Zero)
+            dialerTimeout = TransportDefaults.DialerTimeout;
 
         var hosts = CleanHosts(root["host"], "host");
         var disableRest = Bool(root, "disable_rest", false);
@@ -100,9 +107,9 @@ internal sealed partial class ConfigBinder
             DisableCompression = Bool(root, "disable_compression", false),
             MaxIdleConnections = Int(root, "max_idle_connections", 0),
             MaxIdleConnectionsPerHost = maxIdlePerHost,
-            IdleConnectionTimeout = Dur(root, "idle_connection_timeout", TimeSpan.Zero),
+            IdleConnectionTimeout = idleConnectionTimeout,
             ResponseHeaderTimeout = Dur(root, "response_header_timeout", TimeSpan.Zero),
-            DialerTimeout = Dur(root, "dialer_timeout", TimeSpan.Zero),
+            DialerTimeout = dialerTimeout,
             DnsCacheTtl = Dur(root, "dns_cache_ttl", TimeSpan.FromSeconds(30)) is var ttl && ttl >= TimeSpan.FromSeconds(1) ? ttl : TimeSpan.FromSeconds(30),
             MaxShutdownWaitTime = Dur(root, "max_shutdown_wait_time", TimeSpan.Zero),
             DisableRest = disableRest,

@@ -60,15 +60,14 @@ public sealed record GatewayConfig
     public TimeSpan ReadHeaderTimeout { get; init; }
     public int MaxHeaderBytes { get; init; }
 
-    // Backend transport (KrakenD http.Transport settings).
+    // Backend transport (KrakenD http.Transport settings); the binder fills in TransportDefaults for unset ones.
     public bool DisableKeepAlives { get; init; }
     public bool DisableCompression { get; init; }
     public int MaxIdleConnections { get; init; }
-    /// <summary>KrakenD DefaultMaxIdleConnsPerHost = 250.</summary>
-    public int MaxIdleConnectionsPerHost { get; init; } = 250;
-    public TimeSpan IdleConnectionTimeout { get; init; }
+    public int MaxIdleConnectionsPerHost { get; init; } = TransportDefaults.MaxIdleConnectionsPerHost;
+    public TimeSpan IdleConnectionTimeout { get; init; } = TransportDefaults.IdleConnectionTimeout;
     public TimeSpan ResponseHeaderTimeout { get; init; }
-    public TimeSpan DialerTimeout { get; init; }
+    public TimeSpan DialerTimeout { get; init; } = TransportDefaults.DialerTimeout;
     public TimeSpan MaxShutdownWaitTime { get; init; }
 
     /// <summary>How long SRV answers of sd: dns are cached (KrakenD dnssrv DefaultTTL 30s; values under 1s are ignored).</summary>

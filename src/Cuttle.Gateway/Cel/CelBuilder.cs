@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Proxy;
 
 namespace Cuttle.Gateway.Cel;

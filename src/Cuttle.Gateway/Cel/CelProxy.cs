@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Proxy;

@@ -1,4 +1,5 @@
 using System.Text;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Cel.Language;
 using Cuttle.Gateway.Proxy;
 using Microsoft.Extensions.Primitives;

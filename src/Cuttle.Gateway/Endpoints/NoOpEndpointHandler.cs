@@ -1,8 +1,9 @@
 using System.Buffers;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends;
+using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,10 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly ILogger _logger;
 
-    public NoOpEndpointHandler(EndpointConfig endpoint, HttpMessageInvoker client, RouterOptions router, ILogger logger)
+    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, client, logger);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;
@@ -49,12 +50,11 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
         try
         {
             backend = await _caller.SendAsync(request, url, cts.Token).ConfigureAwait(false);
-            if (_caller.IsRedirectToFollow(backend, request)) backend = await _caller.FollowRedirectsAsync(backend, request, url, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
             if (context.RequestAborted.IsCancellationRequested) return;
-            var message = ex is Http.GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
+            var message = ex is GoUrlException invalid ? invalid.Message // url.Parse's error, its URL quoted
                 : ex is HttpRequestException hre ? $"{url}: {BackendProxy.Describe(hre)}" : "context deadline exceeded";
             await FailAsync(context, message).ConfigureAwait(false);
             return;

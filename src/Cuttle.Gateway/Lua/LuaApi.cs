@@ -151,7 +151,7 @@ internal static class LuaApi
         // krakend-lua url.Parses the new URL: it is kept in Go's form. One url.Parse refuses (control characters, bad
         // escapes) stays as written, and the backend call refuses it before anything is sent (BackendCaller.SendAsync).
         var url = Str(l, 2);
-        r.Url = Http.GoUrl.TryToRequestUrl(url) ?? url;
+        r.Url = Backends.GoUrl.TryToRequestUrl(url) ?? url;
         r.UrlChanged = true;
         return 0;
     }
@@ -266,9 +266,9 @@ internal static class LuaApi
                     foreach (var v in query[k])
                     {
                         sb.Append(sb.Length == 0 ? '?' : '&');
-                        Http.GoUrl.AppendQueryEscaped(sb, k);
+                        Backends.GoUrl.AppendQueryEscaped(sb, k);
                         sb.Append('=');
-                        Http.GoUrl.AppendQueryEscaped(sb, v ?? "");
+                        Backends.GoUrl.AppendQueryEscaped(sb, v ?? "");
                     }
                 }
                 r.QueryString = new Microsoft.AspNetCore.Http.QueryString(sb.ToString());

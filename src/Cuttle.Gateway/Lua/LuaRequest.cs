@@ -1,5 +1,5 @@
 using System.Text;
-using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Proxy;
 using Microsoft.Extensions.Primitives;
 

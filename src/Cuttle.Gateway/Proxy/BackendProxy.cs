@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Backends;
+using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
-using Cuttle.Gateway.Transport;
+using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Proxy;
@@ -26,10 +27,10 @@ internal sealed partial class BackendProxy : IProxy
     // A plain JSON backend (no formatter, not a collection) answers with its object still in the parsed document.
     private readonly bool _keepsJsonObject;
 
-    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, HttpMessageInvoker client, ILogger logger)
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, client, logger);
+        _caller = new BackendCaller(backend, endpoint, transport, logger);
         _formatter = EntityFormatter.Create(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
@@ -44,13 +45,12 @@ internal sealed partial class BackendProxy : IProxy
         try
         {
             response = await _caller.SendAsync(request, url, ct).ConfigureAwait(false);
-            if (_caller.IsRedirectToFollow(response, request)) response = await _caller.FollowRedirectsAsync(response, request, url, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException || ct.IsCancellationRequested)
         {
             return Fail(url, "context deadline exceeded");
         }
-        catch (Http.GoUrlException ex)
+        catch (GoUrlException ex)
         {
             // lura's balancing middleware fails on url.Parse with the *url.Error as is; its URL is quoted (no raw CR/LF in logs).
             return Fail(ex.QuotedUrl, ex.Message);

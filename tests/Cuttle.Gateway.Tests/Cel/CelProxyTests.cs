@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Cuttle.Config;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;

@@ -1,6 +1,7 @@
 using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
+using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Tests.Auth;

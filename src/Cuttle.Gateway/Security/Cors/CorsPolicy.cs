@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Http;
+using Cuttle.Gateway.Backends;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 

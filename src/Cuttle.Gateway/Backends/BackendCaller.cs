@@ -1,0 +1,292 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Gateway.Proxy;
+
+namespace Cuttle.Gateway.Backends;
+
+/// <summary>
+/// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
+/// filled in, query appended, headers as filtered, Go-style redirect following (up to 10, with Referer), and a body
+/// that is streamed chunked unless Content-Length was forwarded. Plain http:// static backends go through the own
+/// HTTP/1.1 client when the generation's <see cref="BackendTransport"/> has one (decided here, once); https, service
+/// discovery and CUTTLE_BACKEND_CLIENT=sockets go through its HttpMessageInvoker.
+/// </summary>
+internal sealed class BackendCaller
+{
+    private const int MaxRedirects = 10; // Go's http.Client default
+
+    private readonly HttpMessageInvoker _client;
+    private readonly LeanHttpClient? _lean;
+    private readonly LeanTarget[]? _targets;
+    private readonly string[] _hosts;
+    private readonly Discovery.SrvHostList? _srv;
+    private readonly HttpMethod _method;
+    private readonly bool _methodCanHaveBody;
+    private readonly HashSet<string>? _headerFilter;
+    private readonly HashSet<string>? _queryFilter;
+    private readonly string[]? _staticUrls;
+    private int _next;
+
+    [ThreadStatic]
+    private static StringBuilder? t_urlBuilder;
+
+    public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, Microsoft.Extensions.Logging.ILogger? logger = null,
+        TimeProvider? time = null)
+    {
+        _client = transport.Invoker;
+        _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
+        // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
+        if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
+            _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time);
+        if (transport.Http1 is { } lean && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
+        {
+            _lean = lean;
+            _targets = targets;
+        }
+        Template = new UrlTemplate(backend.UrlPattern, endpoint.Params);
+        // A pattern without placeholders gives the same URL for every request without a query: built (and brought
+        // to Go's wire form) once per host. One url.Parse refuses is kept as written: SendAsync refuses it each time.
+        if (Template.Literal is { } literal)
+        {
+            _staticUrls = new string[_hosts.Length];
+            for (var i = 0; i < _hosts.Length; i++) _staticUrls[i] = GoUrl.TryToRequestUrl(_hosts[i] + literal) ?? _hosts[i] + literal;
+        }
+        _method = new HttpMethod(backend.Method);
+        _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
+        MethodName = backend.Method;
+        if (!backend.InputHeaders.IsDefaultOrEmpty && !backend.InputHeaders.Contains("*"))
+            _headerFilter = new HashSet<string>(backend.InputHeaders, StringComparer.OrdinalIgnoreCase);
+        if (!backend.InputQueryStrings.IsDefaultOrEmpty && !backend.InputQueryStrings.Contains("*"))
+            _queryFilter = new HashSet<string>(backend.InputQueryStrings, StringComparer.Ordinal);
+    }
+
+    public UrlTemplate Template { get; }
+    public string MethodName { get; }
+
+    public string BuildUrl(ProxyRequest request)
+    {
+        var hosts = _srv?.Hosts is { Length: > 0 } discovered ? discovered : _hosts;
+        var index = hosts.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length);
+        if (_staticUrls is not null && request.Query.Count == 0 && ReferenceEquals(hosts, _hosts)) return _staticUrls[index];
+        var host = hosts[index];
+        // BuildUrl never awaits, so one builder per thread can be reused (the BCL's StringBuilderCache pattern).
+        var sb = t_urlBuilder ??= new StringBuilder(256);
+        sb.Clear();
+        sb.Append(host);
+        Template.AppendPath(sb, request);
+        // lura (proxy/balancing.go) url.Parses host + substituted path, then appends the forwarded query to RawQuery.
+        // Params are substituted raw, so a value may hold anything: the URL is brought to what Go would put on the
+        // request line here; one Go refuses (control bytes, bad escapes) is returned as is, and SendAsync refuses it.
+        var state = GoUrl.NormalizeInPlace(sb);
+        if (state == GoUrl.QueryState.Invalid) return sb.ToString();
+        var separator = state == GoUrl.QueryState.None ? '?' : '&';
+        foreach (var (key, values) in request.Query)
+        {
+            if (_queryFilter is not null && !_queryFilter.Contains(key)) continue;
+            foreach (var v in values)
+            {
+                // A bare '?' (Go's ForceQuery with an empty RawQuery) takes the query without a separator.
+                if (state != GoUrl.QueryState.Empty) sb.Append(separator);
+                state = GoUrl.QueryState.Present;
+                separator = '&';
+                GoUrl.AppendQueryEscaped(sb, key);
+                sb.Append('=');
+                GoUrl.AppendQueryEscaped(sb, v ?? "");
+            }
+        }
+        var url = sb.ToString();
+        if (sb.Capacity > 4096) t_urlBuilder = null; // do not pin a huge buffer after an unusual URL
+        return url;
+    }
+
+    /// <summary>Whether calls go through the lean HTTP/1.1 client.</summary>
+    public bool UsesLeanClient => _lean is not null;
+
+    /// <summary>
+    /// Sends the request and follows the redirects Go's client would (up to 10, with Referer), on either transport;
+    /// the caller owns (and disposes) the response. A call that starts on the HttpMessageInvoker stays on it.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    {
+        // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
+        // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
+        // the rest goes out in Go's escaped form (the same instance when it already is).
+        url = GoUrl.ToRequestUrl(url);
+        var method = MethodName;
+        var sendBody = _methodCanHaveBody;
+        var target = _lean is null ? null : FindTarget(url);
+        var lean = target is not null;
+        var response = lean
+            ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous: null, redirects: 0), ct).ConfigureAwait(false)
+            : await SendMessageAsync(request, url, _method, sendBody, previous: null, redirects: 0, ct).ConfigureAwait(false);
+        for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
+        {
+            // response answers request number redirects - 1 and is a redirect to follow.
+            var status = response.StatusCode;
+            var location = response.Location!;
+            response.Dispose(); // before anything can throw: a redirect's connection is never left to a finalizer
+            var next = ResolveRedirect(url, location);
+            var previous = url;
+            if (BecomesGet(status, method))
+            {
+                method = "GET";
+                sendBody = false;
+            }
+            url = next.AbsoluteUri;
+            target = lean ? TargetFor(next) : null;
+            lean = target is not null;
+            response = lean
+                ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous, redirects), ct).ConfigureAwait(false)
+                : await SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, ct).ConfigureAwait(false);
+        }
+        return response;
+    }
+
+    // An empty Location is no redirect: Go returns such a 3xx as it is (client.go, issues 17773 and 49281).
+    private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects) =>
+        ShouldFollow(response.StatusCode, !string.IsNullOrEmpty(response.Location), request, sendBody, redirects);
+
+    /// <summary>
+    /// The URL a redirect points to, resolved against the request's, as Go's client does (client.go): a Location
+    /// that does not parse is "failed to parse Location header", and a scheme other than http/https is the
+    /// transport's "unsupported protocol scheme"; both are a failed backend call, not an exception past it.
+    /// </summary>
+    private static Uri ResolveRedirect(string url, string location)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var current) || !Uri.TryCreate(current, location, out var next))
+            throw new HttpRequestException($"failed to parse Location header \"{location}\"");
+        if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
+            throw new HttpRequestException($"unsupported protocol scheme \"{next.Scheme}\"");
+        return next;
+    }
+
+    /// <summary>Go's client rules, shared by both transports: which answers it follows (at most 10).</summary>
+    private static bool ShouldFollow(int status, bool hasLocation, ProxyRequest request, bool sendBody, int redirects)
+    {
+        if (status is not (301 or 302 or 303 or 307 or 308) || redirects >= MaxRedirects || !hasLocation) return false;
+        // 307/308 must resend the body; a streamed body cannot be replayed, so Go returns the redirect as is.
+        return !(status is 307 or 308 && sendBody && request.BufferedBody is null && request.Body is not null);
+    }
+
+    /// <summary>A 301/302/303 turns any method but GET and HEAD into a GET without body, as Go does.</summary>
+    private static bool BecomesGet(int status, string method) => status is 301 or 302 or 303 && method is not ("GET" or "HEAD");
+
+    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects) => new()
+    {
+        Method = method,
+        Url = url,
+        PathStart = target.PathStart,
+        Authority = target.Authority,
+        Headers = request.Headers,
+        HeaderFilter = _headerFilter,
+        Referer = previous,
+        BodyKind = !sendBody ? BackendBodyKind.None
+            : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
+            : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
+            : BackendBodyKind.Empty, // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
+        BodyBytes = request.BufferedBody,
+        BodyStream = request.Body,
+        ContentLength = request.ForwardedContentLength,
+    };
+
+    /// <summary>One request through the HttpMessageInvoker; redirects are left to <see cref="SendAsync"/>.</summary>
+    private async ValueTask<BackendResponse> SendMessageAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
+        int redirects, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var headers = message.Headers;
+        string? contentType = null;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
+            if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+        }
+        if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
+
+        if (sendBody)
+        {
+            message.Content = CreateContent(request, redirects > 0);
+            if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        return new MessageResponse(await _client.SendAsync(message, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>The pool for a URL built from a configured host (found without parsing), else from any http:// URL; null for other schemes.</summary>
+    private LeanTarget? FindTarget(string url)
+    {
+        var targets = _targets!;
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var host = _hosts[i];
+            if (url.StartsWith(host, StringComparison.Ordinal) && (url.Length == host.Length || url[host.Length] is '/' or '?' || host[^1] == '/'))
+                return targets[i];
+        }
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? TargetFor(uri) : null;
+    }
+
+    /// <summary>A target for a URL that is not one of the configured hosts (a redirect, a URL set by a script).</summary>
+    private LeanTarget? TargetFor(Uri uri)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp || uri.UserInfo.Length > 0) return null;
+        var url = uri.AbsoluteUri;
+        var slash = url.IndexOf('/', "http://".Length);
+        return new LeanTarget(_lean!.GetPool(uri.IdnHost, uri.Port), uri.Authority, slash >= 0 ? slash : url.Length);
+    }
+
+    /// <summary>Resolves each "http://host:port/prefix" to its pool once; any other scheme keeps the backend on SocketsHttpHandler.</summary>
+    private static bool TryResolveTargets(LeanHttpClient lean, string[] hosts, out LeanTarget[] targets)
+    {
+        targets = new LeanTarget[hosts.Length];
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var host = hosts[i];
+            if (!host.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || !Uri.TryCreate(host, UriKind.Absolute, out var uri)) return false;
+            var authorityEnd = host.IndexOfAny(['/', '?', '#'], "http://".Length);
+            if (authorityEnd < 0) authorityEnd = host.Length;
+            if (uri.UserInfo.Length > 0) return false;
+            // Go's Host header is the URL's host exactly as written (with the port when one is given).
+            targets[i] = new LeanTarget(lean.GetPool(uri.IdnHost, uri.Port), host["http://".Length..authorityEnd], authorityEnd);
+        }
+        return true;
+    }
+
+    private readonly record struct LeanTarget(ConnectionPool Pool, string Authority, int PathStart);
+
+    private static HttpContent CreateContent(ProxyRequest request, bool replay)
+    {
+        if (request.BufferedBody is { } buffered)
+        {
+            var content = new ByteArrayContent(buffered);
+            if (request.ForwardedContentLength is null) content.Headers.ContentLength = null;
+            return buffered.Length == 0 ? new ByteArrayContent([]) : new ChunkedContent(content, request.ForwardedContentLength);
+        }
+        if (request.Body is null || replay) return new ByteArrayContent([]); // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
+        return new ChunkedContent(new StreamContent(request.Body), request.ForwardedContentLength);
+    }
+
+    /// <summary>Wraps content so its length is unknown (chunked) unless Content-Length was explicitly forwarded.</summary>
+    private sealed class ChunkedContent(HttpContent inner, long? length) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => inner.CopyToAsync(stream, context);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken ct) => inner.CopyToAsync(stream, context, ct);
+
+        protected override bool TryComputeLength(out long l)
+        {
+            l = length ?? 0;
+            return length is not null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends.Http1;
+
+namespace Cuttle.Gateway.Backends;
+
+/// <summary>
+/// The backend connection pool a generation uses: one <see cref="BackendTransport"/> (both of its clients pool per
+/// host) behind a reference count, so a reload whose transport settings did not change hands the warm pool to the
+/// next generation instead of reconnecting (YARP does the same with CanReuseOldClient). The pool closes when its
+/// last generation retires.
+/// </summary>
+public sealed class BackendClient
+{
+    private int _references = 1;
+
+    /// <summary>Set to "sockets" to send every backend call through SocketsHttpHandler (comparison and escape hatch).</summary>
+    internal const string ClientSwitch = "CUTTLE_BACKEND_CLIENT";
+
+    private BackendClient(BackendTransport transport, TransportSettings? settings)
+    {
+        Transport = transport;
+        Settings = settings;
+    }
+
+    internal BackendTransport Transport { get; }
+
+    /// <summary>What shaped the pool; null for a handler given by the host, which is never handed on.</summary>
+    internal TransportSettings? Settings { get; }
+
+    /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
+    internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
+        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost)
+    {
+        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout, c.MaxIdleConnectionsPerHost);
+    }
+
+    /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
+    public static BackendClient For(GatewayConfig config, BackendClient? previous) => For(config, previous, handler: null);
+
+    /// <summary>
+    /// As <see cref="For(GatewayConfig, BackendClient?)"/>; a <paramref name="handler"/> replaces both transports
+    /// (every backend call goes to it, no sockets), and the client then owns and disposes it.
+    /// </summary>
+    internal static BackendClient For(GatewayConfig config, BackendClient? previous, HttpMessageHandler? handler)
+    {
+        if (handler is not null) return new BackendClient(new BackendTransport(new HttpMessageInvoker(handler, disposeHandler: true)), settings: null);
+        var settings = TransportSettings.From(config);
+        if (previous is not null && previous.Settings == settings && previous.TryAddReference()) return previous;
+        var http1 = string.Equals(Environment.GetEnvironmentVariable(ClientSwitch), "sockets", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : new LeanHttpClient(new LeanClientOptions
+            {
+                IdleTimeout = config.IdleConnectionTimeout,
+                ConnectTimeout = config.DialerTimeout,
+                MaxIdlePerHost = config.MaxIdleConnectionsPerHost,
+                DisableKeepAlives = config.DisableKeepAlives,
+                Decompress = !config.DisableCompression,
+            });
+        return new BackendClient(new BackendTransport(CreateInvoker(config), http1), settings);
+    }
+
+    private bool TryAddReference()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0) return false; // already closed
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current) return true;
+        }
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) != 0) return;
+        Transport.Dispose(); // both clients' pools
+    }
+
+    /// <summary>
+    /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
+    /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends). Timeouts
+    /// and pool sizes are the config's, which holds KrakenD's defaults (<see cref="TransportDefaults"/>) for unset ones.
+    /// </summary>
+    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = config.DisableCompression ? DecompressionMethods.None : DecompressionMethods.GZip,
+            ActivityHeadersPropagator = null,
+            PooledConnectionIdleTimeout = config.IdleConnectionTimeout,
+            ConnectTimeout = config.DialerTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
+        };
+        if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cuttle.Gateway.Backends.Http1;
+
+/// <summary>
+/// Idle keep-alive connections to one host:port (Go's Transport.idleConn for one connectMethodKey): a stack, most
+/// recently used first as Go keeps it, at most MaxIdlePerHost kept (KrakenD's max_idle_connections_per_host, default
+/// 250), each dropped after the idle timeout (Go's IdleConnTimeout, 90 s). Most-recent-first keeps the steady load on
+/// the fewest sockets and lets the extra connections of a burst sink to the bottom and age out; a queue would cycle
+/// through all of them and keep every one alive.
+/// </summary>
+internal sealed class ConnectionPool : IDisposable
+{
+    // Ordered by IdleSince: the bottom (index 0) has been idle longest. Guarded by _lock.
+    private HttpConnection[] _idle = new HttpConnection[8];
+    private readonly Lock _lock = new();
+    private readonly LeanClientOptions _options;
+    private readonly IPAddress? _address;
+    private int _idleCount;
+    private volatile bool _disposed;
+
+    public ConnectionPool(string host, int port, LeanClientOptions options)
+    {
+        Host = host;
+        Port = port;
+        _options = options;
+        _address = IPAddress.TryParse(host.Trim('[', ']'), out var a) ? a : null;
+    }
+
+    public string Host { get; }
+    public int Port { get; }
+    public bool DisableKeepAlives => _options.DisableKeepAlives;
+    public int IdleCount => Volatile.Read(ref _idleCount);
+
+    public bool TryRent(out HttpConnection connection)
+    {
+        while (true)
+        {
+            lock (_lock)
+            {
+                if (_idleCount == 0)
+                {
+                    connection = null!;
+                    return false;
+                }
+                connection = _idle[--_idleCount];
+                _idle[_idleCount] = null!;
+            }
+            var idleFor = _options.TimeProvider.GetElapsedTime(connection.IdleSince);
+            if (idleFor < _options.IdleTimeout) return true;
+            // The freshest one has expired, so every one below it has too; the loop closes them one by one.
+            connection.Dispose();
+        }
+    }
+
+    public void Return(HttpConnection connection)
+    {
+        if (!_disposed && !_options.DisableKeepAlives)
+        {
+            connection.IdleSince = _options.TimeProvider.GetTimestamp();
+            lock (_lock)
+            {
+                // Checked under the lock: Dispose drains under it, so nothing is pushed after the drain.
+                if (!_disposed && _idleCount < _options.MaxIdlePerHost)
+                {
+                    if (_idleCount == _idle.Length) Array.Resize(ref _idle, Math.Min(_idle.Length * 2, Math.Max(_options.MaxIdlePerHost, 1)));
+                    _idle[_idleCount++] = connection;
+                    return;
+                }
+            }
+        }
+        connection.Dispose();
+    }
+
+    /// <summary>Closes idle connections older than the idle timeout (the bottom of the stack).</summary>
+    public void Sweep()
+    {
+        var now = _options.TimeProvider.GetTimestamp();
+        HttpConnection[] expired;
+        lock (_lock)
+        {
+            var n = 0;
+            while (n < _idleCount && _options.TimeProvider.GetElapsedTime(_idle[n].IdleSince, now) >= _options.IdleTimeout) n++;
+            if (n == 0) return;
+            expired = _idle[..n];
+            Array.Copy(_idle, n, _idle, 0, _idleCount - n);
+            Array.Clear(_idle, _idleCount - n, n);
+            _idleCount -= n;
+        }
+        foreach (var connection in expired) connection.Dispose();
+    }
+
+    public async ValueTask<HttpConnection> ConnectAsync(CancellationToken ct)
+    {
+        var socket = _address is not null
+            ? new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.NoDelay = true;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            if (_address is not null) await socket.ConnectAsync(new IPEndPoint(_address, Port), timeout.Token).ConfigureAwait(false);
+            else await socket.ConnectAsync(Host, Port, timeout.Token).ConfigureAwait(false);
+        }
+        catch (SocketException se)
+        {
+            socket.Dispose();
+            throw new HttpRequestException(SocketErrors.Dial(Host, Port, se));
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new HttpRequestException($"dial tcp {Host}:{Port}: i/o timeout");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new HttpConnection(socket, this);
+    }
+
+    private void DrainIdle()
+    {
+        HttpConnection[] all;
+        lock (_lock)
+        {
+            all = _idle[.._idleCount];
+            Array.Clear(_idle, 0, _idleCount);
+            _idleCount = 0;
+        }
+        foreach (var connection in all) connection.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_lock) _disposed = true;
+        DrainIdle();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Cuttle.Gateway.Tests.Backends.Http1;
+
+/// <summary>
+/// A scripted HTTP/1.1 backend on a raw socket (127.0.0.1, ephemeral port): each accepted connection runs the
+/// script with its index, so tests can send exactly the bytes (and closes) they need.
+/// </summary>
+internal sealed class RawServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private int _accepted;
+
+    public RawServer(Func<RawConnection, int, Task> script)
+    {
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _accepting = AcceptLoop(script);
+    }
+
+    public int Port { get; }
+    public int Accepted => Volatile.Read(ref _accepted);
+    public List<string> Requests { get; } = [];
+
+    private async Task AcceptLoop(Func<RawConnection, int, Task> script)
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                var index = Interlocked.Increment(ref _accepted) - 1;
+                _ = Task.Run(async () =>
+                {
+                    using var connection = new RawConnection(socket, this);
+                    try { await script(connection, index); }
+                    catch (Exception) { /* the client hung up or the test ended */ }
+                });
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (SocketException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
+
+internal sealed class RawConnection(Socket socket, RawServer server) : IDisposable
+{
+    private readonly byte[] _buffer = new byte[65536];
+    private int _length;
+
+    public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Reads one request (head plus a Content-Length or chunked body) and records it; null when the client closed.</summary>
+    public async Task<string?> ReadRequestAsync()
+    {
+        while (true)
+        {
+            var text = Encoding.Latin1.GetString(_buffer, 0, _length);
+            var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (headEnd >= 0)
+            {
+                var head = text[..headEnd];
+                var total = -1;
+                var cl = head.IndexOf("\r\nContent-Length: ", StringComparison.OrdinalIgnoreCase);
+                if (cl >= 0)
+                {
+                    var start = cl + "\r\nContent-Length: ".Length;
+                    var end = head.IndexOf('\r', start);
+                    total = headEnd + 4 + int.Parse(end < 0 ? head[start..] : head[start..end]);
+                }
+                else if (head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+                {
+                    var last = text.IndexOf("\r\n0\r\n\r\n", headEnd, StringComparison.Ordinal);
+                    if (last >= 0) total = last + 7;
+                }
+                else total = headEnd + 4;
+                if (total >= 0 && _length >= total)
+                {
+                    var request = text[..total];
+                    Buffer.BlockCopy(_buffer, total, _buffer, 0, _length - total);
+                    _length -= total;
+                    lock (server.Requests) server.Requests.Add(request);
+                    return request;
+                }
+            }
+            var read = await socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None);
+            if (read == 0) return null;
+            _length += read;
+        }
+    }
+
+    public async Task SendAsync(string text) => await SendAsync(Encoding.Latin1.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes)
+    {
+        var sent = 0;
+        while (sent < bytes.Length) sent += await socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
+    }
+
+    public void Dispose()
+    {
+        socket.Dispose();
+        Closed.TrySetResult();
+    }
+}
