@@ -6,7 +6,9 @@ namespace Cuttle.Hosting.Sockets;
 /// A few file descriptors a listener holds while it accepts and lets go when accept() fails with EMFILE/ENFILE, so the
 /// rest of the process keeps some: the .NET runtime opens files lazily (an assembly the first time a code path needs it,
 /// symbols when a thrown exception captures its stack trace) and aborts the process ("Out of memory.") when it cannot.
-/// The listener accepts again only once it holds its reserve again, so accepted connections never take the last ones.
+/// After a failure the listener accepts only while more than <see cref="Size"/> descriptors are free, counting them
+/// before each small batch of accepts, and holds the reserve again once plenty are free: accepted connections never
+/// take the last ones while descriptors are short.
 /// Go needs none of this: its runtime opens nothing after start-up.
 /// </summary>
 /// <remarks>
@@ -53,6 +55,25 @@ internal sealed class DescriptorReserve : IDisposable
             _held[_count++] = dup;
         }
         return true;
+    }
+
+    /// <summary>
+    /// How many descriptors are free, counted up to <paramref name="max"/> by taking them and giving them straight back
+    /// (the reserve itself is not counted). Only called while descriptors are short, so its syscalls cost nothing.
+    /// </summary>
+    public int CountFree(int max)
+    {
+        var fd = (int)_devNull.DangerousGetHandle();
+        Span<int> probe = stackalloc int[max];
+        var n = 0;
+        while (n < max)
+        {
+            var dup = Dup(fd);
+            if (dup < 0) break;
+            probe[n++] = dup;
+        }
+        for (var i = 0; i < n; i++) _ = Close(probe[i]);
+        return n;
     }
 
     /// <summary>Gives the reserve back to the process.</summary>

@@ -19,6 +19,10 @@ internal sealed class GatewaySocketListener : IConnectionListener
     private readonly SocketAcceptor _acceptor = new();
     private readonly DescriptorReserve? _reserve = DescriptorReserve.Create();
 
+    // -1 while descriptors are plenty (the reserve is held, accept freely); otherwise how many connections may still be
+    // accepted before free descriptors are counted again. Only the accept loop touches it (Kestrel accepts serially).
+    private int _budget = -1;
+
     /// <param name="socket">The bound, listening socket.</param>
     /// <param name="connect">Turns an accepted socket into a started connection.</param>
     /// <param name="owned">Disposed with the listener (the connections' pool or factory), after the socket.</param>
@@ -43,9 +47,9 @@ internal sealed class GatewaySocketListener : IConnectionListener
         while (true)
         {
             SocketError error;
-            if (_reserve is not null && !_reserve.TryHold())
+            if (_reserve is not null && !MayAccept())
             {
-                // Still out of descriptors: accepting now would take the last ones the rest of the process has.
+                // Still short of descriptors: accepting now would take the last ones the rest of the process has.
                 error = SocketError.TooManyOpenSockets;
             }
             else
@@ -58,7 +62,15 @@ internal sealed class GatewaySocketListener : IConnectionListener
                 {
                     return null; // unbound: Kestrel stops accepting
                 }
-                if (error == SocketError.TooManyOpenSockets) _reserve?.Release();
+                if (error == SocketError.TooManyOpenSockets && _reserve is not null)
+                {
+                    _reserve.Release();
+                    _budget = 0;
+                }
+                else if (error == SocketError.Success && _budget > 0)
+                {
+                    _budget--;
+                }
             }
             if (error == SocketError.Success)
             {
@@ -81,6 +93,27 @@ internal sealed class GatewaySocketListener : IConnectionListener
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether an accept may take a descriptor. Holding the reserve again as soon as 16 are free would leave the process
+    /// none between that moment and the next failed accept (a runtime that then opens a file aborts), so while
+    /// descriptors are short the listener keeps <see cref="DescriptorReserve.Size"/> free for the process instead.
+    /// </summary>
+    private bool MayAccept()
+    {
+        if (_budget < 0) return true;
+        if (_budget > 0) return true;
+        var free = _reserve!.CountFree(4 * DescriptorReserve.Size);
+        if (free == 4 * DescriptorReserve.Size && _reserve.TryHold())
+        {
+            _budget = -1; // plenty again: back to accepting freely behind the held reserve
+            return true;
+        }
+        _budget = free - DescriptorReserve.Size;
+        if (_budget > 0) return true;
+        _budget = 0;
+        return false;
     }
 
     public ValueTask UnbindAsync(CancellationToken cancellationToken = default)

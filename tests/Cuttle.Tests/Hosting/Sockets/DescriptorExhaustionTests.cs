@@ -45,7 +45,14 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output) : IDispo
             {
                 var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 clients.Add(s);
-                await s.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await s.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(10));
+                }
+                catch (SocketException e)
+                {
+                    Assert.Fail($"connection {i} failed ({e.SocketErrorCode}); the gateway {(process.HasExited ? "exited" : "runs")}\n{process.Output}");
+                }
             }
             // Exhausted: the gateway says so, or (without its descriptor reserve) its table is full.
             Assert.True(await WaitUntilAsync(() => process.Output.Contains("accept failed (", StringComparison.Ordinal)
@@ -54,9 +61,9 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output) : IDispo
 
             // Two seconds of exhaustion. Spinning costs a whole core (about 2 s of CPU here); backing off, a few
             // milliseconds: half a second is far from both.
-            var cpuBefore = CpuSeconds(process.Id);
+            var cpuBefore = CpuSeconds(process);
             await Task.Delay(TimeSpan.FromSeconds(2));
-            var cpu = CpuSeconds(process.Id) - cpuBefore;
+            var cpu = CpuSeconds(process) - cpuBefore;
             output.WriteLine($"{cpu:0.00} s of CPU in 2 s of descriptor exhaustion");
             Assert.False(process.HasExited, process.Output);
             Assert.True(cpu < 0.5, $"{cpu:0.00} s of CPU in 2 s of descriptor exhaustion\n{process.Output}");
@@ -79,9 +86,16 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output) : IDispo
     }
 
     /// <summary>User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks).</summary>
-    private static double CpuSeconds(int pid)
+    private static double CpuSeconds(CuttleProcess process)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{process.Id}/stat"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone: the assertion message must say why (its output), not that /proc has no entry.
+            Assert.Fail($"the gateway exited during descriptor exhaustion (exit {(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "?")})\n{process.Output}");
+            throw;
+        }
         // Fields after the command name, which is in parentheses and may contain spaces: [0] is field 3 (state).
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
