@@ -62,6 +62,9 @@ public static class Comparator
         }
         if (endpoint == Endpoint.NoOp && gateway.Stage != Stage.Head && gateway.Status != 500 && FinalStatus(script) is { } sent && gateway.Status != sent)
             return new Finding(Verdict.Desync, endpoint, script, reference, gateway, $"received a {gateway.Status} its exchange never sent");
+        if (endpoint == Endpoint.NoOp && gateway.Stage == Stage.Ok && gateway.Status is not (500 or 205) && DeclaredLength(script) is { } fixedLength
+            && gateway.Body.Length != fixedLength)
+            return new Finding(Verdict.Desync, endpoint, script, reference, gateway, $"received a {gateway.Body.Length}-byte body where its exchange declared {fixedLength}");
         // An answer (not the gateway's own 500) for a request the backend never saw came from someone else's exchange.
         if (!reachedBackend && gateway.Stage != Stage.Head && gateway.Status != 500)
             return new Finding(Verdict.Desync, endpoint, script, reference, gateway, "answered although its request never reached the backend");
@@ -81,6 +84,10 @@ public static class Comparator
         var status = FinalStatus(script);
         if (status is { } own && reference.Stage != Stage.Head && reference.Status != own)
             return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, $"the reference received a {reference.Status} its exchange never sent");
+        // A whole body of a length its exchange's framing rules out (an empty 200 that names nobody) was someone else's.
+        var declared = DeclaredLength(script);
+        if (declared is { } length && reference.Stage == Stage.Ok && reference.Body.Length != length)
+            return new Finding(Verdict.ReferenceDesync, endpoint, script, reference, gateway, $"the reference received a {reference.Body.Length}-byte body where its exchange declared {length}");
 
         var mismatch = Mismatch(endpoint, reference, gateway);
         if (mismatch is null) return new Finding(Verdict.Match, endpoint, script, reference, gateway, "");
@@ -164,7 +171,33 @@ public static class Comparator
         new("malformed HTTP (response|status code|version) \"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static readonly System.Text.RegularExpressions.Regex GoQuotedValue =
-        new("(?:unsupported transfer encoding: |bad Content-Length )\"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new("(?:unsupported transfer encoding: |bad Content-Length |multiple Content-Length headers; got \\[)\"((?:[^\"\\\\]|\\\\.)*)\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The body length a client must read from the script's final answer when its framing fixes one (HTTP/1.1 without
+    /// Transfer-Encoding, or HTTP/1.0, with Content-Length fields that agree; none for 204 and 304), else null.
+    /// </summary>
+    public static long? DeclaredLength(Script script)
+    {
+        if (script.Steps.Any(s => s is Rendered)) return null;
+        var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, ExchangeId.Placeholder));
+        var at = 0;
+        while (true)
+        {
+            var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
+            var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
+            if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
+            if (end < 0 || end - at < 12) return null;
+            var lines = text[at..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            if (!int.TryParse(lines[0].AsSpan(9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)) return null;
+            if (status is >= 100 and < 200 && status != 101) { at = end; continue; }
+            if (status is 204 or 304) return 0;
+            var http11 = lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal);
+            if (http11 && lines.Any(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase))) return null;
+            var lengths = lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => l[15..].Trim(' ', '\t')).Distinct().ToArray();
+            return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+        }
+    }
 
     /// <summary>What Go quoted (%q) of a malformed status line, unescaped, or null.</summary>
     public static string? QuotedByGo(string? error) =>

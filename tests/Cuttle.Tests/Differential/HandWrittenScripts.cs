@@ -122,8 +122,8 @@ public static class HandWrittenScripts
             S("close/mid-chunk", W("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked[..15]), new Close()),
             S("close/after-body", W(Response(200, body, Json)), new Close()),
             // Slow backends
-            S("slow/drip-head", new Drip(Response(200, body, Json), 8, 1)),
-            S("slow/drip-chunked", new Drip(Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked), 3, 2)),
+            S("slow/drip-head", new Drip(Response(200, body, Json), 16, 1)),
+            S("slow/drip-chunked", new Drip(Bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked), 16, 1)),
             S("slow/delayed-head", new Delay(100), W(Response(200, body, Json))),
             S("slow/hang-before-head", new Delay(3000)),
             S("slow/hang-mid-body", W("HTTP/1.1 200 OK\r\n" + Cl(Len) + "\r\n\r\n" + body[..20]), new Delay(3000)),

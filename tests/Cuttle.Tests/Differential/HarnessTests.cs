@@ -34,6 +34,7 @@ public sealed class HarnessTests
         Assert.Equal(ExchangeId.Fill(bytes, id), parts[0].Concat(parts[2]).ToArray());
         Assert.Empty(parts[1]);
         Assert.Equal(200, Comparator.FinalStatus(script));
+        Assert.Equal(bytes.Length - Encoding.ASCII.GetString(bytes).IndexOf("\r\n\r\n", StringComparison.Ordinal) - 4, Comparator.DeclaredLength(script));
     }
 
     [Fact]
