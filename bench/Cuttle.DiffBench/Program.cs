@@ -26,7 +26,7 @@ while (campaign.Report.Exchanges < exchanges)
     var scripts = (int)Math.Min(batch, (exchanges - campaign.Report.Exchanges + 1) / 2);
     await campaign.RunAsync(generator.Next(Math.Max(1, scripts)));
     var r = campaign.Report;
-    stdout.WriteLine(string.Create(inv, $"{clock.Elapsed:hh\\:mm\\:ss} exchanges {r.Exchanges} ({r.Exchanges / clock.Elapsed.TotalSeconds:0}/s) desyncs {r.Desyncs} unexplained {r.Unexplained} explained {r.Explained} reference-defects {r.ReferenceDefects} reference-desyncs {r.ReferenceDesyncs}"));
+    stdout.WriteLine(string.Create(inv, $"{clock.Elapsed:hh\\:mm\\:ss} exchanges {r.Exchanges} ({r.Exchanges / clock.Elapsed.TotalSeconds:0}/s) desyncs {r.Desyncs} unexplained {r.Unexplained} explained {r.Explained} reference-defects {r.ReferenceDefects} reference-desyncs {r.ReferenceDesyncs} inconclusive {r.Inconclusive}"));
     stdout.Flush();
 }
 stdout.WriteLine(string.Create(inv, $"done in {clock.Elapsed:hh\\:mm\\:ss} ({campaign.Report.Exchanges / clock.Elapsed.TotalSeconds:0} exchanges/s); backend connections {campaign.Backend.Connections}, late bytes written {campaign.Backend.LateWritten}, skipped (connection already reused) {campaign.Backend.LateSkipped}"));

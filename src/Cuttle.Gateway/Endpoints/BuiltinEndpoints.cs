@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using System.Text;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
@@ -140,7 +141,7 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "/__debug/ {Method} {Url} headers: {Headers}")]
+        [LoggerMessage(EventId = EventIds.DebugRequest, Level = LogLevel.Debug, Message = "/__debug/ {Method} {Url} headers: {Headers}")]
         public static partial void DebugRequest(ILogger logger, string method, string url, string headers);
     }
 }

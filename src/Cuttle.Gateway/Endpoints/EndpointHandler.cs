@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
@@ -83,7 +84,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "[ENDPOINT: {Method} {Endpoint}] {Error}")]
+        [LoggerMessage(EventId = EventIds.EndpointError, Level = LogLevel.Warning, Message = "[ENDPOINT: {Method} {Endpoint}] {Error}")]
         public static partial void EndpointError(ILogger logger, string method, string endpoint, string error);
     }
 }

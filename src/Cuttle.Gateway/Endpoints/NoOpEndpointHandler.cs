@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using System.Buffers;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
@@ -117,10 +118,10 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "[ENDPOINT: {Method} {Endpoint}] {Error}")]
+        [LoggerMessage(EventId = EventIds.NoOpBackendFailed, Level = LogLevel.Warning, Message = "[ENDPOINT: {Method} {Endpoint}] {Error}")]
         public static partial void BackendFailed(ILogger logger, string method, string endpoint, string error);
 
-        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}] streaming the backend body failed: {Error}")]
+        [LoggerMessage(EventId = EventIds.NoOpStreamAborted, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}] streaming the backend body failed: {Error}")]
         public static partial void StreamAborted(ILogger logger, string endpoint, string error);
     }
 }

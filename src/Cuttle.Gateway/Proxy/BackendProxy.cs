@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Diagnostics;
 using System.Buffers;
 using System.Net;
 using System.Text;
@@ -195,7 +196,7 @@ internal sealed partial class BackendProxy : IProxy
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "backend {Url} failed: {Reason}")]
+        [LoggerMessage(EventId = EventIds.BackendFailed, Level = LogLevel.Warning, Message = "backend {Url} failed: {Reason}")]
         public static partial void BackendFailed(ILogger logger, string url, string reason);
     }
 }

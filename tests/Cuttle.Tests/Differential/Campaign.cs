@@ -120,7 +120,7 @@ public sealed class Campaign : IAsyncDisposable
                 foreach (var (side, endpoint) in new[] { ('n', Endpoint.NoOp), ('j', Endpoint.Json) })
                 {
                     var id = ExchangeId.Make(side, numbers[i]);
-                    var finding = Comparator.Compare(endpoint, scripts[i], refOutcome, gateway[id], _backend.TimesReceived(id) > 0, ScriptOf);
+                    var finding = Comparator.Compare(endpoint, scripts[i], refOutcome, gateway[id], _backend.TimesReceived(id) > 0, ScriptOf, _options.EndpointTimeout);
                     Report.Add(finding, _options.SamplesPerKind);
                     _backend.ForgetReceived(id);
                 }
@@ -147,7 +147,7 @@ public sealed class CampaignReport
 {
     private readonly ConcurrentDictionary<string, long> _byReason = new();
     private readonly ConcurrentDictionary<string, int> _sampled = new();
-    private long _exchanges, _referenceExchanges, _matches, _desyncs, _referenceDesyncs, _explained, _referenceDefects, _unexplained;
+    private long _exchanges, _referenceExchanges, _matches, _desyncs, _referenceDesyncs, _explained, _referenceDefects, _unexplained, _inconclusive;
 
     public long Exchanges => Interlocked.Read(ref _exchanges);
     public long ReferenceExchanges => Interlocked.Read(ref _referenceExchanges);
@@ -157,6 +157,7 @@ public sealed class CampaignReport
     public long Explained => Interlocked.Read(ref _explained);
     public long ReferenceDefects => Interlocked.Read(ref _referenceDefects);
     public long Unexplained => Interlocked.Read(ref _unexplained);
+    public long Inconclusive => Interlocked.Read(ref _inconclusive);
     public ConcurrentQueue<Finding> Samples { get; } = new();
 
     /// <summary>Counts per verdict and reason ("Explained: reason", "Unexplained [NoOp] family: what differs").</summary>
@@ -175,6 +176,7 @@ public sealed class CampaignReport
             case Verdict.Explained: Interlocked.Increment(ref _explained); break;
             case Verdict.ReferenceDefect: Interlocked.Increment(ref _referenceDefects); break;
             case Verdict.Unexplained: Interlocked.Increment(ref _unexplained); break;
+            case Verdict.Inconclusive: Interlocked.Increment(ref _inconclusive); break;
         }
         var key = finding.Verdict is Verdict.Unexplained or Verdict.Desync or Verdict.ReferenceDesync
             ? $"{finding.Verdict} [{finding.Endpoint}] {finding.Script.Family}: {finding.Reason}"
@@ -195,10 +197,11 @@ public sealed class CampaignReport
         sb.AppendLine(inv, $"explained divergences: {Explained}");
         sb.AppendLine(inv, $"reference defects: {ReferenceDefects}");
         sb.AppendLine(inv, $"unexplained divergences: {Unexplained}");
+        sb.AppendLine(inv, $"inconclusive (a side timed out on a script that finishes in time): {Inconclusive}");
         foreach (var (reason, count) in _byReason.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sb.AppendLine(inv, $"  {count,9}  {reason}");
         if (withSamples)
         {
-            foreach (var verdict in new[] { Verdict.Desync, Verdict.Unexplained, Verdict.ReferenceDesync })
+            foreach (var verdict in new[] { Verdict.Desync, Verdict.Unexplained, Verdict.Inconclusive, Verdict.ReferenceDesync })
             {
                 foreach (var f in Samples.Where(f => f.Verdict == verdict).Take(25)) sb.AppendLine(f.ToString());
             }

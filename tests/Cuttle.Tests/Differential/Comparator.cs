@@ -32,6 +32,12 @@ public enum Verdict
 
     /// <summary>A divergence nobody explained: a finding.</summary>
     Unexplained,
+
+    /// <summary>
+    /// A side ran out of time on a script that finishes well inside the timeout: the machine was too busy to judge
+    /// the exchange (counted, bounded by the tests, never a match).
+    /// </summary>
+    Inconclusive,
 }
 
 public sealed record Finding(Verdict Verdict, Endpoint Endpoint, Script Script, Outcome Reference, Outcome Gateway, string Reason)
@@ -52,7 +58,7 @@ public sealed record Finding(Verdict Verdict, Endpoint Endpoint, Script Script, 
 /// </summary>
 public static class Comparator
 {
-    public static Finding Compare(Endpoint endpoint, Script script, Outcome reference, Outcome gateway, bool reachedBackend, Func<string, Script?>? scriptOf = null)
+    public static Finding Compare(Endpoint endpoint, Script script, Outcome reference, Outcome gateway, bool reachedBackend, Func<string, Script?>? scriptOf = null, TimeSpan timeout = default)
     {
         // A desync first: any id but its own in what a client received.
         foreach (var id in ExchangeId.FindAll(gateway.Body))
@@ -92,8 +98,33 @@ public static class Comparator
         var mismatch = Mismatch(endpoint, reference, gateway);
         if (mismatch is null) return new Finding(Verdict.Match, endpoint, script, reference, gateway, "");
         var finding = new Finding(Verdict.Unexplained, endpoint, script, reference, gateway, mismatch);
-        return AllowList.Explain(finding) ?? finding;
+        if (AllowList.Explain(finding) is { } explained) return explained;
+        if (timeout > TimeSpan.Zero && PlannedTime(script) < timeout / 2)
+        {
+            if (reference.Stage != Stage.Ok && IsTimeout(reference.Error))
+                return finding with { Verdict = Verdict.Inconclusive, Reason = "the reference timed out on a script that finishes in time" };
+            if (gateway.Status == 500 && gateway.Elapsed >= timeout * 0.9)
+                return finding with { Verdict = Verdict.Inconclusive, Reason = "the gateway's endpoint timeout fired on a script that finishes in time" };
+        }
+        return finding;
     }
+
+    /// <summary>How long the script takes to play on an idle machine: its delays and drip pauses.</summary>
+    public static TimeSpan PlannedTime(Script script)
+    {
+        var ms = 0L;
+        foreach (var step in script.Steps)
+        {
+            if (step is Delay d) ms += d.Milliseconds;
+            else if (step is Drip drip && drip.PieceSize > 0) ms += (long)drip.PauseMs * ((drip.Bytes.Length + drip.PieceSize - 1) / drip.PieceSize);
+        }
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    // Go: "Client.Timeout exceeded" / "context deadline exceeded"; the SocketsHttpHandler fallback: a cancelled task.
+    private static bool IsTimeout(string? error) =>
+        error is not null && (error.Contains("deadline exceeded", StringComparison.Ordinal) || error.Contains("Client.Timeout", StringComparison.Ordinal)
+            || error.Contains("was canceled", StringComparison.Ordinal) || error.Contains("timed out", StringComparison.Ordinal));
 
     /// <summary>Every byte the script writes for the exchange, in order.</summary>
     public static byte[] ScriptBytes(Script script, string id)

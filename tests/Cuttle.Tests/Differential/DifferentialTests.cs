@@ -38,5 +38,8 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         output.WriteLine(campaign.Report.Summary());
         Assert.Equal(0, campaign.Report.Desyncs);
         if (campaign.Reference is GoReferenceClient) Assert.Equal(0, campaign.Report.Unexplained);
+        // A busy machine may leave a few exchanges unjudged; more than 2% means the campaign judged too little.
+        Assert.True(campaign.Report.Inconclusive * 50 <= campaign.Report.Exchanges,
+            $"{campaign.Report.Inconclusive} of {campaign.Report.Exchanges} exchanges inconclusive");
     }
 }

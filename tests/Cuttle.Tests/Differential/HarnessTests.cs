@@ -38,6 +38,27 @@ public sealed class HarnessTests
     }
 
     [Fact]
+    public void A_timeout_is_inconclusive_only_on_a_script_that_finishes_in_time()
+    {
+        var id = ExchangeId.Make('g', 9);
+        var answer = new Outcome(ExchangeId.Make('n', 9), Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(Wire.JsonBody()), ExchangeId.Make('n', 9)), null);
+        var timedOut = new Outcome(id, Stage.Head, 0, [], "context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+        var quick = new Script("quick", [new Write(Wire.Response(200, Wire.JsonBody())), new Delay(10)]);
+        var hanging = new Script("hang", [new Delay(3000), new Write(Wire.Response(200, Wire.JsonBody()))]);
+        var second = TimeSpan.FromSeconds(1);
+
+        Assert.Equal(Verdict.Inconclusive, Comparator.Compare(Endpoint.NoOp, quick, timedOut, answer, true, timeout: second).Verdict);
+        // A script that outlasts the timeout must time out on both sides: a gateway answer there is a finding.
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, hanging, timedOut, answer, true, timeout: second).Verdict);
+        // The gateway's own 500 counts as a timeout only when it came after the endpoint timeout.
+        var fast500 = new Outcome(answer.Id, Stage.Ok, 500, [], null) { Elapsed = TimeSpan.FromMilliseconds(20) };
+        var late500 = fast500 with { Elapsed = TimeSpan.FromMilliseconds(1005) };
+        var reference = new Outcome(id, Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(Wire.JsonBody()), id), null);
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, quick, reference, fast500, true, timeout: second).Verdict);
+        Assert.Equal(Verdict.Inconclusive, Comparator.Compare(Endpoint.NoOp, quick, reference, late500, true, timeout: second).Verdict);
+    }
+
+    [Fact]
     public void Ids_fill_placeholders_and_are_found_in_any_body()
     {
         var id = ExchangeId.Make('n', 42);

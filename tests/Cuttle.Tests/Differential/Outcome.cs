@@ -11,6 +11,9 @@ public enum Stage
 /// <summary>What a client received for one exchange.</summary>
 public sealed record Outcome(string Id, Stage Stage, int Status, byte[] Body, string? Error)
 {
+    /// <summary>From sending the request to the end of the exchange (measured for the gateway's client only).</summary>
+    public TimeSpan Elapsed { get; init; }
+
     /// <summary>The error, shortened for reports (Go quotes whole bodies it could not parse as a head).</summary>
     public string? ShortError => Error is { Length: > 240 } e ? e[..240] + "…" : Error;
 

@@ -213,6 +213,7 @@ public static class HttpExchanges
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
         {
@@ -220,7 +221,7 @@ public static class HttpExchanges
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
-            return new Outcome(request.Id, Stage.Head, 0, [], Describe(ex));
+            return new Outcome(request.Id, Stage.Head, 0, [], Describe(ex)) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
         }
         using (response)
         {
@@ -230,11 +231,11 @@ public static class HttpExchanges
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cts.Token);
                 await stream.CopyToAsync(body, cts.Token);
-                return new Outcome(request.Id, Stage.Ok, status, body.ToArray(), null);
+                return new Outcome(request.Id, Stage.Ok, status, body.ToArray(), null) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or InvalidDataException)
             {
-                return new Outcome(request.Id, Stage.Body, status, body.ToArray(), Describe(ex));
+                return new Outcome(request.Id, Stage.Body, status, body.ToArray(), Describe(ex)) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
             }
         }
     }
