@@ -21,9 +21,27 @@ internal sealed class DescriptorReserve : IDisposable
 
     private readonly SafeHandle _devNull;
     private readonly int[] _held = new int[Size];
+    private readonly long _softLimit = SoftLimit();
     private int _count;
 
     private DescriptorReserve(SafeHandle devNull) => _devNull = devNull;
+
+    // RLIMIT_NOFILE's soft limit, read once (a limit raised later only makes NearLimit fire early); no limit: never near.
+    private static long SoftLimit()
+    {
+        var resource = OperatingSystem.IsLinux() ? 7 : 8; // RLIMIT_NOFILE: 7 on Linux, 8 on the BSDs and macOS
+        return GetRLimit(resource, out var limit) == 0 && limit.Current is > 0 and < long.MaxValue ? (long)limit.Current : long.MaxValue;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+
+    [DllImport("libc", EntryPoint = "getrlimit")]
+    private static extern int GetRLimit(int resource, out RLimit limit);
 
     /// <summary>A held reserve, or null where there is no /dev/null (the listener then accepts without one).</summary>
     public static DescriptorReserve? Create()
@@ -75,6 +93,14 @@ internal sealed class DescriptorReserve : IDisposable
         for (var i = 0; i < n; i++) _ = Close(probe[i]);
         return n;
     }
+
+    /// <summary>
+    /// Whether the descriptor just handed out (<paramref name="fd"/>) shows the table nearly full. The kernel hands out
+    /// the lowest free number, so a number within twice the reserve of the soft limit means every one below it is
+    /// taken: the listener must stop before accept() fails, because other threads (loading an assembly for a
+    /// connection it accepted) may need one before the failure releases the reserve.
+    /// </summary>
+    public bool NearLimit(long fd) => fd >= _softLimit - 2 * Size;
 
     /// <summary>Gives the reserve back to the process.</summary>
     public void Release()

@@ -71,6 +71,14 @@ internal sealed class GatewaySocketListener : IConnectionListener
                 {
                     _budget--;
                 }
+                else if (error == SocketError.Success && _budget < 0 && _reserve is not null
+                    && _reserve.NearLimit((long)_acceptor.AcceptSocket!.SafeHandle.DangerousGetHandle()))
+                {
+                    // The table is nearly full: let the reserve go now and count before the next accept, rather than
+                    // wait for accept() to fail while a connection's thread may be opening a file.
+                    _reserve.Release();
+                    _budget = 0;
+                }
             }
             if (error == SocketError.Success)
             {

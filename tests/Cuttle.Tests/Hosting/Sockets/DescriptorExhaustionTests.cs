@@ -30,7 +30,9 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output) : IDispo
         var path = Path.Combine(_dir, "krakend.json");
         await File.WriteAllTextAsync(path, """{ "version": 3, "endpoints": [] }""");
         var port = TestPorts.Closed();
-        var environment = new Dictionary<string, string> { ["CUTTLE_SOCKET_TRANSPORT"] = transport };
+        // As on a 16-core machine: the runtime keeps more open, and more threads serve the accepted connections while
+        // the table fills (one that loads an assembly then, with no descriptor left, aborts the process).
+        var environment = new Dictionary<string, string> { ["CUTTLE_SOCKET_TRANSPORT"] = transport, ["DOTNET_PROCESSOR_COUNT"] = "16" };
         await using var process = CuttleProcess.StartWithDescriptorLimit(_dir, DescriptorLimit, environment,
             "run", "-c", path, "-p", port.ToString(CultureInfo.InvariantCulture));
         var health = $"http://127.0.0.1:{port}/__health";
