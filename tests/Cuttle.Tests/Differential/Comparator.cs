@@ -103,7 +103,7 @@ public static class Comparator
         {
             if (reference.Stage != Stage.Ok && IsTimeout(reference.Error))
                 return finding with { Verdict = Verdict.Inconclusive, Reason = "the reference timed out on a script that finishes in time" };
-            if (gateway.Status == 500 && gateway.Elapsed >= timeout * 0.9)
+            if ((gateway.Status == 500 || gateway.Stage == Stage.Body) && gateway.Elapsed >= timeout * 0.9)
                 return finding with { Verdict = Verdict.Inconclusive, Reason = "the gateway's endpoint timeout fired on a script that finishes in time" };
         }
         return finding;

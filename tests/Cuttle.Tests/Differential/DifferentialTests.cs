@@ -1,3 +1,4 @@
+using Cuttle.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Cuttle.Tests.Differential;
@@ -9,6 +10,9 @@ namespace Cuttle.Tests.Differential;
 /// the reference is Go. Without Go the reference falls back to SocketsHttpHandler, whose divergences are printed but
 /// not judged (the allow-list describes Go). The long campaign: bench/differential/run.
 /// </summary>
+// Alone: a campaign judges a 1 s endpoint timeout against Go's, and other test classes competing for two cores stretch
+// 30 ms scripts past it (such exchanges are inconclusive, and too many of them fail the test).
+[Collection(nameof(ProcessWideMeasurements))]
 public sealed class DifferentialTests(ITestOutputHelper output)
 {
     private static readonly CampaignOptions Options = new() { Concurrency = 48, EndpointTimeout = TimeSpan.FromSeconds(1), Seed = 20261207 };

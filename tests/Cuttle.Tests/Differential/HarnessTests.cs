@@ -56,6 +56,9 @@ public sealed class HarnessTests
         var reference = new Outcome(id, Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(Wire.JsonBody()), id), null);
         Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, quick, reference, fast500, true, timeout: second).Verdict);
         Assert.Equal(Verdict.Inconclusive, Comparator.Compare(Endpoint.NoOp, quick, reference, late500, true, timeout: second).Verdict);
+        var cutShort = new Outcome(answer.Id, Stage.Body, 200, answer.Body[..10], "The response ended prematurely.");
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, quick, reference, cutShort with { Elapsed = TimeSpan.FromMilliseconds(40) }, true, timeout: second).Verdict);
+        Assert.Equal(Verdict.Inconclusive, Comparator.Compare(Endpoint.NoOp, quick, reference, cutShort with { Elapsed = TimeSpan.FromMilliseconds(1001) }, true, timeout: second).Verdict);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed record Outcome(string Id, Stage Stage, int Status, byte[] Body, st
         Stage.Head => $"no response ({ShortError})",
         Stage.Body => $"{Status} then body failed after {Body.Length}B ({ShortError})",
         _ => $"{Status} {Body.Length}B {Write.Printable(Body[..Math.Min(Body.Length, 80)])}",
-    };
+    } + (Elapsed > TimeSpan.Zero ? $" in {Elapsed.TotalMilliseconds:0} ms" : "");
 }
 
 /// <summary>One request to send: the exchange id and the URL that carries it.</summary>
