@@ -30,7 +30,7 @@ internal static class LuaBuilder
         return new LuaProxy(script, stack, ParamNames(endpoint), urlBuilder: null);
     }
 
-    /// <summary>modifier/lua-endpoint: the pre script on the HTTP request, outermost of the endpoint's handlers.</summary>
+    /// <summary>modifier/lua-endpoint: the pre script on the HTTP request, innermost of the router-level wrappers (inside bot-detector and JOSE, as CE's handler_factory chains them).</summary>
     public static IEndpointHandler WrapEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.LuaEndpoint is not { } options) return handler;
