@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Cel.Language;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Primitives;
 
 // validation/cel cost: compiling a check (once per generation build) and evaluating it (per request), with the

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends.Http1;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Backends;
 

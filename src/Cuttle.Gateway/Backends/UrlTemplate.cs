@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Backends;
 

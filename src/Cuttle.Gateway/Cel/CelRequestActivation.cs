@@ -1,7 +1,7 @@
 using System.Text;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Cel.Language;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Cel;

@@ -7,32 +7,80 @@ namespace Cuttle.Gateway.Codecs;
 
 /// <summary>
 /// Renders the endpoint's data per output_encoding (lura router/gin render.go + krakend-xml): json, json-collection,
-/// string, xml, yaml, negotiate. The status is always 200 here: failures are rendered by the endpoint handler.
+/// string, xml, yaml, negotiate. One immutable renderer per output encoding, chosen once per endpoint by
+/// <see cref="For"/> when the generation is built, so the request path calls it without looking at the name. The
+/// status is always 200 here: failures are rendered by the endpoint handler.
 /// </summary>
-internal static class ResponseRenderer
+internal abstract class ResponseRenderer
 {
     public const string JsonContentType = "application/json; charset=utf-8";
 
-    public static Task RenderAsync(HttpContext context, string outputEncoding, Dictionary<string, object?>? data)
+    /// <summary>
+    /// The renderer of an output encoding; an unknown name (and no-op, whose endpoints never render) renders JSON, as
+    /// lura's render register falls back to its JSON render.
+    /// </summary>
+    public static ResponseRenderer For(string outputEncoding) => outputEncoding switch
     {
-        switch (outputEncoding)
+        Encodings.Negotiate => NegotiateRenderer.Instance,
+        Encodings.Xml => XmlRenderer.Instance,
+        Encodings.Yaml => YamlRenderer.Instance,
+        Encodings.String => StringRenderer.Instance,
+        Encodings.JsonCollection => JsonCollectionRenderer.Instance,
+        _ => JsonRenderer.Instance,
+    };
+
+    public abstract Task RenderAsync(HttpContext context, Dictionary<string, object?>? data);
+
+    private sealed class JsonRenderer : ResponseRenderer
+    {
+        public static readonly JsonRenderer Instance = new();
+
+        // gin renders a nil map as {} (KrakenD: "nil response → {}").
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data) => WriteJson(context, (object?)data ?? DataTree.NewMap());
+    }
+
+    private sealed class JsonCollectionRenderer : ResponseRenderer
+    {
+        public static readonly JsonCollectionRenderer Instance = new();
+
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data)
         {
-            case Encodings.Negotiate:
-                return Negotiate(context, data);
-            case Encodings.Xml:
-                return WriteText(context, "application/xml", Xml(data));
-            case Encodings.Yaml:
-                return WriteText(context, "application/yaml; charset=utf-8", Yaml(data));
-            case Encodings.String:
-                var content = data is not null && data.TryGetValue("content", out var c) ? DataTree.Unwrap(c) as string : null;
-                return WriteText(context, "text/plain; charset=utf-8", content ?? "");
-            case Encodings.JsonCollection:
-                object? collection = data is not null && data.TryGetValue("collection", out var col) ? col : null;
-                return WriteJson(context, DataTree.AsList(collection) is null ? new List<object?>() : collection);
-            default:
-                // gin renders a nil map as {} (KrakenD: "nil response → {}").
-                return WriteJson(context, (object?)data ?? DataTree.NewMap());
+            object? collection = data is not null && data.TryGetValue("collection", out var col) ? col : null;
+            return WriteJson(context, DataTree.AsList(collection) is null ? new List<object?>() : collection);
         }
+    }
+
+    private sealed class StringRenderer : ResponseRenderer
+    {
+        public static readonly StringRenderer Instance = new();
+
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data)
+        {
+            var content = data is not null && data.TryGetValue("content", out var c) ? DataTree.Unwrap(c) as string : null;
+            return WriteText(context, "text/plain; charset=utf-8", content ?? "");
+        }
+    }
+
+    private sealed class XmlRenderer : ResponseRenderer
+    {
+        public static readonly XmlRenderer Instance = new();
+
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data) => WriteText(context, "application/xml", Xml(data));
+    }
+
+    private sealed class YamlRenderer : ResponseRenderer
+    {
+        public static readonly YamlRenderer Instance = new();
+
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data) =>
+            WriteText(context, "application/yaml; charset=utf-8", Yaml(data));
+    }
+
+    private sealed class NegotiateRenderer : ResponseRenderer
+    {
+        public static readonly NegotiateRenderer Instance = new();
+
+        public override Task RenderAsync(HttpContext context, Dictionary<string, object?>? data) => Negotiate(context, data);
     }
 
     private static Task Negotiate(HttpContext context, Dictionary<string, object?>? data)

@@ -24,6 +24,8 @@ internal sealed partial class EndpointHandler : IEndpointHandler
     private readonly bool _bufferBody;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    // Chosen from output_encoding here, once: the request path renders without looking at the name.
+    private readonly ResponseRenderer _renderer;
 
     public EndpointHandler(EndpointConfig endpoint, IProxy proxy, RouterOptions router, ILogger logger, TimeProvider? time = null)
     {
@@ -31,6 +33,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         _endpoint = endpoint;
         _proxy = proxy;
         _requests = new RequestFactory(endpoint);
+        _renderer = ResponseRenderer.For(endpoint.OutputEncoding);
         _router = router;
         _logger = logger;
         _cacheControl = endpoint.CacheTtl > TimeSpan.Zero ? $"public, max-age={(long)endpoint.CacheTtl.TotalSeconds}" : null;
@@ -79,7 +82,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
                 return;
             }
         }
-        await ResponseRenderer.RenderAsync(context, _endpoint.OutputEncoding, data?.Data).ConfigureAwait(false);
+        await _renderer.RenderAsync(context, data?.Data).ConfigureAwait(false);
     }
 
     private static partial class Log

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Endpoints;
 

@@ -4,6 +4,7 @@ using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,3 +1,4 @@
+using Cuttle.Gateway.Codecs;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Endpoints;
@@ -24,7 +25,7 @@ internal static class ParamChecker
         context.Response.Headers[ResponseHeaders.Krakend] = versionHeader;
         if (disablePathDecoding || IsClean(parameters, routeParams)) return null;
         context.Response.StatusCode = 400;
-        return Codecs.ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params");
+        return ResponseRenderer.WriteText(context, "text/plain; charset=utf-8", "error: encoded url params");
     }
 
     public static bool IsClean(string[] parameters, int count)

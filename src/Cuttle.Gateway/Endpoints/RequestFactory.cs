@@ -1,6 +1,6 @@
 using System.Net;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;

@@ -1,6 +1,6 @@
 using System.Text;
 using Cuttle.Gateway.Backends;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Lua;

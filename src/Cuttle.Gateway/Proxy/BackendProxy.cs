@@ -5,7 +5,6 @@ using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
-using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,8 @@ namespace Cuttle.Gateway.Proxy;
 
 /// <summary>
 /// The innermost proxy of a non-no-op backend (lura proxy/http.go): call, check the status (only 200 and 201 are
-/// success), decode by encoding, then apply the entity formatter. Failures are returned as data.
+/// success), then parse the body with the backend's <see cref="ResponseParser"/> (decode by encoding, then the entity
+/// formatter), chosen when the proxy is built. Failures are returned as data.
 /// </summary>
 internal sealed partial class BackendProxy : IProxy
 {
@@ -22,20 +22,18 @@ internal sealed partial class BackendProxy : IProxy
 
     private readonly BackendConfig _backend;
     private readonly BackendCaller _caller;
-    private readonly EntityFormatter? _formatter;
+    // Decoder and entity formatter of the backend's encoding, chosen here once: the request path never reads the name.
+    private readonly ResponseParser _parser;
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
-    // A plain JSON backend (no formatter, not a collection) answers with its object still in the parsed document.
-    private readonly bool _keepsJsonObject;
 
     public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger)
     {
         _backend = backend;
         _caller = new BackendCaller(backend, endpoint, transport, logger);
-        _formatter = EntityFormatter.Create(backend);
+        _parser = ResponseParser.For(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;
-        _keepsJsonObject = _formatter is null && !backend.IsCollection && backend.Encoding is Encodings.Json;
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
@@ -112,17 +110,8 @@ internal sealed partial class BackendProxy : IProxy
                 return Fail(url, "reading the backend body: " + ex.Message);
             }
             request.Scope.RegisterBuffer(buffer);
-            // lura's NoOpHTTPResponseParser: no data, the raw body kept as Response.Io (read by sequential_propagated_params "respN").
-            if (_backend.Encoding == Encodings.NoOp)
-                return ProxyResult.Ok(new ProxyResponse(DataTree.NewMap(), isComplete: true) { RawBody = buffer.AsSpan(0, length).ToArray() });
-            if (_keepsJsonObject)
-            {
-                var kept = BackendDecoder.DecodeJsonResponse(buffer.AsMemory(0, length), request.Scope, out var parseError);
-                return kept is null ? Fail(url, parseError ?? "could not decode the backend response") : ProxyResult.Ok(kept);
-            }
-            var decoded = EntityFormatter.DecodeAndFormat(_formatter, _backend.Encoding, _backend.IsCollection, buffer.AsMemory(0, length), request.Scope, out var error);
-            if (decoded is null) return Fail(url, error ?? "could not decode the backend response");
-            return ProxyResult.Ok(new ProxyResponse(decoded, isComplete: true));
+            var parsed = _parser.Parse(buffer.AsMemory(0, length), request.Scope, out var error);
+            return parsed is null ? Fail(url, error ?? "could not decode the backend response") : ProxyResult.Ok(parsed);
         }
     }
 

@@ -68,10 +68,10 @@ internal sealed class EntityFormatter
     /// Decodes a backend body and applies the formatter (none when null): the one place that pairs the two, so an
     /// allow-list always prunes a JSON object straight from the parsed document.
     /// </summary>
-    public static Dictionary<string, object?>? DecodeAndFormat(EntityFormatter? formatter, string encoding, bool isCollection,
+    public static Dictionary<string, object?>? DecodeAndFormat(EntityFormatter? formatter, BackendDecoder decoder,
         ReadOnlyMemory<byte> body, RequestScope scope, out string? error)
     {
-        var data = BackendDecoder.Decode(encoding, isCollection, body, scope, formatter?._formatObject, out error, out var formatted);
+        var data = decoder.Decode(body, scope, formatter?._formatObject, out error, out var formatted);
         return data is null || formatter is null || formatted ? data : formatter.Format(data);
     }
 

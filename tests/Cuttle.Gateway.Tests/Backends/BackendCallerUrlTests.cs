@@ -1,7 +1,7 @@
 using System.Text;
 using Cuttle.Config;
 using Cuttle.Gateway.Backends;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Tests.Backends.Http1;
 using Microsoft.Extensions.Primitives;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Cuttle.Gateway.Codecs;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 
 namespace Cuttle.Gateway.Tests.Codecs;
 
@@ -22,7 +22,7 @@ public sealed class BackendDecoderTests
         Assert.Null(error);
         Assert.Equal(1, response!.DataCount);
 
-        var map = BackendDecoder.Decode("json", isCollection: false, Encoding.UTF8.GetBytes(body), scope, out error);
+        var map = BackendDecoder.For("json", isCollection: false).Decode(Encoding.UTF8.GetBytes(body), scope, out error);
         Assert.Null(error);
         Assert.Equal(1, Convert.ToInt32(map!["a"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.False(map.ContainsKey("b"));

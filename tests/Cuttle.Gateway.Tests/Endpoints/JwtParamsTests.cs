@@ -3,7 +3,7 @@ using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Endpoints;
-using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Tests.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace Cuttle.Gateway.Proxy;
+namespace Cuttle.Gateway.Data;
 
 /// <summary>
 /// The request as lura's proxy layers see it: endpoint params, the already-filtered headers and query, and the

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Cuttle.Gateway.Proxy;
+namespace Cuttle.Gateway.Data;
 
 /// <summary>
 /// Per-request owner of pooled resources (JsonDocuments and rented buffers that back the data tree). They stay alive
