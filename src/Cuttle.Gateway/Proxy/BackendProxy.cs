@@ -7,6 +7,7 @@ using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Proxy;

@@ -1,4 +1,4 @@
-namespace Cuttle.Config.Tests;
+namespace Cuttle.Go.Tests;
 
 public sealed class GoDurationTests
 {
