@@ -3,9 +3,9 @@ using System.Text;
 namespace Cuttle.Go;
 
 /// <summary>
-/// The hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy Keep-Alive and Proxy-Connection) that describe one
-/// connection and never travel past it: Go's transport consumes them from a backend response, and lura never sends
-/// them on to a backend, whatever input_headers says. Matched case-insensitively, as header names are.
+/// The hop-by-hop headers (RFC 9110 §7.6.1, plus the legacy Keep-Alive and Proxy-Connection): they describe one
+/// connection, so the gateway passes them on in neither direction, not from a client's request to a backend (whatever
+/// input_headers says) nor from a backend's response to the client. Matched case-insensitively, as header names are.
 /// </summary>
 public static class HopByHop
 {
