@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Cuttle.Config.Json;
 using Cuttle.Config.Model;
+using Cuttle.Go;
 
 namespace Cuttle.Config.Binding;
 

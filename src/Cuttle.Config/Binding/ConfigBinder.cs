@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cuttle.Config.Diagnostics;
 using Cuttle.Config.Json;
 using Cuttle.Config.Model;
+using Cuttle.Go;
 
 namespace Cuttle.Config.Binding;
 

@@ -223,26 +223,6 @@ internal static class GoValues
         sb.Append('"');
     }
 
-    /// <summary>strconv.Quote, close enough for config text: JSON escapes without the HTML ones.</summary>
-    public static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case < ' ': sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
-
     public static string TypeName(object? v) => v switch
     {
         null => "nil",

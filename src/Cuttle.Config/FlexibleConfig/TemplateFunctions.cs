@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cuttle.Go;
 
 namespace Cuttle.Config.FlexibleConfig;
 
@@ -106,7 +107,7 @@ internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<strin
             case "int64": Exact(a, 1); return ToInt(a[0]);
             case "float64": Exact(a, 1); return ToFloat(a[0]);
             case "toString": Exact(a, 1); return StrVal(a[0]);
-            case "quote": return JoinMapped(a, s => GoValues.Quote(s));
+            case "quote": return JoinMapped(a, s => GoStrconv.Quote(s));
             case "squote": return JoinMapped(a, s => "'" + s + "'");
             case "upper": Exact(a, 1); return Str(a[0]).ToUpperInvariant();
             case "lower": Exact(a, 1); return Str(a[0]).ToLowerInvariant();
@@ -268,7 +269,7 @@ internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<strin
                 case 's':
                 case 'v': GoValues.Print(sb, v, false); break;
                 case 'd': sb.Append(v is long or double ? ToInt(v).ToString(CultureInfo.InvariantCulture) : "%!d(" + GoValues.TypeName(v) + "=" + GoValues.Print(v, false) + ")"); break;
-                case 'q': sb.Append(GoValues.Quote(StrVal(v))); break;
+                case 'q': sb.Append(GoStrconv.Quote(StrVal(v))); break;
                 case 't': GoValues.Print(sb, v, false); break;
                 case 'f': sb.Append(ToFloat(v).ToString("F6", CultureInfo.InvariantCulture)); break;
                 case 'x': sb.Append(v is string xs ? Convert.ToHexStringLower(Encoding.UTF8.GetBytes(xs)) : ToInt(v).ToString("x", CultureInfo.InvariantCulture)); break;

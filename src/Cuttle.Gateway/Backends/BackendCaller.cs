@@ -4,6 +4,7 @@ using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 
 namespace Cuttle.Gateway.Backends;
 

@@ -1,3 +1,4 @@
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Backends;
@@ -35,19 +36,13 @@ internal sealed class MessageResponse(HttpResponseMessage message) : BackendResp
     {
         foreach (var header in source.NonValidated)
         {
-            if (IsHopByHop(header.Key)) continue;
+            if (HopByHop.Is(header.Key)) continue;
             var values = new string[header.Value.Count];
             var i = 0;
             foreach (var v in header.Value) values[i++] = WithoutControls(v);
             target[header.Key] = values;
         }
     }
-
-    private static bool IsHopByHop(string name) =>
-        name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) || name.Equals("Te", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase);
 
     public override void Dispose()
     {

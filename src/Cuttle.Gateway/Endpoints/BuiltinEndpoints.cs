@@ -2,6 +2,7 @@ using Cuttle.Gateway.Diagnostics;
 using System.Text;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -114,7 +115,7 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
             if (k.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
             var list = new List<object?>();
             foreach (var s in v) list.Add(s);
-            headers[Cuttle.Config.Binding.HeaderKey.Canonicalize(k)] = list;
+            headers[HeaderKey.Canonicalize(k)] = list;
         }
         var details = DataTree.NewMap();
         details["user"] = null;

@@ -6,6 +6,7 @@ using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
@@ -26,10 +27,9 @@ internal sealed class RequestFactory
     private readonly string[] _claimKeys;
 
     // Hop-by-hop headers and Host never travel to a backend, even with input_headers ["*"] (Go's server drops them).
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> NotForwarded = new(HopByHop.Names, StringComparer.OrdinalIgnoreCase)
     {
-        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Te", "Trailer", "Upgrade",
-        "X-Forwarded-For", "X-Forwarded-Host",
+        "Host", "X-Forwarded-For", "X-Forwarded-Host",
     };
 
     public RequestFactory(EndpointConfig endpoint)
@@ -65,7 +65,7 @@ internal sealed class RequestFactory
             foreach (var (name, values) in request.Headers)
             {
                 if (NotForwarded.Contains(name)) continue;
-                headers.Add(new(Cuttle.Config.Binding.HeaderKey.Canonicalize(name), values));
+                headers.Add(new(HeaderKey.Canonicalize(name), values));
             }
         }
         else

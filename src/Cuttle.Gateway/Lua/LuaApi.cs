@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 using KeraLua;
 using LuaState = KeraLua.Lua;
 
@@ -151,7 +152,7 @@ internal static class LuaApi
         // krakend-lua url.Parses the new URL: it is kept in Go's form. One url.Parse refuses (control characters, bad
         // escapes) stays as written, and the backend call refuses it before anything is sent (BackendCaller.SendAsync).
         var url = Str(l, 2);
-        r.Url = Backends.GoUrl.TryToRequestUrl(url) ?? url;
+        r.Url = GoUrl.TryToRequestUrl(url) ?? url;
         r.UrlChanged = true;
         return 0;
     }
@@ -266,9 +267,9 @@ internal static class LuaApi
                     foreach (var v in query[k])
                     {
                         sb.Append(sb.Length == 0 ? '?' : '&');
-                        Backends.GoUrl.AppendQueryEscaped(sb, k);
+                        GoUrl.AppendQueryEscaped(sb, k);
                         sb.Append('=');
-                        Backends.GoUrl.AppendQueryEscaped(sb, v ?? "");
+                        GoUrl.AppendQueryEscaped(sb, v ?? "");
                     }
                 }
                 r.QueryString = new Microsoft.AspNetCore.Http.QueryString(sb.ToString());
@@ -309,7 +310,7 @@ internal static class LuaApi
                 {
                     var list = new List<object?>(v.Count);
                     foreach (var s in v) list.Add(s);
-                    map[Cuttle.Config.Binding.HeaderKey.Canonicalize(k)] = list;
+                    map[HeaderKey.Canonicalize(k)] = list;
                 }
                 Push(l, map);
                 return 1;
@@ -318,7 +319,7 @@ internal static class LuaApi
                 l.PushString(values.Count > 0 ? values[0] ?? "" : "");
                 return 1;
             default:
-                var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(Str(l, 2));
+                var key = HeaderKey.Canonicalize(Str(l, 2));
                 if (l.IsNil(3)) r.Headers.Remove(key);
                 else r.Headers[key] = Str(l, 3);
                 return 0;
@@ -396,7 +397,7 @@ internal static class LuaApi
                 l.PushString("");
                 return 1;
             default:
-                var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(Str(l, 2));
+                var key = HeaderKey.Canonicalize(Str(l, 2));
                 r.Headers ??= [];
                 r.Headers.RemoveAll(h => h.Key == key);
                 if (!l.IsNil(3)) r.Headers.Add(new(key, [Str(l, 3)]));

@@ -1,6 +1,7 @@
 using System.Text;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Lua;
@@ -59,7 +60,7 @@ internal sealed class LuaRequest
 
     public void SetHeader(string name, string? value)
     {
-        var key = Cuttle.Config.Binding.HeaderKey.Canonicalize(name);
+        var key = HeaderKey.Canonicalize(name);
         Headers.RemoveAll(h => h.Key.Equals(key, StringComparison.OrdinalIgnoreCase));
         if (value is not null) Headers.Add(new(key, value));
     }

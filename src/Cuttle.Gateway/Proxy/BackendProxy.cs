@@ -6,6 +6,7 @@ using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Proxy;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Cuttle.Config;
 using Cuttle.Config.Diagnostics;
 using Cuttle.Gateway;
+using Cuttle.Go;
 using Cuttle.Hosting;
 
 namespace Cuttle.Commands;

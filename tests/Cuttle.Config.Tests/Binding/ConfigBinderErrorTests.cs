@@ -109,6 +109,15 @@ public sealed class ConfigBinderErrorTests
     }
 
     [Theory]
+    [InlineData("99999999999999999999s")] // too long for the parser's decimal: threw OverflowException out of the loader
+    [InlineData("2562048h")] // past Go's int64 nanoseconds (about 292 years)
+    public void DurationOutOfGoRange_IsAnInvalidDuration(string text)
+    {
+        var d = SingleError(Parse($"{{\"version\": 3, \"timeout\": \"{text}\"}}"));
+        Assert.StartsWith($"invalid duration \"{text}\" for \"timeout\"", d.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("\"port\": \"eighty\"", "\"port\" must be an integer, got the string \"eighty\"", "port")]
     [InlineData("\"debug_endpoint\": \"yes\"", "\"debug_endpoint\" must be a boolean (true or false), got the string \"yes\"", "debug_endpoint")]
     [InlineData("\"name\": {}", "\"name\" must be a string, got an object", "name")]

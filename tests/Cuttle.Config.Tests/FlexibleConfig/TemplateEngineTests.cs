@@ -118,6 +118,11 @@ public sealed class TemplateEngineTests
     public void Functions_BehaveLikeGoAndSprig(string template, string expected)
         => Assert.Equal(expected, Render(template, """{"l":[1,2,3],"m":{"k":"v"},"n":10,"objs":[{"name":"first"}]}"""));
 
+    [Fact]
+    public void Quote_EscapesControlsAsGoStrconvQuote()
+        // sprig's quote is fmt's %q (strconv.Quote): \a and \v have short escapes, DEL is \x7f, a C1 control \u0085.
+        => Assert.Equal("\"a\\a\\v\\x7f\\u0085\\x01\"", Render("{{ quote .s }}", """{"s":"a\u0007\u000b\u007f\u0085\u0001"}"""));
+
     [Theory]
     [InlineData("line1\n{{ if .x }}", "main.tmpl:2:1", "no matching {{end}}")]
     [InlineData("a\nb {{ .x | }}", "main.tmpl:2:9", "missing command after |")]

@@ -3,6 +3,7 @@ using Cuttle.Config;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Tests.Backends.Http1;
+using Cuttle.Go;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Tests.Backends;

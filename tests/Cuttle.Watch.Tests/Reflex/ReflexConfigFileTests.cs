@@ -38,18 +38,4 @@ public sealed class ReflexConfigFileTests
         var ex = Assert.Throws<WatchException>(() => ReflexConfigFile.Read(new StringReader("-s -- echo 'oops\n"), "f"));
         Assert.Equal("f, line 1: unterminated quote or line continuation at end of file", ex.Message);
     }
-
-    [Theory]
-    [InlineData("500ms", 500)]
-    [InlineData("1.5s", 1500)]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("0", 0)]
-    public void GoDuration_ParsesGoSyntax(string text, int ms) => Assert.Equal(TimeSpan.FromMilliseconds(ms), GoDuration.Parse(text, "-t"));
-
-    [Theory]
-    [InlineData("500")]
-    [InlineData("fast")]
-    [InlineData("")]
-    public void GoDuration_RejectsWithAClearMessage(string text) =>
-        Assert.Contains("-t: invalid duration", Assert.Throws<WatchException>(() => GoDuration.Parse(text, "-t")).Message);
 }

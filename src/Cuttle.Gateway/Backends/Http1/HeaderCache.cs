@@ -1,4 +1,5 @@
 using System.Text;
+using Cuttle.Go;
 
 namespace Cuttle.Gateway.Backends.Http1;
 
@@ -17,7 +18,7 @@ internal sealed class HeaderCache
         if (index < Slots && _entries[index] is { } e && e.Name.AsSpan().SequenceEqual(name) && e.Value.AsSpan().SequenceEqual(value))
             return (e.NameString, e.ValueString);
         // Go canonicalises response header names (textproto.CanonicalMIMEHeaderKey); KrakenD passes them on like that.
-        var nameString = Cuttle.Config.Binding.HeaderKey.Canonicalize(Encoding.Latin1.GetString(name));
+        var nameString = HeaderKey.Canonicalize(Encoding.Latin1.GetString(name));
         var valueString = Encoding.Latin1.GetString(value);
         if (index < Slots) _entries[index] = new Entry(name.ToArray(), value.ToArray(), nameString, valueString);
         return (nameString, valueString);

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -71,7 +72,7 @@ internal sealed class Http1Response : BackendResponse
     // stays behind too. Go's client reads a 204 as bodiless whatever it declares, so a KrakenD client sees a bare 204.
     // A 205 must not carry content either (section 15.3.6) and Kestrel sends none: its length goes with it.
     private static bool IsForwarded(HttpConnection c, ReadOnlySpan<byte> name) =>
-        !IsHopByHop(name)
+        !HopByHop.Is(name)
         && !((c.IsGzip || c.IsChunked || c.StatusCode is 204 or 205) && name.EqualsIgnoreCase("Content-Length"u8))
         && !(c.IsGzip && name.EqualsIgnoreCase("Content-Encoding"u8));
 
@@ -114,11 +115,6 @@ internal sealed class Http1Response : BackendResponse
         }
         return false;
     }
-
-    private static bool IsHopByHop(ReadOnlySpan<byte> name) =>
-        name.EqualsIgnoreCase("Connection"u8) || name.EqualsIgnoreCase("Keep-Alive"u8) || name.EqualsIgnoreCase("Transfer-Encoding"u8)
-        || name.EqualsIgnoreCase("Te"u8) || name.EqualsIgnoreCase("Trailer"u8) || name.EqualsIgnoreCase("Upgrade"u8)
-        || name.EqualsIgnoreCase("Proxy-Connection"u8);
 
     public override void Dispose()
     {

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Cuttle.Go;
 
 namespace Cuttle.Gateway.Backends.Http1;
 
@@ -100,9 +101,9 @@ internal sealed class HttpConnection : IDisposable
         // request line or a header early goes out. Go's transport refuses such a method (validMethod) and its URLs
         // cannot hold one (url.Parse); the request fails before a single byte is written.
         if (request.Method.Length == 0 || request.Method.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
-            throw new HttpRequestException($"net/http: invalid method {Backends.GoUrl.Quote(request.Method)}");
+            throw new HttpRequestException($"net/http: invalid method {GoStrconv.Quote(request.Method)}");
         if (path.IndexOfAny(TargetRefused) >= 0)
-            throw new HttpRequestException($"net/http: invalid request URI {Backends.GoUrl.Quote(path.ToString())}");
+            throw new HttpRequestException($"net/http: invalid request URI {GoStrconv.Quote(path.ToString())}");
         if (request.Authority.AsSpan().IndexOfAny(TargetRefused) >= 0)
             throw new HttpRequestException("http: invalid Host header");
         if (request.Referer is { } refererValue && refererValue.AsSpan().IndexOfAny(ValueRefused) >= 0)
@@ -130,12 +131,12 @@ internal sealed class HttpConnection : IDisposable
                     // RFC 9110 §5.1; ValidHeaderFieldValue: no CTL but HTAB, RFC 9110 §5.5). Headers set by scripts
                     // (Lua, CEL) reach here unchecked; a client's own cannot carry CR/LF through the server.
                     if (name.Length == 0 || name.AsSpan().IndexOfAnyExcept(TokenChars) >= 0)
-                        throw new HttpRequestException($"net/http: invalid header field name {Backends.GoUrl.Quote(name)}");
+                        throw new HttpRequestException($"net/http: invalid header field name {GoStrconv.Quote(name)}");
                     for (var i = 0; i < values.Count; i++)
                     {
                         var value = values[i] ?? "";
                         if (value.AsSpan().IndexOfAny(ValueRefused) >= 0)
-                            throw new HttpRequestException($"net/http: invalid header field value for {Backends.GoUrl.Quote(name)}");
+                            throw new HttpRequestException($"net/http: invalid header field value for {GoStrconv.Quote(name)}");
                         head.WriteUtf8(name);
                         head.WriteLiteral(": "u8);
                         head.WriteUtf8(value);

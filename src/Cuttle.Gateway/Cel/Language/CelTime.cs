@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cuttle.Go;
 
 namespace Cuttle.Gateway.Cel.Language;
 
@@ -16,42 +17,8 @@ internal static class CelTime
         return new CelError($"timestamp validation error: cannot parse '{text}' as RFC 3339");
     }
 
-    public static object ParseDuration(string text)
-    {
-        // Go time.ParseDuration: [-+]? ( number unit )+ , or "0".
-        var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && s[0] is '-' or '+') { negative = s[0] == '-'; s = s[1..]; }
-        if (s.SequenceEqual("0")) return TimeSpan.Zero;
-        if (s.IsEmpty) return Bad(text);
-        decimal totalNs = 0;
-        while (!s.IsEmpty)
-        {
-            var n = 0;
-            while (n < s.Length && (char.IsAsciiDigit(s[n]) || s[n] == '.')) n++;
-            if (n == 0 || !decimal.TryParse(s[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)) return Bad(text);
-            s = s[n..];
-            var u = 0;
-            while (u < s.Length && !char.IsAsciiDigit(s[u]) && s[u] != '.') u++;
-            decimal unit;
-            switch (s[..u])
-            {
-                case "ns": unit = 1m; break;
-                case "us" or "µs" or "μs": unit = 1_000m; break;
-                case "ms": unit = 1_000_000m; break;
-                case "s": unit = 1_000_000_000m; break;
-                case "m": unit = 60_000_000_000m; break;
-                case "h": unit = 3_600_000_000_000m; break;
-                default: return Bad(text);
-            }
-            s = s[u..];
-            totalNs += value * unit;
-        }
-        if (negative) totalNs = -totalNs;
-        var ticks = totalNs / 100m;
-        if (ticks > long.MaxValue || ticks < long.MinValue) return Bad(text);
-        return TimeSpan.FromTicks((long)ticks);
-    }
+    /// <summary>cel-go converts a string with Go's time.ParseDuration, so its int64-nanosecond range too.</summary>
+    public static object ParseDuration(string text) => GoDuration.TryParse(text, out var d) ? d : Bad(text);
 
     private static CelError Bad(string text) => new($"duration validation error: cannot parse '{text}'");
 

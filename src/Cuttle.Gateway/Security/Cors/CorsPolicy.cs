@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -72,7 +73,7 @@ internal sealed class CorsPolicy : IServiceFilter
 
         _exposed = options.ExposeHeaders.IsDefaultOrEmpty
             ? StringValues.Empty
-            : new StringValues(string.Join(", ", options.ExposeHeaders.Select(Cuttle.Config.Binding.HeaderKey.Canonicalize)));
+            : new StringValues(string.Join(", ", options.ExposeHeaders.Select(HeaderKey.Canonicalize)));
         _credentials = options.AllowCredentials;
         _privateNetwork = options.AllowPrivateNetwork;
         _passthrough = options.OptionsPassthrough;

@@ -164,6 +164,11 @@ public sealed class CelEvaluatorTests
         Assert.IsType<CelError>(Eval("duration('1d')"));
     }
 
+    [Theory]
+    [InlineData("2562048h")] // past the int64 nanoseconds of Go's time.ParseDuration, which cel-go converts with
+    [InlineData("99999999999999999999s")] // threw OverflowException out of the evaluator
+    public void Duration_OutOfGoRange_IsAnError(string text) => Assert.IsType<CelError>(Eval($"duration('{text}')"));
+
     [Fact]
     public void Now_IsAStringThatTimestampAccepts()
     {

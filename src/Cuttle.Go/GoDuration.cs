@@ -1,9 +1,11 @@
-namespace Cuttle.Config;
+namespace Cuttle.Go;
 
 /// <summary>
 /// Go's <c>time.ParseDuration</c>: a signed sequence of decimal numbers with a unit each (<c>"300ms"</c>,
 /// <c>"-1.5h"</c>, <c>"2h45m"</c>); units ns, us (µs, μs), ms, s, m, h; a bare <c>"0"</c> is allowed. KrakenD reads
-/// every duration field through it (koanf + mapstructure's StringToTimeDurationHookFunc).
+/// every duration field through it (koanf + mapstructure's StringToTimeDurationHookFunc), reflex its <c>-t</c> flag, and
+/// cel-go its <c>duration()</c> conversion. As in Go: no surrounding whitespace, a unit after every number, and the
+/// int64 nanosecond range (about ±292 years; the most negative value is allowed, its positive twin is not).
 /// </summary>
 public static class GoDuration
 {
@@ -24,6 +26,8 @@ public static class GoDuration
         if (s.IsEmpty)
             return false;
 
+        // Go sums the magnitude in a uint64 and allows 1<<63 only when the sign makes it -1<<63.
+        var limit = negative ? (decimal)long.MaxValue + 1 : long.MaxValue;
         decimal totalNs = 0;
         while (!s.IsEmpty)
         {
@@ -71,12 +75,17 @@ public static class GoDuration
                 case "h": ns = 3_600_000_000_000; break;
                 default: return false;
             }
+            // Checked before multiplying, as Go does (v > 1<<63/unit): a long enough number would overflow decimal
+            // itself ("99999999999999999999s" threw OverflowException instead of being refused).
+            if (whole + fraction > limit / ns)
+                return false;
             totalNs += (whole + fraction) * ns;
             // Go's limit is the int64 nanosecond range (about 292 years).
-            if (totalNs > long.MaxValue)
+            if (totalNs > limit)
                 return false;
             s = s[i..];
         }
+        // Truncated towards zero, as Go truncates a fraction to whole nanoseconds.
         var ticks = (long)(totalNs / 100);
         value = TimeSpan.FromTicks(negative ? -ticks : ticks);
         return true;

@@ -1,8 +1,6 @@
 using System.Text;
-using Cuttle.Gateway.Backends;
-using Xunit;
 
-namespace Cuttle.Gateway.Tests.Backends;
+namespace Cuttle.Go.Tests;
 
 /// <summary>
 /// The backend URL as Go's url.Parse + RequestURI put it on the wire. Expected strings are worked out from Go's

@@ -1,6 +1,4 @@
-using Cuttle.Config.Binding;
-
-namespace Cuttle.Config.Tests.Binding;
+namespace Cuttle.Go.Tests;
 
 public sealed class HeaderKeyTests
 {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Cuttle.Gateway.Backends;
+namespace Cuttle.Go;
 
 /// <summary>
 /// Go's net/url as KrakenD's backend client applies it. Query encoding: url.Values.Encode (keys sorted, QueryEscape).
@@ -35,7 +35,7 @@ public static class GoUrl
     private static StringBuilder? t_builder;
 
     /// <summary>Whether a normalized URL has a query: none, a bare '?' (Go's ForceQuery), or a non-empty RawQuery.</summary>
-    internal enum QueryState : byte { None, Empty, Present, Invalid }
+    public enum QueryState : byte { None, Empty, Present, Invalid }
 
     private enum Verdict : byte { Clean, Rewrite, ControlCharacter, BadEscape }
 
@@ -54,7 +54,7 @@ public static class GoUrl
     /// The URL as Go's client would send it (see <see cref="NormalizeInPlace"/>): the same instance when it already is
     /// (no allocation), else the rewritten one. Throws <see cref="GoUrlException"/> where url.Parse fails.
     /// </summary>
-    internal static string ToRequestUrl(string url)
+    public static string ToRequestUrl(string url)
     {
         var verdict = Analyze(url, out var pathStart, out var queryMark, out var hash, out var bad);
         switch (verdict)
@@ -73,7 +73,7 @@ public static class GoUrl
     }
 
     /// <summary>Like <see cref="ToRequestUrl"/>, but returns null instead of throwing when url.Parse would fail.</summary>
-    internal static string? TryToRequestUrl(string url)
+    public static string? TryToRequestUrl(string url)
     {
         var verdict = Analyze(url, out var pathStart, out var queryMark, out var hash, out _);
         if (verdict == Verdict.Clean) return url;
@@ -93,7 +93,7 @@ public static class GoUrl
     /// (for appending the forwarded query as lura does), or <see cref="QueryState.Invalid"/> with the builder left
     /// untouched when url.Parse would fail: control bytes, a bad %-escape in the path or fragment.
     /// </summary>
-    internal static QueryState NormalizeInPlace(StringBuilder sb)
+    public static QueryState NormalizeInPlace(StringBuilder sb)
     {
         var length = sb.Length;
         char[]? rented = null;
@@ -247,39 +247,14 @@ public static class GoUrl
     {
         // Parse reports the fragment-less URL, except for a bad escape in the fragment (then the whole one).
         var reported = hash >= 0 && !(verdict == Verdict.BadEscape && bad > hash) ? url[..hash] : url;
-        var quoted = Quote(reported);
+        var quoted = GoStrconv.Quote(reported);
         var reason = "net/url: invalid control character in URL";
         if (verdict == Verdict.BadEscape)
         {
             // unescape reports at most 3 characters, never past the end of the path (or fragment) it was reading.
             var sectionEnd = bad > hash && hash >= 0 ? url.Length : url.AsSpan(bad).IndexOfAny('?', '#') is var e and >= 0 ? bad + e : url.Length;
-            reason = "invalid URL escape " + Quote(url.Substring(bad, Math.Min(3, sectionEnd - bad)));
+            reason = "invalid URL escape " + GoStrconv.Quote(url.Substring(bad, Math.Min(3, sectionEnd - bad)));
         }
         return new GoUrlException($"parse {quoted}: {reason}", quoted);
-    }
-
-    /// <summary>Go's strconv.Quote for the characters a URL can hold: control characters become escapes.</summary>
-    internal static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\a': sb.Append("\\a"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\v': sb.Append("\\v"); break;
-                case < ' ' or '\u007f': sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)); break;
-                case >= '\u0080' and <= '\u009f': sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.Append('"').ToString();
     }
 }

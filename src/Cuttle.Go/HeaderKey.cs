@@ -1,4 +1,4 @@
-namespace Cuttle.Config.Binding;
+namespace Cuttle.Go;
 
 /// <summary>
 /// Go's <c>textproto.CanonicalMIMEHeaderKey</c> ("x-y-z" → "X-Y-Z"): how KrakenD names endpoint input_headers and every
