@@ -230,6 +230,58 @@ public static class Comparator
         }
     }
 
+    /// <summary>
+    /// The body a client must read from the script's final answer (placeholders unfilled): de-chunked when HTTP/1.1
+    /// says chunked, Content-Length bytes, else everything to the close. Null where the framing is anything less plain
+    /// (a rendered step, another transfer coding, Content-Length fields that disagree, a chunk line that does not parse).
+    /// </summary>
+    public static byte[]? ScriptBody(Script script)
+    {
+        if (script.Steps.Any(s => s is Rendered)) return null;
+        var bytes = ScriptBytes(script, ExchangeId.Placeholder);
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        var at = 0;
+        while (true)
+        {
+            var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
+            var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
+            if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
+            if (end < 0 || end - at < 12) return null;
+            var lines = text[at..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            if (!int.TryParse(lines[0].AsSpan(9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)) return null;
+            if (status is >= 100 and < 200 && status != 101) { at = end; continue; }
+            if (status is 204 or 304 || status < 200) return [];
+            var codings = lines.Where(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase)).Select(l => l[18..].Trim(' ', '\t')).ToArray();
+            if (lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && codings.Length > 0)
+                return codings is ["chunked"] ? Dechunk(bytes, end) : null;
+            var lengths = lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => l[15..].Trim(' ', '\t')).Distinct().ToArray();
+            if (lengths.Length == 0) return bytes[end..];
+            return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                && end + n <= bytes.Length ? bytes[end..(end + (int)n)] : null;
+        }
+    }
+
+    private static byte[]? Dechunk(byte[] bytes, int at)
+    {
+        var body = new MemoryStream();
+        while (true)
+        {
+            var eol = Array.IndexOf(bytes, (byte)'\n', at);
+            if (eol < 0) return null;
+            var line = System.Text.Encoding.Latin1.GetString(bytes, at, eol - at).TrimEnd('\r');
+            var semi = line.IndexOf(';');
+            if (!int.TryParse(semi < 0 ? line : line[..semi], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var size) || size < 0) return null;
+            if (size == 0) return body.ToArray();
+            at = eol + 1;
+            if (at + size > bytes.Length) return null;
+            body.Write(bytes, at, size);
+            at += size;
+            if (at < bytes.Length && bytes[at] == '\r') at++;
+            if (at >= bytes.Length || bytes[at] != '\n') return null;
+            at++;
+        }
+    }
+
     /// <summary>What Go quoted (%q) of a malformed status line, unescaped, or null.</summary>
     public static string? QuotedByGo(string? error) =>
         error is not null && GoMalformed.Match(error) is { Success: true } m ? Unquote(m.Groups[2].Value) : null;

@@ -62,6 +62,30 @@ public sealed class HarnessTests
     }
 
     [Fact]
+    public void A_reference_body_reported_whole_but_short_of_what_its_exchange_sent_is_a_reference_defect_only_if_the_gateway_got_it_all()
+    {
+        // The exchange seen in a long campaign: 103, then a chunked 200 whose first chunk Go cut at 18 bytes.
+        var body = "{\"id\":\"" + ExchangeId.Placeholder + "\",\"tag\":\"ok\",\"pad\":\"\"}";
+        var first = body[..21];
+        var wire = "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\nHTTP/1.1 200 R\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + $"{first.Length:x}\r\n{first}\r\n{body.Length - 21:x}\r\n{body[21..]}\r\n0\r\n\r\n";
+        var script = new Script("gen/v1.1/interim103/s200/json0/chunked/close", [new Write(Encoding.ASCII.GetBytes(wire))]);
+        Assert.Equal(body, Encoding.ASCII.GetString(Comparator.ScriptBody(script)!));
+
+        var refId = ExchangeId.Make('g', 5);
+        var noOpId = ExchangeId.Make('n', 5);
+        var jsonId = ExchangeId.Make('j', 5);
+        var cut = new Outcome(refId, Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(body), refId)[..18], null);
+        var whole = new Outcome(noOpId, Stage.Ok, 200, ExchangeId.Fill(Encoding.ASCII.GetBytes(body), noOpId), null);
+        var rendered = new Outcome(jsonId, Stage.Ok, 200, Encoding.ASCII.GetBytes("{\"id\":\"" + jsonId + "\",\"pad\":\"\",\"tag\":\"ok\"}"), null);
+        Assert.Equal(Verdict.ReferenceDefect, Comparator.Compare(Endpoint.NoOp, script, cut, whole, true).Verdict);
+        Assert.Equal(Verdict.ReferenceDefect, Comparator.Compare(Endpoint.Json, script, cut, rendered, true).Verdict);
+        // A gateway that also lost bytes, or added some, is still a finding.
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, script, cut, whole with { Body = whole.Body[..30] }, true).Verdict);
+        Assert.Equal(Verdict.Unexplained, Comparator.Compare(Endpoint.NoOp, script, cut, whole with { Body = [.. whole.Body, (byte)' '] }, true).Verdict);
+    }
+
+    [Fact]
     public void Ids_fill_placeholders_and_are_found_in_any_body()
     {
         var id = ExchangeId.Make('n', 42);
