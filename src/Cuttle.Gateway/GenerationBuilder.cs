@@ -10,7 +10,6 @@ using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
 using Cuttle.Gateway.Validation;
-using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway;
 

@@ -48,12 +48,12 @@ internal sealed class TemplateExecutor
                 _out.Append(t.Text);
                 break;
             case ActionNode a:
-                {
-                    var v = EvalPipeline(a.Pipe, dot);
-                    // Declarations and assignments print nothing.
-                    if (a.Pipe.Decl.Count == 0) GoValues.Print(_out, v, top: true);
-                    break;
-                }
+            {
+                var v = EvalPipeline(a.Pipe, dot);
+                // Declarations and assignments print nothing.
+                if (a.Pipe.Decl.Count == 0) GoValues.Print(_out, v, top: true);
+                break;
+            }
             case BranchNode b:
                 WalkBranch(b, dot);
                 break;

@@ -44,32 +44,32 @@ internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<strin
                     _ => throw new TemplateFunctionException($"len of type {GoValues.TypeName(a[0])}"),
                 };
             case "index":
+            {
+                Min(a, 1);
+                var v = a[0];
+                for (var i = 1; i < a.Length; i++)
                 {
-                    Min(a, 1);
-                    var v = a[0];
-                    for (var i = 1; i < a.Length; i++)
+                    v = v switch
                     {
-                        v = v switch
-                        {
-                            List<object?> l => ToInt(a[i]) is var n && n >= 0 && n < l.Count ? l[(int)n] : throw new TemplateFunctionException($"index out of range: {ToInt(a[i])}"),
-                            SortedDictionary<string, object?> m => m.TryGetValue(a[i] as string ?? GoValues.Print(a[i], false), out var x) ? x : null,
-                            null => throw new TemplateFunctionException("index of untyped nil"),
-                            _ => throw new TemplateFunctionException($"can't index item of type {GoValues.TypeName(v)}"),
-                        };
-                    }
-                    return v;
+                        List<object?> l => ToInt(a[i]) is var n && n >= 0 && n < l.Count ? l[(int)n] : throw new TemplateFunctionException($"index out of range: {ToInt(a[i])}"),
+                        SortedDictionary<string, object?> m => m.TryGetValue(a[i] as string ?? GoValues.Print(a[i], false), out var x) ? x : null,
+                        null => throw new TemplateFunctionException("index of untyped nil"),
+                        _ => throw new TemplateFunctionException($"can't index item of type {GoValues.TypeName(v)}"),
+                    };
                 }
+                return v;
+            }
             case "print": return Sprint(a);
             case "println":
+            {
+                var sb = new StringBuilder();
+                for (var i = 0; i < a.Length; i++)
                 {
-                    var sb = new StringBuilder();
-                    for (var i = 0; i < a.Length; i++)
-                    {
-                        if (i > 0) sb.Append(' ');
-                        GoValues.Print(sb, a[i], false);
-                    }
-                    return sb.Append('\n').ToString();
+                    if (i > 0) sb.Append(' ');
+                    GoValues.Print(sb, a[i], false);
                 }
+                return sb.Append('\n').ToString();
+            }
             case "printf":
                 Min(a, 1);
                 return Printf(Str(a[0]), a.AsSpan(1));
@@ -117,62 +117,62 @@ internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<strin
             case "trimPrefix": Exact(a, 2); { var s = Str(a[1]); var p = Str(a[0]); return s.StartsWith(p, StringComparison.Ordinal) ? s[p.Length..] : s; }
             case "trimSuffix": Exact(a, 2); { var s = Str(a[1]); var p = Str(a[0]); return s.EndsWith(p, StringComparison.Ordinal) ? s[..^p.Length] : s; }
             case "nospace":
-                {
-                    Exact(a, 1);
-                    var sb = new StringBuilder();
-                    foreach (var c in Str(a[0])) if (!char.IsWhiteSpace(c)) sb.Append(c);
-                    return sb.ToString();
-                }
+            {
+                Exact(a, 1);
+                var sb = new StringBuilder();
+                foreach (var c in Str(a[0])) if (!char.IsWhiteSpace(c)) sb.Append(c);
+                return sb.ToString();
+            }
             case "replace": Exact(a, 3); return Str(a[2]).Replace(Str(a[0]), Str(a[1]), StringComparison.Ordinal);
             case "contains": Exact(a, 2); return Str(a[1]).Contains(Str(a[0]), StringComparison.Ordinal);
             case "hasPrefix": Exact(a, 2); return Str(a[1]).StartsWith(Str(a[0]), StringComparison.Ordinal);
             case "hasSuffix": Exact(a, 2); return Str(a[1]).EndsWith(Str(a[0]), StringComparison.Ordinal);
             case "repeat": Exact(a, 2); return string.Concat(Enumerable.Repeat(Str(a[1]), (int)Math.Max(0, ToInt(a[0]))));
             case "join":
+            {
+                Exact(a, 2);
+                var sep = Str(a[0]);
+                if (a[1] is List<object?> list)
                 {
-                    Exact(a, 2);
-                    var sep = Str(a[0]);
-                    if (a[1] is List<object?> list)
-                    {
-                        var parts = new string[list.Count];
-                        for (var i = 0; i < list.Count; i++) parts[i] = StrVal(list[i]);
-                        return string.Join(sep, parts);
-                    }
-                    return StrVal(a[1]);
+                    var parts = new string[list.Count];
+                    for (var i = 0; i < list.Count; i++) parts[i] = StrVal(list[i]);
+                    return string.Join(sep, parts);
                 }
+                return StrVal(a[1]);
+            }
             case "splitList":
-                {
-                    Exact(a, 2);
-                    var parts = Str(a[1]).Split(Str(a[0]));
-                    var list = new List<object?>(parts.Length);
-                    foreach (var p in parts) list.Add(p);
-                    return list;
-                }
+            {
+                Exact(a, 2);
+                var parts = Str(a[1]).Split(Str(a[0]));
+                var list = new List<object?>(parts.Length);
+                foreach (var p in parts) list.Add(p);
+                return list;
+            }
             case "split":
-                {
-                    // Sprig's split returns a map _0, _1, ... (use splitList for a list).
-                    Exact(a, 2);
-                    var parts = Str(a[1]).Split(Str(a[0]));
-                    var map = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-                    for (var i = 0; i < parts.Length; i++) map["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
-                    return map;
-                }
+            {
+                // Sprig's split returns a map _0, _1, ... (use splitList for a list).
+                Exact(a, 2);
+                var parts = Str(a[1]).Split(Str(a[0]));
+                var map = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = 0; i < parts.Length; i++) map["_" + i.ToString(CultureInfo.InvariantCulture)] = parts[i];
+                return map;
+            }
             case "list": return new List<object?>(a);
             case "dict":
-                {
-                    var map = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-                    for (var i = 0; i + 1 < a.Length; i += 2) map[StrVal(a[i])] = a[i + 1];
-                    if (a.Length % 2 == 1) map[StrVal(a[^1])] = "";
-                    return map;
-                }
+            {
+                var map = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+                for (var i = 0; i + 1 < a.Length; i += 2) map[StrVal(a[i])] = a[i + 1];
+                if (a.Length % 2 == 1) map[StrVal(a[^1])] = "";
+                return map;
+            }
             case "hasKey": Exact(a, 2); return a[0] is SortedDictionary<string, object?> hk && hk.ContainsKey(Str(a[1]));
             case "keys":
-                {
-                    var list = new List<object?>();
-                    foreach (var v in a)
-                        if (v is SortedDictionary<string, object?> m) foreach (var k in m.Keys) list.Add(k);
-                    return list;
-                }
+            {
+                var list = new List<object?>();
+                foreach (var v in a)
+                    if (v is SortedDictionary<string, object?> m) foreach (var k in m.Keys) list.Add(k);
+                return list;
+            }
             case "get": Exact(a, 2); return a[0] is SortedDictionary<string, object?> gm && gm.TryGetValue(Str(a[1]), out var gv) ? gv : "";
             case "first": Exact(a, 1); return a[0] is List<object?> { Count: > 0 } fl ? fl[0] : null;
             case "last": Exact(a, 1); return a[0] is List<object?> { Count: > 0 } ll ? ll[^1] : null;

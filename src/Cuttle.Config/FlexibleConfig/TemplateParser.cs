@@ -129,22 +129,22 @@ internal sealed class TemplateParser
                     tokens.Add(LexQuoted(ref p));
                     continue;
                 case '`':
-                    {
-                        var close = text.IndexOf('`', p + 1);
-                        if (close < 0) throw _source.Error(p, "unterminated raw quoted string");
-                        tokens.Add(new Token(Tok.String, text[start..(close + 1)], start, close + 1, text[(p + 1)..close]));
-                        p = close + 1;
-                        continue;
-                    }
+                {
+                    var close = text.IndexOf('`', p + 1);
+                    if (close < 0) throw _source.Error(p, "unterminated raw quoted string");
+                    tokens.Add(new Token(Tok.String, text[start..(close + 1)], start, close + 1, text[(p + 1)..close]));
+                    p = close + 1;
+                    continue;
+                }
                 case '\'':
-                    {
-                        var close = text.IndexOf('\'', p + 1);
-                        if (close < 0) throw _source.Error(p, "unterminated character constant");
-                        var ch = Unquote(text[(p + 1)..close], p);
-                        tokens.Add(new Token(Tok.Number, text[start..(close + 1)], start, close + 1, ch.Length > 0 ? (long)char.ConvertToUtf32(ch, 0) : 0L));
-                        p = close + 1;
-                        continue;
-                    }
+                {
+                    var close = text.IndexOf('\'', p + 1);
+                    if (close < 0) throw _source.Error(p, "unterminated character constant");
+                    var ch = Unquote(text[(p + 1)..close], p);
+                    tokens.Add(new Token(Tok.Number, text[start..(close + 1)], start, close + 1, ch.Length > 0 ? (long)char.ConvertToUtf32(ch, 0) : 0L));
+                    p = close + 1;
+                    continue;
+                }
             }
             if (c == '.' || c == '$')
             {
@@ -277,15 +277,15 @@ internal sealed class TemplateParser
                         continue;
                     case "define":
                     case "block":
-                        {
-                            var name = tokens.Count > 1 && tokens[1].Kind == Tok.String ? (string)tokens[1].Value! : throw _source.Error(item.Pos, $"{first.Text} needs a quoted template name");
-                            PipelineNode? pipe = first.Text == "block" ? ParsePipeline(tokens, 2, tokens.Count, item.Pos, allowDecl: false) : null;
-                            var body = ParseList(out var end);
-                            ExpectEnd(end, item, first.Text);
-                            _defined[name] = new TemplateDefinition(_source, body);
-                            if (first.Text == "block") list.Add(new TemplateCallNode(item.Pos, name, pipe));
-                            continue;
-                        }
+                    {
+                        var name = tokens.Count > 1 && tokens[1].Kind == Tok.String ? (string)tokens[1].Value! : throw _source.Error(item.Pos, $"{first.Text} needs a quoted template name");
+                        PipelineNode? pipe = first.Text == "block" ? ParsePipeline(tokens, 2, tokens.Count, item.Pos, allowDecl: false) : null;
+                        var body = ParseList(out var end);
+                        ExpectEnd(end, item, first.Text);
+                        _defined[name] = new TemplateDefinition(_source, body);
+                        if (first.Text == "block") list.Add(new TemplateCallNode(item.Pos, name, pipe));
+                        continue;
+                    }
                 }
             }
             list.Add(new ActionNode(item.Pos, ParsePipeline(tokens, 0, tokens.Count, item.Pos, allowDecl: true)));
@@ -390,10 +390,10 @@ internal sealed class TemplateParser
             case Tok.Field:
                 return new FieldNode(t.Pos, SplitChain(t.Text, 0));
             case Tok.Variable:
-                {
-                    var dot = t.Text.IndexOf('.', StringComparison.Ordinal);
-                    return dot < 0 ? new VariableNode(t.Pos, t.Text, []) : new VariableNode(t.Pos, t.Text[..dot], SplitChain(t.Text, dot));
-                }
+            {
+                var dot = t.Text.IndexOf('.', StringComparison.Ordinal);
+                return dot < 0 ? new VariableNode(t.Pos, t.Text, []) : new VariableNode(t.Pos, t.Text[..dot], SplitChain(t.Text, dot));
+            }
             case Tok.String:
             case Tok.Number:
                 return new LiteralNode(t.Pos, t.Value);
@@ -406,24 +406,24 @@ internal sealed class TemplateParser
                     _ => new IdentifierNode(t.Pos, t.Text),
                 };
             case Tok.LParen:
+            {
+                var depth = 1;
+                var j = i;
+                while (j < to && depth > 0)
                 {
-                    var depth = 1;
-                    var j = i;
-                    while (j < to && depth > 0)
-                    {
-                        if (tokens[j].Kind == Tok.LParen) depth++;
-                        else if (tokens[j].Kind == Tok.RParen) depth--;
-                        if (depth > 0) j++;
-                    }
-                    if (depth > 0) throw _source.Error(t.Pos, "unclosed left paren");
-                    var pipe = ParsePipeline(tokens, i, j, t.Pos, allowDecl: true);
-                    if (pipe.Commands.Count == 0) throw _source.Error(t.Pos, "missing pipeline in parentheses");
-                    i = j + 1;
-                    IReadOnlyList<string> chain = [];
-                    if (i < to && tokens[i].Kind == Tok.Field && tokens[i].Pos == tokens[j].End)
-                        chain = SplitChain(tokens[i++].Text, 0);
-                    return new SubPipelineNode(t.Pos, pipe, chain);
+                    if (tokens[j].Kind == Tok.LParen) depth++;
+                    else if (tokens[j].Kind == Tok.RParen) depth--;
+                    if (depth > 0) j++;
                 }
+                if (depth > 0) throw _source.Error(t.Pos, "unclosed left paren");
+                var pipe = ParsePipeline(tokens, i, j, t.Pos, allowDecl: true);
+                if (pipe.Commands.Count == 0) throw _source.Error(t.Pos, "missing pipeline in parentheses");
+                i = j + 1;
+                IReadOnlyList<string> chain = [];
+                if (i < to && tokens[i].Kind == Tok.Field && tokens[i].Pos == tokens[j].End)
+                    chain = SplitChain(tokens[i++].Text, 0);
+                return new SubPipelineNode(t.Pos, pipe, chain);
+            }
             default:
                 throw _source.Error(t.Pos, $"unexpected \"{t.Text}\" in operand");
         }

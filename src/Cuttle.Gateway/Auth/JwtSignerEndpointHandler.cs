@@ -1,8 +1,8 @@
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
-using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

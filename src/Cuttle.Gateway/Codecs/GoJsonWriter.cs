@@ -11,7 +11,7 @@ namespace Cuttle.Gateway.Codecs;
 /// object keys sorted (Go sorts map keys), HTML-safe escaping (&lt; &gt; &amp; as \u003c \u003e \u0026, U+2028/2029
 /// escaped), non-ASCII left as UTF-8, numbers verbatim (json.Number), no whitespace and no trailing newline.
 /// </summary>
-public static class GoJsonWriter
+internal static class GoJsonWriter
 {
     private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 

@@ -9,7 +9,7 @@ namespace Cuttle.Gateway.Codecs;
 /// "-name" keys, element text next to attributes or children becomes "#text", repeated elements become arrays,
 /// every value is a string (no casting).
 /// </summary>
-public static class XmlCodec
+internal static class XmlCodec
 {
     private static readonly XmlReaderSettings ReaderSettings = new()
     {

@@ -8,7 +8,7 @@ namespace Cuttle.Gateway.Codecs;
 /// Block-style YAML as gin's c.YAML renders KrakenD data: sorted keys, two-space indentation, plain scalars where
 /// YAML allows them, quoted otherwise.
 /// </summary>
-public static class YamlWriter
+internal static class YamlWriter
 {
     public static void Write(StringBuilder sb, object? value) => WriteValue(sb, value, 0, inList: false);
 

@@ -6,7 +6,7 @@ namespace Cuttle.Gateway.Data;
 /// Helpers over the per-request data tree. Backend subtrees stay as JsonElement until an operation needs to change
 /// them; only then is one level copied into a Dictionary (children stay JsonElement), so untouched data costs nothing.
 /// </summary>
-public static class DataTree
+internal static class DataTree
 {
     public static Dictionary<string, object?> NewMap(int capacity = 0) => new(capacity, StringComparer.Ordinal);
 

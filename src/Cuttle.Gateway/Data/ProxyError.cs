@@ -4,7 +4,7 @@ namespace Cuttle.Gateway.Data;
 /// A backend or pipeline failure carried as data, never thrown across a request. Mirrors lura's error kinds: a plain
 /// error (500), or one carrying its own status and encoding (return_error_code, json-schema, ...).
 /// </summary>
-public sealed class ProxyError(string message, int statusCode = 0, string? contentType = null)
+internal sealed class ProxyError(string message, int statusCode = 0, string? contentType = null)
 {
     public string Message { get; } = message;
 

@@ -8,7 +8,7 @@ namespace Cuttle.Gateway.Data;
 /// Dictionary&lt;string, object?&gt;, List&lt;object?&gt;, JsonElement (an untouched backend subtree), string,
 /// RawNumber, bool or null.
 /// </summary>
-public sealed class ProxyResponse
+internal sealed class ProxyResponse
 {
     private Dictionary<string, object?>? _data;
     private readonly JsonElement _object;

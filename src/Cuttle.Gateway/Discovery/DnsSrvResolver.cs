@@ -6,14 +6,14 @@ using System.Text;
 namespace Cuttle.Gateway.Discovery;
 
 /// <summary>One SRV answer.</summary>
-public readonly record struct SrvRecord(ushort Priority, ushort Weight, ushort Port, string Target);
+internal readonly record struct SrvRecord(ushort Priority, ushort Weight, ushort Port, string Target);
 
 /// <summary>
 /// A minimal DNS client for SRV lookups (RFC 1035 wire format over UDP), because .NET has no SRV API and KrakenD's
 /// sd: dns is Go's net.LookupSRV. It asks the first nameserver of /etc/resolv.conf unless told otherwise, follows no
 /// recursion itself (the resolver does), and understands name compression.
 /// </summary>
-public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, TimeProvider? time = null)
+internal sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, TimeProvider? time = null)
 {
     private const ushort TypeSrv = 33;
 
@@ -151,4 +151,4 @@ public sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, Time
 }
 
 /// <summary>A DNS lookup that failed: the message says why, in Go's words where it can.</summary>
-public sealed class DnsException(string message) : Exception(message);
+internal sealed class DnsException(string message) : Exception(message);

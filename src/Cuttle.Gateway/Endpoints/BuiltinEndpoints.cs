@@ -1,7 +1,7 @@
-using Cuttle.Gateway.Diagnostics;
 using System.Text;
-using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

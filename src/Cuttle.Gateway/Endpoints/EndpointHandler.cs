@@ -1,7 +1,7 @@
-using Cuttle.Gateway.Diagnostics;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Codecs;
+using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,9 @@
-using Cuttle.Gateway.Diagnostics;
 using System.Buffers;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
-using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Go;
 using Microsoft.AspNetCore.Http;

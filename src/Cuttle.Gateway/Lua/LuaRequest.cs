@@ -1,5 +1,4 @@
 using System.Text;
-using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
 using Cuttle.Go;
 using Microsoft.Extensions.Primitives;

@@ -1,8 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
-using System.Collections.Concurrent;
 
 namespace Cuttle.Gateway.Lua;
 

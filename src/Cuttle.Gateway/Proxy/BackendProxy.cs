@@ -1,11 +1,9 @@
-using Cuttle.Gateway.Diagnostics;
 using System.Buffers;
-using System.Net;
 using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends;
-using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Diagnostics;
 using Cuttle.Go;
 using Microsoft.Extensions.Logging;
 

@@ -273,7 +273,7 @@ internal sealed class ReflexWatcher : IAsyncDisposable
             }
 
             _current = run;
-                var status = await run.Exited.WaitAsync(ct).ConfigureAwait(false);
+            var status = await run.Exited.WaitAsync(ct).ConfigureAwait(false);
             _current = null;
             LastStatus = status;
             if (status != 0)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Cuttle.Watch.Reflex;
 
 /// <summary>sh-style word splitting as go-shellquote's Split, which reflex uses for config-file lines.</summary>
-public static class ShellWords
+internal static class ShellWords
 {
     /// <summary>Splits <paramref name="input"/>; returns false when a quote or a trailing backslash is unterminated.</summary>
     public static bool TrySplit(string input, out List<string> words)

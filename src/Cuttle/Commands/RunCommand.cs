@@ -1,8 +1,5 @@
 using System.CommandLine;
-using System.Net;
 using System.Runtime.InteropServices;
-using Cuttle.Config;
-using Cuttle.Config.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Go;
 using Cuttle.Hosting;

@@ -1,13 +1,12 @@
-using Cuttle.Diagnostics;
 using System.Net;
 using Cuttle.Config.Model;
+using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Hosting.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

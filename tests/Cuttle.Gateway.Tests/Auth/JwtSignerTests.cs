@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Cuttle.Gateway.Auth;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Auth;
 

@@ -4,7 +4,6 @@ using Cuttle.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Auth;
 

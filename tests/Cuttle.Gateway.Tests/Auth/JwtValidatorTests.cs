@@ -2,7 +2,6 @@ using System.Text.Json;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Auth;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Auth;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Cuttle.Gateway.Codecs;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Codecs;
 

@@ -1,6 +1,6 @@
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Data;
+using Cuttle.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Tests.Endpoints;

@@ -4,7 +4,6 @@ using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Lua;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Lua;
 

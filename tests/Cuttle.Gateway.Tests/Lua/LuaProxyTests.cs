@@ -6,7 +6,6 @@ using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
 using Microsoft.Extensions.Primitives;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Lua;
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Lua;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Lua;
 

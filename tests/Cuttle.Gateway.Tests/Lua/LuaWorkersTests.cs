@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Lua;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Lua;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Cuttle.Config.Model;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using Cuttle.Gateway.Codecs;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;

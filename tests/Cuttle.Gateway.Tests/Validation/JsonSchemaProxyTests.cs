@@ -3,7 +3,6 @@ using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Validation;
 using Microsoft.Extensions.Primitives;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Validation;
 

@@ -174,7 +174,10 @@ public sealed class SocketsReferenceClient(int concurrency, TimeSpan timeout) : 
         UseCookies = false,
         AutomaticDecompression = System.Net.DecompressionMethods.GZip,
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-    }) { Timeout = Timeout.InfiniteTimeSpan };
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     public string Name => "SocketsHttpHandler";
     public char Side => 's';

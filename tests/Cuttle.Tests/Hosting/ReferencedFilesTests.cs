@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using Cuttle.Config.Model;
 using Cuttle.Hosting;
-using Xunit;
 
 namespace Cuttle.Tests.Hosting;
 

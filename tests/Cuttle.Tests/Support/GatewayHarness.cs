@@ -1,5 +1,4 @@
 using System.Net;
-using Cuttle.Config;
 using Cuttle.Hosting;
 
 namespace Cuttle.Tests.Support;

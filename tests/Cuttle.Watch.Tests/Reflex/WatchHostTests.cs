@@ -194,7 +194,10 @@ public sealed class WatchHostTests : IDisposable
             WatchPaths = ["."],
             Debounce = TimeSpan.FromMilliseconds(100),
             Command = ["sh", "-c", $"echo {{}} >> {Log}"],
-        } with { WatchPaths = [_watched.Path] });
+        } with
+        {
+            WatchPaths = [_watched.Path],
+        });
         await _ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(File.Exists(Log), "no run at start");
 

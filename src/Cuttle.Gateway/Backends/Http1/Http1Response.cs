@@ -14,7 +14,7 @@ namespace Cuttle.Gateway.Backends.Http1;
 internal sealed class Http1Response : BackendResponse
 {
     private readonly HttpConnection _connection;
-    private Stream? _body;
+    private readonly Stream? _body;
     private bool _disposed;
 
     public Http1Response(HttpConnection connection) : base(connection.StatusCode)

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Backends;
 using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

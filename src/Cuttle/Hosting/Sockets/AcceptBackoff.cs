@@ -1,5 +1,5 @@
-using Cuttle.Diagnostics;
 using System.Net.Sockets;
+using Cuttle.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Hosting.Sockets;

@@ -1,8 +1,7 @@
-using Cuttle.Diagnostics;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using Cuttle.Diagnostics;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,7 +12,7 @@ namespace Cuttle.Hosting.Sockets;
 /// <summary>
 /// One accepted socket as Kestrel sees it: two pipes, a receive loop filling one and a send loop draining the other.
 /// The lifecycle follows Kestrel's SocketConnection (same signals, same order) so the HTTP layer behaves the same:
-/// end of input (FIN, reset, abort) completes the input pipe and fires <see cref="ConnectionClosed"/> (which aborts the
+/// end of input (FIN, reset, abort) completes the input pipe and fires <see cref="BaseConnectionContext.ConnectionClosed"/> (which aborts the
 /// request in flight: RequestAborted); the end of output shuts the socket down; <see cref="Abort"/> sends what was
 /// already flushed and then closes the socket.
 /// </summary>

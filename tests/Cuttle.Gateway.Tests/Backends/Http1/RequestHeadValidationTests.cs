@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Cuttle.Gateway.Backends.Http1;
 using Microsoft.Extensions.Primitives;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Backends.Http1;
 

@@ -1,5 +1,4 @@
 using Cuttle.Config.Model;
-using Xunit;
 using Detector = Cuttle.Gateway.Security.BotDetector.BotDetector;
 
 namespace Cuttle.Gateway.Tests.Security.BotDetector;

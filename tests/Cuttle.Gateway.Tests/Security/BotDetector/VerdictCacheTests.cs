@@ -1,5 +1,4 @@
 using Cuttle.Gateway.Security.BotDetector;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Security.BotDetector;
 

@@ -1,7 +1,6 @@
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Security.Cors;
 using Microsoft.AspNetCore.Http;
-using Xunit;
 
 namespace Cuttle.Gateway.Tests.Security.Cors;
 
