@@ -7,6 +7,7 @@ using Cuttle.Gateway.Cel;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
+using Cuttle.Gateway.Qos;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
 using Cuttle.Gateway.Validation;
@@ -36,6 +37,7 @@ public static partial class GenerationBuilder
         .. CelBuilder.Namespaces,
         .. AuthBuilder.Namespaces,
         .. LuaBuilder.Namespaces,
+        .. QosBuilder.Namespaces,
     ];
 
     public static Generation Build(GatewayConfig config, GenerationOptions options)
@@ -69,7 +71,7 @@ public static partial class GenerationBuilder
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
     /// signer or endpoint handler → lua-proxy → CEL → json-schema → static → flatmap → merge/sequential, and per
-    /// backend concurrent → lua-backend → CEL → HTTP call.
+    /// backend concurrent → circuit-breaker → lua-backend → CEL → HTTP call.
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
@@ -81,8 +83,9 @@ public static partial class GenerationBuilder
         {
             var backend = endpoint.Backend[i];
             var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
-            // KrakenD's order: Lua around CEL around the HTTP call.
+            // KrakenD's order (CE backend_factory): circuit breaker around Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
+            proxy = QosBuilder.WrapBackend(proxy, backend, context);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }

@@ -247,6 +247,7 @@ internal sealed partial class ConfigBinder
             LuaBackend = BindLua(obj["extra_config"], "modifier/lua-backend"),
             Http = BindBackendHttp(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
+            CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

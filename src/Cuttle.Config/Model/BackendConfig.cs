@@ -53,6 +53,9 @@ public sealed record BackendConfig
     /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
     public ImmutableArray<CelCheck> Cel { get; init; } = [];
 
+    /// <summary>extra_config."qos/circuit-breaker"; null when absent or all zero (KrakenD then adds no breaker).</summary>
+    public CircuitBreakerOptions? CircuitBreaker { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -33,4 +33,7 @@ internal static class EventIds
 
     // Cel: validation/cel (21xx).
     public const int CelRejected = 2101;
+
+    // Qos: qos/circuit-breaker (22xx).
+    public const int CircuitBreakerStateChanged = 2201;
 }
