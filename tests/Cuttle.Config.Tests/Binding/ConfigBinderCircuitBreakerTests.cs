@@ -69,6 +69,9 @@ public sealed class ConfigBinderCircuitBreakerTests
         Assert.Null(Bound("""
             "backend/http": {}
             """));
+        Assert.NotNull(Bound("""
+            "qos/circuit-breaker": {"interval": 0, "timeout": 0, "max_errors": 0, "log_status_change": true}
+            """));
     }
 
     [Fact]

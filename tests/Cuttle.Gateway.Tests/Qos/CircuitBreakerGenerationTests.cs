@@ -69,16 +69,23 @@ public sealed class CircuitBreakerGenerationTests
     }
 
     [Fact]
-    public async Task ReturnErrorDetails_IsNoFailure_AsInLura_WhereTheBackendAnswersWithoutAnError()
+    public async Task ReturnErrorDetails_IsNoFailure_AsInLura_ButAnUndecodableBodyIs()
     {
-        var backend = new InMemoryBackend(_ => Json("{}", HttpStatusCode.InternalServerError));
+        var body = "";
+        var backend = new InMemoryBackend(_ => body.Length == 0 ? Json("{}", HttpStatusCode.InternalServerError) : Json(body));
         await using var generation = Build(Backend("/b", """
             , "extra_config": {"backend/http": {"return_error_details": "b"}, "qos/circuit-breaker": {"timeout": 10, "max_errors": 0}}
             """), backend);
 
+        // lura turns the status error into data with no error: gobreaker counts a success.
         for (var i = 0; i < 3; i++) await Serve(generation, "GET", "/e");
-
         Assert.Equal(3, backend.Received.Count);
+
+        body = "not json";
+        Assert.Equal(500, (await Serve(generation, "GET", "/e")).Status);
+        body = """{"ok":true}""";
+        Assert.Equal(500, (await Serve(generation, "GET", "/e")).Status);
+        Assert.Equal(4, backend.Received.Count);
     }
 
     [Fact]
