@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Cuttle.Go;
 
 namespace Cuttle.Config.FlexibleConfig;
 
@@ -202,26 +203,8 @@ internal static class GoValues
         }
     }
 
-    private static void WriteJsonString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                // Go escapes <, > and & (HTMLEscape) and U+2028/U+2029.
-                case '<' or '>' or '&' or '\u2028' or '\u2029' or < ' ':
-                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-        sb.Append('"');
-    }
+    // Go's json.Marshal of a string; shared with the gateway's bodies so the two cannot drift.
+    private static void WriteJsonString(StringBuilder sb, string s) => GoJson.AppendString(sb, s);
 
     public static string TypeName(object? v) => v switch
     {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Cuttle.Gateway.Data;
+using Cuttle.Go;
 
 namespace Cuttle.Gateway.Codecs;
 
@@ -13,8 +13,6 @@ namespace Cuttle.Gateway.Codecs;
 /// </summary>
 internal static class GoJsonWriter
 {
-    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
-
     public static void Write(IBufferWriter<byte> output, object? value)
     {
         switch (value)
@@ -220,66 +218,8 @@ internal static class GoJsonWriter
         return false;
     }
 
-    public static void WriteString(IBufferWriter<byte> output, string value)
-    {
-        var max = value.Length * 6 + 2; // worst case: every char becomes \u00XX
-        var span = output.GetSpan(Math.Max(max, 16));
-        var pos = 0;
-        span[pos++] = (byte)'"';
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c < 0x80)
-            {
-                switch (c)
-                {
-                    case '"': span[pos++] = (byte)'\\'; span[pos++] = (byte)'"'; break;
-                    case '\\': span[pos++] = (byte)'\\'; span[pos++] = (byte)'\\'; break;
-                    case '\n': span[pos++] = (byte)'\\'; span[pos++] = (byte)'n'; break;
-                    case '\r': span[pos++] = (byte)'\\'; span[pos++] = (byte)'r'; break;
-                    case '\t': span[pos++] = (byte)'\\'; span[pos++] = (byte)'t'; break;
-                    case '\b': span[pos++] = (byte)'\\'; span[pos++] = (byte)'b'; break;
-                    case '\f': span[pos++] = (byte)'\\'; span[pos++] = (byte)'f'; break;
-                    case '<': case '>': case '&': pos = WriteUnicodeEscape(span, pos, c); break;
-                    default:
-                        if (c < 0x20) pos = WriteUnicodeEscape(span, pos, c);
-                        else span[pos++] = (byte)c;
-                        break;
-                }
-            }
-            else if (c == '\u2028' || c == '\u2029')
-            {
-                pos = WriteUnicodeEscape(span, pos, c);
-            }
-            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                pos += new Rune(c, value[i + 1]).EncodeToUtf8(span[pos..]);
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                // Go replaces invalid UTF-8 / lone surrogates with U+FFFD.
-                pos = WriteUnicodeEscape(span, pos, '\ufffd');
-            }
-            else
-            {
-                pos += new Rune(c).EncodeToUtf8(span[pos..]);
-            }
-        }
-        span[pos++] = (byte)'"';
-        output.Advance(pos);
-    }
-
-    private static int WriteUnicodeEscape(Span<byte> span, int pos, char c)
-    {
-        span[pos++] = (byte)'\\';
-        span[pos++] = (byte)'u';
-        span[pos++] = Hex[(c >> 12) & 0xF];
-        span[pos++] = Hex[(c >> 8) & 0xF];
-        span[pos++] = Hex[(c >> 4) & 0xF];
-        span[pos++] = Hex[c & 0xF];
-        return pos;
-    }
+    /// <summary>A JSON string as Go encodes it (<see cref="GoJson.WriteString"/>).</summary>
+    public static void WriteString(IBufferWriter<byte> output, string value) => GoJson.WriteString(output, value);
 
     private static void WriteByte(IBufferWriter<byte> output, byte b)
     {
