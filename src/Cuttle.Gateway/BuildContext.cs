@@ -17,4 +17,7 @@ internal sealed record BuildContext(GatewayConfig Config, BackendTransport Trans
 {
     /// <summary>The pool's HttpMessageInvoker, for what is no backend call (JWK fetches).</summary>
     public HttpMessageInvoker Client => Transport.Invoker;
+
+    /// <summary>telemetry/metrics for this build; null when off.</summary>
+    public Telemetry.Stats.StatsScope? Stats { get; init; }
 }

@@ -10,6 +10,7 @@ using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Qos;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
+using Cuttle.Gateway.Telemetry.Stats;
 using Cuttle.Gateway.Validation;
 
 namespace Cuttle.Gateway;
@@ -38,13 +39,14 @@ public static partial class GenerationBuilder
         .. AuthBuilder.Namespaces,
         .. LuaBuilder.Namespaces,
         .. QosBuilder.Namespaces,
+        .. StatsBuilder.Namespaces,
     ];
 
     public static Generation Build(GatewayConfig config, GenerationOptions options)
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
-        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger);
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger) { Stats = StatsBuilder.Scope(config, options) };
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -86,6 +88,7 @@ public static partial class GenerationBuilder
             // KrakenD's order (CE backend_factory): circuit breaker around Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             proxy = QosBuilder.WrapBackend(proxy, backend, context);
+            proxy = StatsBuilder.WrapBackend(proxy, backend, endpoint, context); // CE: metrics("backend") around the breaker
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
@@ -97,6 +100,7 @@ public static partial class GenerationBuilder
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
+        stack = StatsBuilder.WrapPipe(stack, endpoint, context); // CE: metrics("pipe") around lua-proxy
         return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger, context.Time);
     }
 
@@ -108,6 +112,7 @@ public static partial class GenerationBuilder
     {
         handler = LuaBuilder.WrapEndpoint(handler, endpoint, context);
         handler = AuthBuilder.WrapValidator(handler, endpoint, context);
+        handler = StatsBuilder.WrapRouter(handler, endpoint, context); // CE: metrics between JOSE and the bot detector
         return SecurityBuilder.WrapBotDetector(handler, endpoint, context);
     }
 

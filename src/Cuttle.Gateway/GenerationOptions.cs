@@ -31,4 +31,7 @@ public sealed record GenerationOptions
     /// is open to every client.
     /// </summary>
     public ReloadStatusSource? ReloadStatus { get; init; }
+
+    /// <summary>The host's telemetry/metrics collector, kept across generations; none: no stats instrumentation.</summary>
+    public Telemetry.Stats.StatsCollector? Stats { get; init; }
 }

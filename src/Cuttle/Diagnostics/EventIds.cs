@@ -20,4 +20,9 @@ internal static class EventIds
     // Hosting/Sockets: the accept loop's back-off on descriptor exhaustion (31xx).
     public const int AcceptFailing = 3101;
     public const int AcceptRecovered = 3102;
+
+    // Telemetry/Stats: the telemetry/metrics /__stats listener (37xx).
+    public const int StatsListening = 3701;
+    public const int StatsBindFailed = 3702;
+    public const int StatsStopping = 3703;
 }

@@ -3,6 +3,7 @@ using Cuttle.Config.Model;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Hosting.Sockets;
+using Cuttle.Telemetry.Stats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -44,6 +45,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     public Generation Current => _current;
 
+    /// <summary>telemetry/metrics: the collector every generation instruments and the /__stats listener.</summary>
+    internal StatsServer Stats { get; private init; } = null!;
+
     /// <summary>The port the live listener actually bound (useful with port 0).</summary>
     public int Port { get; private set; }
 
@@ -52,6 +56,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options.Debug));
         GatewayServer? server = null;
         var status = new ReloadStatusSource();
+        var stats = new StatsServer(loggerFactory, options.TimeProvider);
         var first = GenerationBuilder.Build(config, new GenerationOptions
         {
             Number = 1,
@@ -61,6 +66,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // KrakenD's /__health is {"agents":{},"now":…,"status":"ok"} for anyone who can reach it; the gateway's own
             // details (generation, config hash, the last reload's error) only in debug mode.
             ReloadStatus = options.Debug ? status : null,
+            Stats = stats.Collector,
         });
         status.Current = new ReloadStatus(first.Number, config.ContentHash, first.LoadedAt, Reloads: 0, RejectedReloads: 0,
             LastReloadError: null, LastReloadAttempt: null, options.KestrelSocketTransport ? "kestrel" : "cuttle");
@@ -77,7 +83,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             loggerFactory.Dispose();
             throw;
         }
-        server = new GatewayServer(options, loggerFactory, status, first, listener, binding) { Port = port };
+        server = new GatewayServer(options, loggerFactory, status, first, listener, binding) { Port = port, Stats = stats };
+        await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
     }
@@ -227,6 +234,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     TimeProvider = _options.TimeProvider,
                     ReloadStatus = _options.Debug ? _status : null,
                     PreviousClient = old.Client,
+                    Stats = Stats.Collector,
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)
@@ -255,6 +263,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
             _current = next; // the swap: every request that starts from here on is served by the new generation
             var swapped = _options.TimeProvider.GetElapsedTime(started);
+            await Stats.ApplyAsync(config, next.Number).ConfigureAwait(false);
             var status = _status.Current!;
             _status.Current = status with
             {
@@ -326,6 +335,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _current.DisposeAsync().ConfigureAwait(false);
+        await Stats.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
     }
 
