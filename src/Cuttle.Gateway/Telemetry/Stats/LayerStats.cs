@@ -60,6 +60,10 @@ internal sealed class RouterEndpointStats
         collector.Counter("router.response." + name + ".status", generation);
         Size = collector.Histogram("router.response." + name + ".size", generation);
         Time = collector.Histogram("router.response." + name + ".time", generation);
+        var existing = collector.StatusCounters("router.response." + name + ".status.", generation);
+        var statuses = new StatusCounter[existing.Count];
+        for (var i = 0; i < statuses.Length; i++) statuses[i] = new StatusCounter(existing[i].Status, existing[i].Counter);
+        _statuses = statuses;
     }
 
     public StatsHistogram Size { get; }

@@ -87,6 +87,31 @@ public sealed class StatsCollector : IDisposable
         }
     }
 
+    /// <summary>
+    /// The counters already registered as "krakend." + prefix + &lt;code&gt; + ".count", claimed for
+    /// <paramref name="generation"/>: the status counters an earlier generation created on first use, which a new
+    /// generation takes over at build time so the prune at its swap keeps them.
+    /// </summary>
+    internal List<(int Status, StatsCounter Counter)> StatusCounters(string prefix, long generation)
+    {
+        var full = Prefix + prefix;
+        var found = new List<(int, StatsCounter)>();
+        lock (_lock)
+        {
+            foreach (var (name, entry) in _entries)
+            {
+                if (entry.Metric is not StatsCounter counter || !name.StartsWith(full, StringComparison.Ordinal) || !name.EndsWith(".count", StringComparison.Ordinal))
+                    continue;
+                var code = name.AsSpan(full.Length, name.Length - full.Length - ".count".Length);
+                if (!int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status))
+                    continue;
+                if (entry.Generation < generation) entry.Generation = generation;
+                found.Add((status, counter));
+            }
+        }
+        return found;
+    }
+
     /// <summary>The metric registered under the full name ("krakend.…"), or null.</summary>
     public object? Get(string fullName)
     {
