@@ -72,8 +72,8 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
-    /// signer or endpoint handler → lua-proxy → CEL → json-schema → static → flatmap → merge/sequential, and per
-    /// backend concurrent → circuit-breaker → lua-backend → CEL → HTTP call.
+    /// signer or endpoint handler → metrics("pipe") → lua-proxy → CEL → json-schema → static → flatmap →
+    /// merge/sequential, and per backend concurrent → metrics("backend") → circuit-breaker → lua-backend → CEL → HTTP call.
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
@@ -106,7 +106,7 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
-    /// (outer → inner): bot-detector → JOSE → lua-endpoint → endpoint handler.
+    /// (outer → inner): bot-detector → metrics → JOSE → lua-endpoint → endpoint handler.
     /// </summary>
     private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cuttle.Gateway.Data;
 using Cuttle.Gateway.Proxy;
 
@@ -33,6 +34,8 @@ internal sealed class StatsProxy(IProxy inner, LayerStats stats, TimeProvider ti
         return AwaitAsync(pending, start);
     }
 
+    // Pooled: a backend call almost never completes synchronously, and the wrapper must not add an allocation per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ProxyResult> AwaitAsync(ValueTask<ProxyResult> pending, long start)
     {
         ProxyResult result;
