@@ -44,7 +44,7 @@ public static partial class GenerationBuilder
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
-        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger);
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState));
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -59,6 +59,7 @@ public static partial class GenerationBuilder
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
+                State = context.State.Build(),
             };
         }
         catch
@@ -71,7 +72,7 @@ public static partial class GenerationBuilder
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
     /// signer or endpoint handler → lua-proxy → CEL → json-schema → static → flatmap → merge/sequential, and per
-    /// backend concurrent → circuit-breaker → lua-backend → CEL → HTTP call.
+    /// backend concurrent → circuit-breaker → ratelimit/proxy → lua-backend → CEL → HTTP call.
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
@@ -83,9 +84,9 @@ public static partial class GenerationBuilder
         {
             var backend = endpoint.Backend[i];
             var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
-            // KrakenD's order (CE backend_factory): circuit breaker around Lua around CEL around the HTTP call.
+            // KrakenD's order (CE backend_factory): circuit breaker around rate limit around Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
-            proxy = QosBuilder.WrapBackend(proxy, backend, context);
+            proxy = QosBuilder.WrapBackend(proxy, backend, endpoint, i, context);
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
@@ -102,10 +103,11 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
-    /// (outer → inner): bot-detector → JOSE → lua-endpoint → endpoint handler.
+    /// (outer → inner): bot-detector → JOSE → lua-endpoint → ratelimit/router → endpoint handler.
     /// </summary>
     private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
+        handler = QosBuilder.WrapEndpoint(handler, endpoint, context);
         handler = LuaBuilder.WrapEndpoint(handler, endpoint, context);
         handler = AuthBuilder.WrapValidator(handler, endpoint, context);
         return SecurityBuilder.WrapBotDetector(handler, endpoint, context);

@@ -227,6 +227,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     TimeProvider = _options.TimeProvider,
                     ReloadStatus = _options.Debug ? _status : null,
                     PreviousClient = old.Client,
+                    PreviousState = old.State,
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)
