@@ -6,6 +6,8 @@ using Cuttle.Benchmarks;
 // dotnet run -c Release --project bench/Cuttle.Benchmarks -- --filter '*' --job short  (quick)
 // dotnet run -c Release --project bench/Cuttle.Benchmarks -- check                     (run each step once, print it, and
 //                                                                                    the bytes each sub-step allocates)
+// dotnet run -c Release --project bench/Cuttle.Benchmarks -- client-store [N]          (bytes per client of the
+//                                                                                    rate limit's per-client store)
 if (args is ["check"])
 {
     var b = new ResponseStepBenchmarks { BodyBytes = 1024 };
@@ -14,6 +16,11 @@ if (args is ["check"])
     Console.WriteLine($"merge: {await b.Merge()} bytes: {b.LastOutput()[..Math.Min(300, b.LastOutput().Length)]}...");
     AllocationBreakdown.Print(1024);
     AllocationBreakdown.Print(100 * 1024);
+    return;
+}
+if (args is ["client-store", ..])
+{
+    ClientStoreMemory.Print(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
     return;
 }
 // Artifacts go under bin/ (git-ignored) instead of the current directory, unless --artifacts says otherwise.

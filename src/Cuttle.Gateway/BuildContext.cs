@@ -13,7 +13,8 @@ namespace Cuttle.Gateway;
 /// <param name="Transport">The generation's shared backend pool: how backend calls and no-op endpoints reach a backend.</param>
 /// <param name="Time">The clock of every timeout, cache and CEL <c>now</c>, so tests can drive it.</param>
 /// <param name="Logger">The gateway's logger.</param>
-internal sealed record BuildContext(GatewayConfig Config, BackendTransport Transport, TimeProvider Time, ILogger Logger)
+/// <param name="State">Where stateful features take their state from, so that it survives a reload when unchanged.</param>
+internal sealed record BuildContext(GatewayConfig Config, BackendTransport Transport, TimeProvider Time, ILogger Logger, GenerationState.Builder State)
 {
     /// <summary>The pool's HttpMessageInvoker, for what is no backend call (JWK fetches).</summary>
     public HttpMessageInvoker Client => Transport.Invoker;

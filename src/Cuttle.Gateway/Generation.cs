@@ -37,6 +37,9 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>Service-level layers run before routing, outermost first (security/cors, security/bot-detector).</summary>
     internal Security.IServiceFilter[] ServiceFilters { get; init; } = [];
 
+    /// <summary>The stateful features' state, offered to the next generation so that what did not change carries on.</summary>
+    public GenerationState State { get; init; } = GenerationState.Empty;
+
     public long Number { get; }
     public GatewayConfig Config { get; }
     public DateTimeOffset LoadedAt { get; }

@@ -46,7 +46,7 @@ public static partial class GenerationBuilder
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
-        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger) { Stats = StatsBuilder.Scope(config, options) };
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState)) { Stats = StatsBuilder.Scope(config, options) };
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -61,6 +61,7 @@ public static partial class GenerationBuilder
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
+                State = context.State.Build(),
             };
         }
         catch
@@ -73,7 +74,8 @@ public static partial class GenerationBuilder
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
     /// signer or endpoint handler → metrics("pipe") → lua-proxy → CEL → json-schema → static → flatmap →
-    /// merge/sequential, and per backend concurrent → metrics("backend") → circuit-breaker → lua-backend → CEL → HTTP call.
+    /// merge/sequential, and per backend concurrent → metrics("backend") → circuit-breaker → ratelimit/proxy →
+    /// lua-backend → CEL → HTTP call.
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
@@ -85,9 +87,9 @@ public static partial class GenerationBuilder
         {
             var backend = endpoint.Backend[i];
             var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
-            // KrakenD's order (CE backend_factory): circuit breaker around Lua around CEL around the HTTP call.
+            // KrakenD's order (CE backend_factory): circuit breaker around rate limit around Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
-            proxy = QosBuilder.WrapBackend(proxy, backend, context);
+            proxy = QosBuilder.WrapBackend(proxy, backend, endpoint, i, context);
             proxy = StatsBuilder.WrapBackend(proxy, backend, endpoint, context); // CE: metrics("backend") around the breaker
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
@@ -106,10 +108,11 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// Router-level wrappers of one endpoint, innermost first, so the result reads as CE's handler_factory chain
-    /// (outer → inner): bot-detector → metrics → JOSE → lua-endpoint → endpoint handler.
+    /// (outer → inner): bot-detector → metrics → JOSE → lua-endpoint → ratelimit/router → endpoint handler.
     /// </summary>
     private static IEndpointHandler DecorateEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
+        handler = QosBuilder.WrapEndpoint(handler, endpoint, context);
         handler = LuaBuilder.WrapEndpoint(handler, endpoint, context);
         handler = AuthBuilder.WrapValidator(handler, endpoint, context);
         handler = StatsBuilder.WrapRouter(handler, endpoint, context); // CE: metrics between JOSE and the bot detector

@@ -20,6 +20,12 @@ public sealed record GenerationOptions
     public Backends.BackendClient? PreviousClient { get; init; }
 
     /// <summary>
+    /// The live generation's feature state (buckets, per-client stores, circuit breakers); what the new config keeps
+    /// unchanged (same endpoint or backend, equal settings) carries on as it is, the rest starts fresh.
+    /// </summary>
+    public GenerationState? PreviousState { get; init; }
+
+    /// <summary>
     /// When set, every backend call of the generation goes to this handler instead of the pooled transports (an
     /// in-memory backend in tests, as YARP's forwarder takes any HttpMessageInvoker); the generation disposes it.
     /// </summary>

@@ -21,7 +21,7 @@ internal sealed partial class ConfigBinder
                 if (_options.ImplementedNamespaces is { } implemented && !implemented.Contains(name))
                     Warning(p, p.Value.Path, $"namespace {name} is not implemented by Cuttle and is ignored");
             }
-            else if (_options.Lint && !IsCommentKey(p.Name))
+            else if (_options.Lint && !IsCommentKey(p.Name) && p.Name != RateLimitHeadersNamespace)
             {
                 Warning(p, p.Value.Path, $"unknown {level} namespace \"{p.Name}\": not a KrakenD CE namespace (an Enterprise feature or a typo?), ignored");
             }

@@ -54,5 +54,8 @@ public sealed record EndpointConfig
 
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
+    /// <summary>extra_config."qos/ratelimit/router"; null when absent or when it limits nothing (both rates 0).</summary>
+    public RateLimitRouterOptions? RateLimit { get; init; }
+
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }

@@ -24,8 +24,9 @@ internal enum CircuitState
 /// cheap next to a backend call.
 /// </para>
 /// <para>
-/// Per backend and per generation: a reload builds a new breaker that starts closed, so an open breaker does not
-/// survive a configuration change yet (KrakenD builds it again on restart too, but a hot reload should keep it).
+/// Per backend, kept across reloads: the builder takes it from <see cref="GenerationState"/>, so a reload that leaves
+/// the backend and the breaker's settings unchanged carries this very breaker (an open one stays open); changed
+/// settings start a new, closed one. KrakenD builds it again on every restart.
 /// </para>
 /// </summary>
 internal sealed partial class CircuitBreaker

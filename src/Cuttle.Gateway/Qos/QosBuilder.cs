@@ -1,23 +1,69 @@
 using System.Collections.Immutable;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
 
 namespace Cuttle.Gateway.Qos;
 
-/// <summary>Build-time wiring of the qos namespaces: qos/circuit-breaker at the backend level.</summary>
+/// <summary>
+/// Build-time wiring of the qos namespaces: qos/ratelimit/router at the router level, qos/circuit-breaker and
+/// qos/ratelimit/proxy at the backend level. Their state comes from <see cref="BuildContext.State"/>, so a bucket,
+/// client store or breaker whose endpoint or backend and settings are unchanged carries over a reload.
+/// </summary>
 internal static class QosBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
-    public static readonly ImmutableArray<string> Namespaces = ["qos/circuit-breaker"];
+    public static readonly ImmutableArray<string> Namespaces = ["qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy"];
 
     /// <summary>
-    /// The backend's circuit breaker, outermost of its backend pipe (CE backend_factory, outer → inner:
-    /// circuit-breaker → ratelimit/proxy → lua-backend → CEL → HTTP), so a Lua or CEL rejection counts as a failure.
-    /// One breaker per backend of this generation; it starts closed on every reload.
+    /// The endpoint's rate limit, innermost of the router-level chain (CE handler_factory, outer → inner: bot-detector
+    /// → JOSE → lua-endpoint → ratelimit → endpoint handler), around either endpoint handler, no-op included.
     /// </summary>
-    public static IProxy WrapBackend(IProxy proxy, BackendConfig backend, BuildContext context)
+    public static IEndpointHandler WrapEndpoint(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
     {
-        if (backend.CircuitBreaker is not { } options) return proxy;
-        return new CircuitBreakerProxy(proxy, new CircuitBreaker(options, backend.UrlPattern, context.Time, context.Logger));
+        if (endpoint.RateLimit is not { } options) return handler;
+        var identity = endpoint.Method + " " + endpoint.Endpoint;
+        IRateLimiter? shared = null;
+        if (options.MaxRate > 0)
+        {
+            var settings = new TokenBucket.Settings(options.MaxRate, options.Capacity);
+            shared = context.State.GetOrCreate("ratelimit/router", identity, settings,
+                () => new TokenBucket(settings.Rate, settings.Capacity, context.Time));
+        }
+        IClientRateLimiter? clients = null;
+        ClientKey? key = null;
+        if (options.Strategy != RateLimitStrategy.None)
+        {
+            var settings = new ClientLimiterStore.Settings(options.ClientMaxRate, options.ClientCapacity, options.ClientTtl, options.NumShards,
+                options.CleanupPeriod);
+            clients = context.State.GetOrCreate("ratelimit/router/client", identity, settings, () => new ClientLimiterStore(settings, context.Time));
+            key = ClientKey.For(options, endpoint);
+        }
+        return new RateLimitEndpointHandler(handler, shared, clients, key, options.Headers);
+    }
+
+    /// <summary>
+    /// The backend's circuit breaker and rate limit, outermost of its backend pipe (CE backend_factory, outer → inner:
+    /// circuit-breaker → ratelimit/proxy → lua-backend → CEL → HTTP), so a rate-limit, Lua or CEL rejection counts as
+    /// a breaker failure. <paramref name="index"/> is the backend's place in the endpoint, part of its identity.
+    /// </summary>
+    public static IProxy WrapBackend(IProxy proxy, BackendConfig backend, EndpointConfig endpoint, int index, BuildContext context)
+    {
+        if (backend.RateLimit is null && backend.CircuitBreaker is null) return proxy;
+        var identity = $"{endpoint.Method} {endpoint.Endpoint} #{index} {string.Join(",", backend.Host)}{backend.UrlPattern}";
+        if (backend.RateLimit is { } limit)
+        {
+            var settings = new TokenBucket.Settings(limit.MaxRate, limit.Capacity);
+            proxy = new RateLimitProxy(proxy, context.State.GetOrCreate("ratelimit/proxy", identity, settings,
+                () => new TokenBucket(settings.Rate, settings.Capacity, context.Time)));
+        }
+        if (backend.CircuitBreaker is { } options)
+        {
+            // The position in the file is no setting: moving the block must not reset an open breaker.
+            var settings = options with { Location = SourceLocation.None };
+            proxy = new CircuitBreakerProxy(proxy, context.State.GetOrCreate("circuit-breaker", identity, settings,
+                () => new CircuitBreaker(options, backend.UrlPattern, context.Time, context.Logger)));
+        }
+        return proxy;
     }
 }

@@ -235,6 +235,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     ReloadStatus = _options.Debug ? _status : null,
                     PreviousClient = old.Client,
                     Stats = Stats.Collector,
+                    PreviousState = old.State,
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)

@@ -1,0 +1,93 @@
+using Cuttle.Config.Model;
+using Cuttle.Gateway.Endpoints;
+using Microsoft.AspNetCore.Http;
+
+namespace Cuttle.Gateway.Qos;
+
+/// <summary>
+/// How qos/ratelimit/router names the client of a request (krakend-ratelimit's TokenExtractor). An empty name is a
+/// client KrakenD cannot identify, which it rejects with 429 like an exceeded one.
+/// </summary>
+internal abstract class ClientKey
+{
+    public abstract string Extract(HttpContext context, string[] parameters);
+
+    public static ClientKey For(RateLimitRouterOptions options, EndpointConfig endpoint) => options.Strategy switch
+    {
+        RateLimitStrategy.Ip => options.Key.Length == 0 ? IpKey.Instance : new ForwardedIpKey(options.Key),
+        RateLimitStrategy.Header => new HeaderKey(options.Key),
+        _ => new ParamKey(endpoint.Params.IndexOf(options.Key)),
+    };
+
+    /// <summary>gin's ClientIP, as the rest of the gateway computes it.</summary>
+    private sealed class IpKey : ClientKey
+    {
+        public static readonly IpKey Instance = new();
+
+        public override string Extract(HttpContext context, string[] parameters) => RequestFactory.ClientIp(context);
+    }
+
+    /// <summary>
+    /// NewIPTokenExtractor(header): the first comma-separated value of the header, cut at its first ':' (which leaves
+    /// nothing of an IPv6 address), when that parses as an IP; otherwise gin's ClientIP.
+    /// </summary>
+    private sealed class ForwardedIpKey(string header) : ClientKey
+    {
+        public override string Extract(HttpContext context, string[] parameters)
+        {
+            var values = context.Request.Headers[header];
+            if (values.Count > 0 && values[0] is { Length: > 0 } value)
+            {
+                var first = value.AsSpan();
+                var comma = first.IndexOf(',');
+                if (comma >= 0) first = first[..comma];
+                first = first.Trim();
+                var colon = first.IndexOf(':');
+                if (colon >= 0) first = first[..colon];
+                if (IsGoIPv4(first)) return first.ToString();
+            }
+            return RequestFactory.ClientIp(context);
+        }
+
+        /// <summary>net.ParseIP for what survives the cut at ':': four decimal octets, no leading zeros (Go 1.17+).</summary>
+        internal static bool IsGoIPv4(ReadOnlySpan<char> s)
+        {
+            var fields = 0;
+            var i = 0;
+            while (true)
+            {
+                var start = i;
+                var value = 0;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    value = (value * 10) + (s[i] - '0');
+                    i++;
+                    if (i - start > 3) return false;
+                }
+                var length = i - start;
+                if (length == 0 || value > 255 || (length > 1 && s[start] == '0')) return false;
+                fields++;
+                if (i == s.Length) return fields == 4;
+                if (s[i] != '.' || fields == 4) return false;
+                i++;
+            }
+        }
+    }
+
+    /// <summary>HeaderTokenExtractor: the header's first value (Header.Get), empty when absent.</summary>
+    private sealed class HeaderKey(string header) : ClientKey
+    {
+        public override string Extract(HttpContext context, string[] parameters)
+        {
+            var values = context.Request.Headers[header];
+            return values.Count > 0 ? values[0] ?? "" : "";
+        }
+    }
+
+    /// <summary>ParamTokenExtractor: gin's c.Param(key), empty when the endpoint has no such parameter.</summary>
+    private sealed class ParamKey(int index) : ClientKey
+    {
+        public override string Extract(HttpContext context, string[] parameters) =>
+            index >= 0 && index < parameters.Length ? parameters[index] ?? "" : "";
+    }
+}
