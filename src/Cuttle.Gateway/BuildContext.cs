@@ -17,4 +17,7 @@ internal sealed record BuildContext(GatewayConfig Config, BackendTransport Trans
 {
     /// <summary>The pool's HttpMessageInvoker, for what is no backend call (JWK fetches).</summary>
     public HttpMessageInvoker Client => Transport.Invoker;
+
+    /// <summary>The generation's qos/http-cache stores (per backend, and the one its shared backends use).</summary>
+    public Backends.Caching.HttpCacheStores HttpCaches { get; } = new();
 }

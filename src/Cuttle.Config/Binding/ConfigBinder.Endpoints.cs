@@ -248,6 +248,7 @@ internal sealed partial class ConfigBinder
             Http = BindBackendHttp(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
+            HttpCache = BindHttpCache(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };
