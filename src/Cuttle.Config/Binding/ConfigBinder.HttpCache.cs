@@ -15,11 +15,6 @@ internal sealed partial class ConfigBinder
     {
         if (Namespace(extra, "qos/http-cache") is not { } c)
             return null;
-        if (c.Kind != JsonNodeKind.Object)
-        {
-            Error(c, $"\"qos/http-cache\" must be an object, got {c.KindName}");
-            return null;
-        }
         var shared = false;
         if (c["shared"] is { } s)
         {
