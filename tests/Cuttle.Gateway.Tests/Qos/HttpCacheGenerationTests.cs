@@ -35,7 +35,14 @@ public sealed class HttpCacheGenerationTests
     {
         var n = 0;
         var backend = new InMemoryBackend(_ => Cacheable($$"""{"n":{{++n}}}"""));
-        await using var generation = Build(Endpoint("/e", "/b", """ "qos/http-cache": {} """), backend);
+        await using var generation = Build(Endpoint("/e", "/b", """ "qos/http-cache": {} """) + ", " + Endpoint("/plain", "/p", ""), backend);
+
+        // Without the namespace every request reaches the backend.
+        await Serve(generation, "GET", "/plain");
+        await Serve(generation, "GET", "/plain");
+        Assert.Equal(2, backend.Received.Count);
+        n = 0;
+        while (backend.Received.TryDequeue(out _)) { }
 
         Assert.Equal("""{"n":1}""", (await Serve(generation, "GET", "/e")).Body);
         _time.Advance(TimeSpan.FromSeconds(30));
@@ -46,18 +53,6 @@ public sealed class HttpCacheGenerationTests
 
         _time.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal("""{"n":2}""", (await Serve(generation, "GET", "/e")).Body);
-        Assert.Equal(2, backend.Received.Count);
-    }
-
-    [Fact]
-    public async Task WithoutTheNamespace_EveryRequestReachesTheBackend()
-    {
-        var backend = new InMemoryBackend(_ => Cacheable("{}"));
-        await using var generation = Build(Endpoint("/e", "/b", ""), backend);
-
-        await Serve(generation, "GET", "/e");
-        await Serve(generation, "GET", "/e");
-
         Assert.Equal(2, backend.Received.Count);
     }
 

@@ -143,6 +143,8 @@ public sealed class HttpCacheTests
         await Get(cache, fresh, requestHeaders: ("Cache-Control", "no-store"));
         await Get(cache, fresh);
         Assert.Equal(2, fresh.Calls.Count);
+        await Get(cache, fresh); // the answer to a request without no-store was stored
+        Assert.Equal(2, fresh.Calls.Count);
     }
 
     [Fact]
@@ -302,6 +304,8 @@ public sealed class HttpCacheTests
         await Get(cache, origin);
         await Get(cache, origin, requestHeaders: ("If-None-Match", "\"a\""));
         Assert.Equal(4, origin.Calls.Count);
+        await Get(cache, origin); // the plain request's answer stayed stored
+        Assert.Equal(4, origin.Calls.Count);
     }
 
     [Fact]
@@ -378,6 +382,8 @@ public sealed class HttpCacheTests
             await response.ReadAsync(new byte[4], CancellationToken.None);
         }
         Assert.Equal(0, cache.Store.Count);
+        await Get(cache, origin); // read to its end, the same answer is stored
+        Assert.Equal(1, cache.Store.Count);
     }
 
     [Fact]
