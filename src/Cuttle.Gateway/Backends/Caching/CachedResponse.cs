@@ -61,21 +61,22 @@ internal sealed class RecordingResponse(BackendResponse inner, HttpCache cache, 
         var read = inner.ReadAsync(destination, ct);
         if (!read.IsCompletedSuccessfully) return Awaited(read, destination);
         var n = read.Result;
-        Record(destination.Span[..n]);
+        Record(destination.Span[..n], ended: n == 0 && !destination.IsEmpty);
         return ValueTask.FromResult(n);
     }
 
     private async ValueTask<int> Awaited(ValueTask<int> read, Memory<byte> destination)
     {
         var n = await read.ConfigureAwait(false);
-        Record(destination.Span[..n]);
+        Record(destination.Span[..n], ended: n == 0 && !destination.IsEmpty);
         return n;
     }
 
-    private void Record(ReadOnlySpan<byte> bytes)
+    // ended: the body is over (a read into an empty buffer returns 0 too, and says nothing).
+    private void Record(ReadOnlySpan<byte> bytes, bool ended)
     {
         if (_buffer is null) return;
-        if (bytes.IsEmpty)
+        if (ended)
         {
             cache.Commit(new HttpCacheEntry
             {

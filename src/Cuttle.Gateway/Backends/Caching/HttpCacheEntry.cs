@@ -9,6 +9,8 @@ namespace Cuttle.Gateway.Backends.Caching;
 /// </summary>
 internal sealed class HttpCacheEntry
 {
+    private long _size = -1;
+
     public required string Key { get; init; }
 
     public required int StatusCode { get; init; }
@@ -38,12 +40,13 @@ internal sealed class HttpCacheEntry
     {
         get
         {
+            if (_size >= 0) return _size;
             long size = 17 + 2 + Body.Length;
             foreach (var (name, values) in Headers)
             {
                 for (var i = 0; i < values.Count; i++) size += name.Length + (values[i]?.Length ?? 0) + 4;
             }
-            return size;
+            return _size = size; // the same value from any thread: a race only computes it twice
         }
     }
 
