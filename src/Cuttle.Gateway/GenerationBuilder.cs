@@ -80,14 +80,15 @@ public static partial class GenerationBuilder
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger);
+            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger, QosBuilder.HttpCacheFor(endpoint.Backend[0], context));
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
-            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
-            // KrakenD's order (CE backend_factory): circuit breaker around rate limit around Lua around CEL around the HTTP call.
+            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger, QosBuilder.HttpCacheFor(backend, context));
+            // KrakenD's order (CE backend_factory): circuit breaker around rate limit around Lua around CEL around the HTTP call
+            // (the http-cache sits in the HTTP client, below all of it).
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             proxy = QosBuilder.WrapBackend(proxy, backend, endpoint, i, context);
             proxy = StatsBuilder.WrapBackend(proxy, backend, endpoint, context); // CE: metrics("backend") around the breaker

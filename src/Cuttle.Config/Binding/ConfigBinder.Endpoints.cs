@@ -250,6 +250,7 @@ internal sealed partial class ConfigBinder
             Cel = BindCel(obj["extra_config"]),
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             RateLimit = BindRateLimitProxy(obj["extra_config"]),
+            HttpCache = BindHttpCache(obj["extra_config"]),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

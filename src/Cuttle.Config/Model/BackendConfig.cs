@@ -59,6 +59,9 @@ public sealed record BackendConfig
     /// <summary>extra_config."qos/ratelimit/proxy"; null when absent or max_rate is 0 (KrakenD then adds no limiter).</summary>
     public RateLimitProxyOptions? RateLimit { get; init; }
 
+    /// <summary>extra_config."qos/http-cache"; null when absent.</summary>
+    public HttpCacheOptions? HttpCache { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

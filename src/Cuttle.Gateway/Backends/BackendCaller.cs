@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends.Caching;
 using Cuttle.Gateway.Backends.Http1;
 using Cuttle.Gateway.Data;
 using Cuttle.Go;
@@ -29,15 +30,17 @@ internal sealed class BackendCaller
     private readonly HashSet<string>? _headerFilter;
     private readonly HashSet<string>? _queryFilter;
     private readonly string[]? _staticUrls;
+    private readonly HttpCache? _cache;
     private int _next;
 
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
     public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, Microsoft.Extensions.Logging.ILogger? logger = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, HttpCache? cache = null)
     {
         _client = transport.Invoker;
+        _cache = cache;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
@@ -122,9 +125,7 @@ internal sealed class BackendCaller
         var sendBody = _methodCanHaveBody;
         var target = _lean is null ? null : FindTarget(url);
         var lean = target is not null;
-        var response = lean
-            ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous: null, redirects: 0), ct).ConfigureAwait(false)
-            : await SendMessageAsync(request, url, _method, sendBody, previous: null, redirects: 0, ct).ConfigureAwait(false);
+        var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, ct).ConfigureAwait(false);
         for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
         {
             // response answers request number redirects - 1 and is a redirect to follow.
@@ -141,12 +142,42 @@ internal sealed class BackendCaller
             url = next.AbsoluteUri;
             target = lean ? TargetFor(next) : null;
             lean = target is not null;
-            response = lean
-                ? await _lean!.SendAsync(target!.Value.Pool, Message(request, url, target.Value, method, sendBody, previous, redirects), ct).ConfigureAwait(false)
-                : await SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, ct).ConfigureAwait(false);
+            response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, ct).ConfigureAwait(false);
         }
         return response;
     }
+
+    /// <summary>
+    /// One request of the redirect loop on its transport (the lean client when <paramref name="target"/> is set),
+    /// through the backend's qos/http-cache when it has one: the cache sits just above the transport, so it sees
+    /// (and stores) each hop, as krakend-httpcache does below Go's redirect loop.
+    /// </summary>
+    private ValueTask<BackendResponse> SendHopAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
+        string? previous, int redirects, CancellationToken ct)
+    {
+        if (_cache is null) return SendOnceAsync(request, url, target, method, sendBody, previous, redirects, default, ct);
+        var lookup = _cache.Lookup(method, url, request.Headers, _headerFilter);
+        if (lookup.Answer is { } answer) return ValueTask.FromResult(answer);
+        return SendThroughCacheAsync(request, url, target, method, sendBody, previous, redirects, lookup, ct);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<BackendResponse> SendThroughCacheAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
+        string? previous, int redirects, CacheLookup lookup, CancellationToken ct)
+    {
+        var validators = new Validators(lookup.IfNoneMatch, lookup.IfModifiedSince);
+        var response = await SendOnceAsync(request, url, target, method, sendBody, previous, redirects, validators, ct).ConfigureAwait(false);
+        return _cache!.Complete(lookup, response);
+    }
+
+    private ValueTask<BackendResponse> SendOnceAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
+        string? previous, int redirects, Validators validators, CancellationToken ct) =>
+        target is { } t
+            ? _lean!.SendAsync(t.Pool, Message(request, url, t, method, sendBody, previous, redirects, validators), ct)
+            : SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, validators, ct);
+
+    /// <summary>The conditional fields a cache revalidation adds (none outside one).</summary>
+    private readonly record struct Validators(string? IfNoneMatch, string? IfModifiedSince);
 
     // An empty Location is no redirect: Go returns such a 3xx as it is (client.go, issues 17773 and 49281).
     private static bool IsFollowable(BackendResponse response, ProxyRequest request, bool sendBody, int redirects) =>
@@ -177,7 +208,7 @@ internal sealed class BackendCaller
     /// <summary>A 301/302/303 turns any method but GET and HEAD into a GET without body, as Go does.</summary>
     private static bool BecomesGet(int status, string method) => status is 301 or 302 or 303 && method is not ("GET" or "HEAD");
 
-    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects) => new()
+    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects, Validators validators) => new()
     {
         Method = method,
         Url = url,
@@ -186,6 +217,8 @@ internal sealed class BackendCaller
         Headers = request.Headers,
         HeaderFilter = _headerFilter,
         Referer = previous,
+        IfNoneMatch = validators.IfNoneMatch,
+        IfModifiedSince = validators.IfModifiedSince,
         BodyKind = !sendBody ? BackendBodyKind.None
             : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
             : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
@@ -197,7 +230,7 @@ internal sealed class BackendCaller
 
     /// <summary>One request through the HttpMessageInvoker; redirects are left to <see cref="SendAsync"/>.</summary>
     private async ValueTask<BackendResponse> SendMessageAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
-        int redirects, CancellationToken ct)
+        int redirects, Validators validators, CancellationToken ct)
     {
         using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var headers = message.Headers;
@@ -210,6 +243,8 @@ internal sealed class BackendCaller
             headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
         }
         if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
+        if (validators.IfNoneMatch is { } etag) headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (validators.IfModifiedSince is { } lastModified) headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
 
         if (sendBody)
         {

@@ -27,10 +27,11 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly ILogger _logger;
 
-    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger)
+    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger,
+        Backends.Caching.HttpCache? cache = null)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger, cache: cache);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;

@@ -26,10 +26,11 @@ internal sealed partial class BackendProxy : IProxy
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
 
-    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger)
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger,
+        Backends.Caching.HttpCache? cache = null)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, transport, logger);
+        _caller = new BackendCaller(backend, endpoint, transport, logger, cache: cache);
         _parser = ResponseParser.For(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;

@@ -1,19 +1,21 @@
 using System.Collections.Immutable;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Backends.Caching;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Proxy;
 
 namespace Cuttle.Gateway.Qos;
 
 /// <summary>
-/// Build-time wiring of the qos namespaces: qos/ratelimit/router at the router level, qos/circuit-breaker and
-/// qos/ratelimit/proxy at the backend level. Their state comes from <see cref="BuildContext.State"/>, so a bucket,
-/// client store or breaker whose endpoint or backend and settings are unchanged carries over a reload.
+/// Build-time wiring of the qos namespaces: qos/ratelimit/router at the router level, qos/circuit-breaker,
+/// qos/ratelimit/proxy and qos/http-cache at the backend level. The breaker's and the limits' state comes from
+/// <see cref="BuildContext.State"/>, so a bucket, client store or breaker whose endpoint or backend and settings are
+/// unchanged carries over a reload; the http-cache's stores are per generation.
 /// </summary>
 internal static class QosBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
-    public static readonly ImmutableArray<string> Namespaces = ["qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy"];
+    public static readonly ImmutableArray<string> Namespaces = ["qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache"];
 
     /// <summary>
     /// The endpoint's rate limit, innermost of the router-level chain (CE handler_factory, outer → inner: bot-detector
@@ -66,4 +68,12 @@ internal static class QosBuilder
         }
         return proxy;
     }
+
+    /// <summary>
+    /// The backend's qos/http-cache, or null: it goes into the backend's caller, just above the transport (CE's
+    /// request executor: plugin/http-client → opencensus → otel → http-cache → oauth2 → transport), below Lua and CEL,
+    /// so a cached answer still runs through them. Its store comes from the generation's <see cref="HttpCacheStores"/>.
+    /// </summary>
+    public static HttpCache? HttpCacheFor(BackendConfig backend, BuildContext context) =>
+        backend.HttpCache is { } options ? new HttpCache(context.HttpCaches.For(options), options.Shared, context.Time) : null;
 }

@@ -25,6 +25,12 @@ internal readonly struct BackendRequest
 
     public string? Referer { get; init; }
 
+    /// <summary>If-None-Match of a cache revalidation (qos/http-cache); null otherwise.</summary>
+    public string? IfNoneMatch { get; init; }
+
+    /// <summary>If-Modified-Since of a cache revalidation (qos/http-cache); null otherwise.</summary>
+    public string? IfModifiedSince { get; init; }
+
     public BackendBodyKind BodyKind { get; init; }
 
     public byte[]? BodyBytes { get; init; }

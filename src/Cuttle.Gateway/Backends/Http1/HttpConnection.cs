@@ -150,6 +150,19 @@ internal sealed class HttpConnection : IDisposable
                 head.WriteUtf8(referer);
                 head.WriteLiteral("\r\n"u8);
             }
+            // Validators come from a stored response's fields, which had their control characters blanked already.
+            if (request.IfNoneMatch is { } etag && etag.AsSpan().IndexOfAny(ValueRefused) < 0)
+            {
+                head.WriteLiteral("If-None-Match: "u8);
+                head.WriteUtf8(etag);
+                head.WriteLiteral("\r\n"u8);
+            }
+            if (request.IfModifiedSince is { } lastModified && lastModified.AsSpan().IndexOfAny(ValueRefused) < 0)
+            {
+                head.WriteLiteral("If-Modified-Since: "u8);
+                head.WriteUtf8(lastModified);
+                head.WriteLiteral("\r\n"u8);
+            }
             // Go's transport asks for gzip itself when the caller did not, and then decodes it transparently.
             if (acceptGzip && !hasAcceptEncoding) head.WriteLiteral("Accept-Encoding: gzip\r\n"u8);
             if (_pool.DisableKeepAlives) head.WriteLiteral("Connection: close\r\n"u8);
