@@ -130,6 +130,7 @@ internal sealed partial class ConfigBinder
             JwtValidator = BindJwtValidator(obj["extra_config"]),
             JwtSigner = BindJwtSigner(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
+            RedisRateLimit = BindRedisRateLimit(obj["extra_config"], service.Redis),
             ExtraConfig = extra,
             Location = Loc(obj),
         };

@@ -116,6 +116,7 @@ internal sealed partial class ConfigBinder
             Router = router,
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
+            Redis = BindRedis(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };

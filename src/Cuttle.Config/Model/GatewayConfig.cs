@@ -85,6 +85,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of the service-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 
+    /// <summary>Typed view of the Enterprise extra_config."redis" (named Redis connections); null when absent.</summary>
+    public RedisOptions? Redis { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
