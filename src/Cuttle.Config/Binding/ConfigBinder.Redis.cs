@@ -151,6 +151,11 @@ internal sealed partial class ConfigBinder
     internal static bool TryParseRedisAddress(string address, out string error)
     {
         error = "";
+        if (address.AsSpan().IndexOfAny(RedisHostStops) >= 0)
+        {
+            error = "expected host:port with a host name or IP address";
+            return false;
+        }
         int colon;
         string host;
         if (address.StartsWith('['))
@@ -179,7 +184,7 @@ internal sealed partial class ConfigBinder
                 return false;
             }
         }
-        if (host.Length == 0 || host.AsSpan().IndexOfAny(RedisHostStops) >= 0)
+        if (host.Length == 0)
         {
             error = "expected host:port with a host name or IP address";
             return false;
