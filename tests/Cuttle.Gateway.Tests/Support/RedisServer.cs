@@ -98,6 +98,22 @@ public sealed class RedisServer : IDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// Freezes it (SIGSTOP): connections stay open but nothing answers, as with a hung server or a network that drops
+    /// packets. <see cref="Resume"/> (SIGCONT) lets it answer again.
+    /// </summary>
+    public void Pause() => Signal("-STOP");
+
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } p)
+            return;
+        using var kill = Process.Start("kill", [signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5000);
+    }
+
     /// <summary>Sends one command (as a RESP array, so arguments may hold spaces) and returns the reply's first line.</summary>
     public string Command(params string[] args)
     {

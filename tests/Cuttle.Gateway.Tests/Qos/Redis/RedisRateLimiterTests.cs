@@ -282,6 +282,50 @@ public sealed class RedisRateLimiterTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task RedisHungMidRun_EachTakeWaitsAtMostTheCallTimeout_ThenCountsLocally_AndRecovers()
+    {
+        var logger = new ListLogger();
+        var (limiter, connection) = Replica(Limit(maxRate: 1000, capacity: 1000), logger, callTimeout: RedisConnection.DefaultCallTimeout);
+        await WaitConnectedAsync(connection);
+        try
+        {
+            _redis.Pause();
+            var worst = TimeSpan.Zero;
+            var sw = Stopwatch.StartNew();
+            var takes = 0;
+            while (sw.Elapsed < TimeSpan.FromMilliseconds(1200))
+            {
+                var one = Stopwatch.StartNew();
+                Assert.True(await limiter.TryTakeAsync(null));
+                takes++;
+                if (one.Elapsed > worst)
+                    worst = one.Elapsed;
+                await Task.Delay(5);
+            }
+            _output.WriteLine($"Redis hung: {takes} takes, worst {worst.TotalMilliseconds:0} ms, {connection.Failures} timed-out calls, {connection.LocalTakes} local takes");
+            Assert.True(connection.IsOpen);
+            Assert.Equal(1, connection.Outages);
+            // Without the timeout, a take would wait for SIGCONT; with it, the breaker's probes wait 100 ms each.
+            Assert.True(worst >= connection.CallTimeout - TimeSpan.FromMilliseconds(5) && worst < TimeSpan.FromMilliseconds(900),
+                $"worst take {worst.TotalMilliseconds:0} ms");
+            Assert.True(connection.LocalTakes >= takes - 5, $"{connection.LocalTakes} of {takes} takes were local");
+        }
+        finally
+        {
+            _redis.Resume();
+        }
+
+        var back = Stopwatch.StartNew();
+        while (connection.IsOpen && back.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await limiter.TryTakeAsync(null);
+            await Task.Delay(10);
+        }
+        Assert.False(connection.IsOpen, "the breaker did not close within 5 s of SIGCONT");
+        Assert.Single(logger.Messages, m => m.Contains("is unreachable (no answer within 100 ms)", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task WhileRedisIsDown_TheLocalBucketKeepsTheLimit_OrOnFailureAllowAdmitsAll()
     {
         var (limited, c1) = Replica(Limit(maxRate: 0.001, capacity: 3, clientMaxRate: 0.001, clientCapacity: 2));
