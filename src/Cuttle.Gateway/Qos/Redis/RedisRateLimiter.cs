@@ -41,6 +41,7 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
     private readonly double _clientRate;
     private readonly long _clientCapacity;
     private int _localClientsUsed;
+    private int _localClientCount;
 
     public RedisRateLimiter(RedisRateLimitOptions options, string endpointId, RedisConnection connection, TimeProvider time)
     {
@@ -130,7 +131,10 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
     {
         _connection.MarkSucceeded(probe);
         if (Volatile.Read(ref _localClientsUsed) != 0 && Interlocked.Exchange(ref _localClientsUsed, 0) != 0)
+        {
             _localClients.Clear(); // Redis is back: the outage's client buckets are no longer needed.
+            Volatile.Write(ref _localClientCount, 0);
+        }
         return (long)result == 0;
     }
 
@@ -142,10 +146,17 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
             return true;
         if (withClient)
         {
-            if (_localClients.Count >= MaxLocalClients)
-                _localClients.Clear();
             Volatile.Write(ref _localClientsUsed, 1);
-            var bucket = _localClients.GetOrAdd(client!, static (_, s) => new LocalTokenBucket(s._clientRate, s._clientCapacity, s._time), this);
+            if (!_localClients.TryGetValue(client!, out var bucket))
+            {
+                // ConcurrentDictionary.Count takes every lock, so the size is counted here, approximately.
+                if (Interlocked.Increment(ref _localClientCount) > MaxLocalClients)
+                {
+                    _localClients.Clear();
+                    Volatile.Write(ref _localClientCount, 1);
+                }
+                bucket = _localClients.GetOrAdd(client!, new LocalTokenBucket(_clientRate, _clientCapacity, _time));
+            }
             if (!bucket.TryTake())
                 return false;
         }
