@@ -131,6 +131,7 @@ internal sealed partial class ConfigBinder
             JwtSigner = BindJwtSigner(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
             RateLimit = BindRateLimitRouter(obj["extra_config"], parameters),
+            RedisRateLimit = BindRedisRateLimit(obj["extra_config"], service.Redis),
             ExtraConfig = extra,
             Location = Loc(obj),
         };

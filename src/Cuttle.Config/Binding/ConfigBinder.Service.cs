@@ -117,6 +117,7 @@ internal sealed partial class ConfigBinder
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
+            Redis = BindRedis(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };

@@ -50,11 +50,14 @@ internal static class KnownNamespaces
     private static readonly string[] NativeShort =
         ["qos/ratelimit/router", "qos/ratelimit/proxy", "telemetry/opentelemetry", "backend/http/client"];
 
+    /// <summary>KrakenD Enterprise namespaces Cuttle reads (the shared Redis rate limit), so they are not linted as unknown.</summary>
+    private static readonly string[] Enterprise = ["redis", "qos/ratelimit/router/redis"];
+
     private static readonly FrozenDictionary<string, string> LongToShort =
         Aliases.ToFrozenDictionary(a => a.Long, a => a.Short, StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> ShortNames =
-        Aliases.Select(a => a.Short).Concat(NativeShort).ToFrozenSet(StringComparer.Ordinal);
+        Aliases.Select(a => a.Short).Concat(NativeShort).Concat(Enterprise).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The documented short name for a namespace key (unknown keys are returned unchanged).</summary>
     public static string Normalize(string key) => LongToShort.TryGetValue(key, out var s) ? s : key;

@@ -52,6 +52,9 @@ public sealed record EndpointConfig
     /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
     public ImmutableArray<CelCheck> Cel { get; init; } = [];
 
+    /// <summary>Typed view of the Enterprise extra_config."qos/ratelimit/router/redis"; null when absent.</summary>
+    public RedisRateLimitOptions? RedisRateLimit { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     /// <summary>extra_config."qos/ratelimit/router"; null when absent or when it limits nothing (both rates 0).</summary>

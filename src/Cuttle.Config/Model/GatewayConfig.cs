@@ -88,6 +88,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of extra_config."telemetry/metrics"; null when absent.</summary>
     public MetricsOptions? Metrics { get; init; }
 
+    /// <summary>Typed view of the Enterprise extra_config."redis" (named Redis connections); null when absent.</summary>
+    public RedisOptions? Redis { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

@@ -36,4 +36,8 @@ internal static class EventIds
 
     // Qos: qos/circuit-breaker (22xx).
     public const int CircuitBreakerStateChanged = 2201;
+
+    // Qos/Redis: the shared rate limit's Redis connections (28xx).
+    public const int RedisUnreachable = 2801;
+    public const int RedisRecovered = 2802;
 }
