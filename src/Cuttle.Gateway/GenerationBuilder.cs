@@ -10,6 +10,7 @@ using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Qos;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
+using Cuttle.Gateway.Telemetry.OpenTelemetry;
 using Cuttle.Gateway.Validation;
 
 namespace Cuttle.Gateway;
@@ -38,6 +39,7 @@ public static partial class GenerationBuilder
         .. AuthBuilder.Namespaces,
         .. LuaBuilder.Namespaces,
         .. QosBuilder.Namespaces,
+        .. TelemetryBuilder.Namespaces,
     ];
 
     public static Generation Build(GatewayConfig config, GenerationOptions options)
@@ -50,7 +52,7 @@ public static partial class GenerationBuilder
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context);
+                var handler = TelemetryBuilder.WrapRoute(DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context), endpoint, context);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -59,6 +61,7 @@ public static partial class GenerationBuilder
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
+                Telemetry = TelemetryBuilder.Server(config),
             };
         }
         catch
@@ -76,16 +79,18 @@ public static partial class GenerationBuilder
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger);
+            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger,
+                TelemetryBuilder.BackendCall(endpoint.Backend[0], endpoint, context));
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
-            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger);
+            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger, TelemetryBuilder.BackendCall(backend, endpoint, context));
             // KrakenD's order (CE backend_factory): circuit breaker around Lua around CEL around the HTTP call.
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             proxy = QosBuilder.WrapBackend(proxy, backend, context);
+            proxy = TelemetryBuilder.WrapBackend(proxy, backend, endpoint, context); // CE backend_factory: otel outermost
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
@@ -97,6 +102,7 @@ public static partial class GenerationBuilder
         if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
+        stack = TelemetryBuilder.WrapProxy(stack, endpoint, context); // CE proxy_factory: otel outermost
         return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger, context.Time);
     }
 

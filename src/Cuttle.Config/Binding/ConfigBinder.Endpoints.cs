@@ -130,6 +130,7 @@ internal sealed partial class ConfigBinder
             JwtValidator = BindJwtValidator(obj["extra_config"]),
             JwtSigner = BindJwtSigner(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
+            Telemetry = BindTelemetryOverride(obj["extra_config"], "endpoint"),
             ExtraConfig = extra,
             Location = Loc(obj),
         };
@@ -248,6 +249,7 @@ internal sealed partial class ConfigBinder
             Http = BindBackendHttp(obj["extra_config"]),
             Cel = BindCel(obj["extra_config"]),
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
+            Telemetry = BindTelemetryOverride(obj["extra_config"], "backend"),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

@@ -56,6 +56,9 @@ public sealed record BackendConfig
     /// <summary>extra_config."qos/circuit-breaker"; null when absent or all zero (KrakenD then adds no breaker).</summary>
     public CircuitBreakerOptions? CircuitBreaker { get; init; }
 
+    /// <summary>extra_config."telemetry/opentelemetry" on the backend: the backend layer override (null when absent).</summary>
+    public TelemetryLayerOverride? Telemetry { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

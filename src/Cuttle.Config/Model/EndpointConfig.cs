@@ -52,6 +52,9 @@ public sealed record EndpointConfig
     /// <summary>extra_config."validation/cel" check expressions, in order; empty when absent.</summary>
     public ImmutableArray<CelCheck> Cel { get; init; } = [];
 
+    /// <summary>extra_config."telemetry/opentelemetry" on the endpoint: the proxy layer override (null when absent).</summary>
+    public TelemetryLayerOverride? Telemetry { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -85,6 +85,12 @@ public sealed record GatewayConfig
     /// <summary>Typed view of the service-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 
+    /// <summary>
+    /// extra_config."telemetry/opentelemetry" (or, when absent, "telemetry/opencensus" mapped onto it: its prometheus
+    /// exporter and enabled_layers); null when neither is configured.
+    /// </summary>
+    public OpenTelemetryOptions? OpenTelemetry { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

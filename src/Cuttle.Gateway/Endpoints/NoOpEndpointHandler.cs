@@ -27,10 +27,10 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly string _versionHeader;
     private readonly ILogger _logger;
 
-    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger)
+    public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger, IBackendCallObserver? observer = null)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger, observer: observer);
         _requests = new RequestFactory(endpoint);
         _router = router;
         _logger = logger;

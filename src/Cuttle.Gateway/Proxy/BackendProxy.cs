@@ -26,10 +26,10 @@ internal sealed partial class BackendProxy : IProxy
     private readonly ILogger _logger;
     private readonly string _errorDetailsKey;
 
-    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger)
+    public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger, IBackendCallObserver? observer = null)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, transport, logger);
+        _caller = new BackendCaller(backend, endpoint, transport, logger, observer: observer);
         _parser = ResponseParser.For(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;

@@ -20,4 +20,10 @@ internal static class EventIds
     // Hosting/Sockets: the accept loop's back-off on descriptor exhaustion (31xx).
     public const int AcceptFailing = 3101;
     public const int AcceptRecovered = 3102;
+
+    // Telemetry/OpenTelemetry: providers and exporters of telemetry/opentelemetry (36xx).
+    public const int TelemetryPortInUse = 3601;
+    public const int TelemetryExporterFailed = 3602;
+    public const int TelemetryRuntimeMetrics = 3603;
+    public const int TelemetryApplied = 3604;
 }

@@ -25,6 +25,11 @@ internal readonly struct BackendRequest
 
     public string? Referer { get; init; }
 
+    /// <summary>W3C trace context written for telemetry/opentelemetry; replaces any traceparent/tracestate forwarded from the client.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
+
     public BackendBodyKind BodyKind { get; init; }
 
     public byte[]? BodyBytes { get; init; }
