@@ -73,8 +73,9 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
-    /// signer or endpoint handler → lua-proxy → CEL → json-schema → static → flatmap → merge/sequential, and per
-    /// backend concurrent → circuit-breaker → lua-backend → CEL → HTTP call.
+    /// signer or endpoint handler → otel proxy stage → lua-proxy → CEL → json-schema → static → flatmap →
+    /// merge/sequential, and per backend concurrent → otel backend stage → circuit-breaker → lua-backend → CEL → HTTP
+    /// call (whose client carries the otel backend-request layer).
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
