@@ -38,7 +38,6 @@ internal static class KrakendInstruments
     public static readonly Counter<long> ClientFailed = Meter.CreateCounter<long>("http.client.request.failed.count", null, "Backend requests failed (timeouts included).");
     public static readonly Counter<long> ClientCanceled = Meter.CreateCounter<long>("http.client.request.canceled.count", null, "Backend requests canceled.");
     public static readonly Counter<long> ClientTimedOut = Meter.CreateCounter<long>("http.client.request.timedout.count", null, "Backend requests timed out.");
-    public static readonly Counter<long> ClientRequestSize = Meter.CreateCounter<long>("http.client.request.size", null, "Content-Length of the backend requests sent.");
     public static readonly Histogram<double> ClientDuration = Time("http.client.duration", "Time until a backend's response head arrived.");
     public static readonly Histogram<long> ClientResponseSize = Size("http.client.response.size", "Content-Length of the backend responses.");
     public static readonly Counter<long> ClientNoContentLength = Meter.CreateCounter<long>("http.client.response.no-content-length", null, "Backend responses without Content-Length.");
