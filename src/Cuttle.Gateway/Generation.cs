@@ -72,15 +72,23 @@ public sealed class Generation : IAsyncDisposable
 
     public void Exit() => Interlocked.Decrement(ref _inFlight);
 
+    /// <summary>telemetry/opentelemetry's global layer, around routing; null when off (then dispatch pays nothing for it).</summary>
+    internal Telemetry.OpenTelemetry.ServerTelemetry? Telemetry { get; init; }
+
     /// <summary>Routes and serves a request; callers bracket it with Enter/Exit.</summary>
-    public Task DispatchAsync(HttpContext context)
+    public Task DispatchAsync(HttpContext context) => Telemetry is { } telemetry ? telemetry.HandleAsync(context, this) : DispatchCore(context, out _);
+
+    /// <summary>Routing and serving without the global layer; <paramref name="handler"/> is the matched endpoint's.</summary>
+    internal Task DispatchCore(HttpContext context, out IEndpointHandler? handler)
     {
+        handler = null;
         foreach (var filter in ServiceFilters) if (filter.Intercept(context) is { } answered) return answered;
         var path = context.Request.Path.Value ?? "/";
         if (path.Length == 0) path = "/";
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;
         var method = context.Request.Method;
         var match = _routes.Find(method, path);
+        handler = match.Handler;
         if (match.Handler is not null) return match.Handler.HandleAsync(context, match.Params);
         return _fallback.AnswerAsync(context, method, path, match.MethodNotAllowed);
     }

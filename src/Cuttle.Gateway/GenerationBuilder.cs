@@ -10,6 +10,7 @@ using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Qos;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
+using Cuttle.Gateway.Telemetry.OpenTelemetry;
 using Cuttle.Gateway.Telemetry.Stats;
 using Cuttle.Gateway.Validation;
 
@@ -40,6 +41,7 @@ public static partial class GenerationBuilder
         .. LuaBuilder.Namespaces,
         .. QosBuilder.Namespaces,
         .. StatsBuilder.Namespaces,
+        .. TelemetryBuilder.Namespaces,
     ];
 
     public static Generation Build(GatewayConfig config, GenerationOptions options)
@@ -52,7 +54,7 @@ public static partial class GenerationBuilder
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
-                var handler = DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context);
+                var handler = TelemetryBuilder.WrapRoute(DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context), endpoint, context);
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -62,6 +64,7 @@ public static partial class GenerationBuilder
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
                 State = context.State.Build(),
+                Telemetry = TelemetryBuilder.Server(config),
             };
         }
         catch
@@ -73,25 +76,29 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
-    /// signer or endpoint handler → metrics("pipe") → lua-proxy → CEL → json-schema → static → flatmap →
-    /// merge/sequential, and per backend concurrent → metrics("backend") → circuit-breaker → ratelimit/proxy →
-    /// lua-backend → CEL → HTTP call.
+    /// signer or endpoint handler → otel proxy stage → metrics("pipe") → lua-proxy → CEL → json-schema → static →
+    /// flatmap → merge/sequential, and per backend concurrent → otel backend stage → metrics("backend") →
+    /// circuit-breaker → ratelimit/proxy → lua-backend → CEL → HTTP call (whose client carries the otel
+    /// backend-request layer and, below it, the http-cache).
     /// </summary>
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger, QosBuilder.HttpCacheFor(endpoint.Backend[0], context));
+            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger,
+                QosBuilder.HttpCacheFor(endpoint.Backend[0], context), TelemetryBuilder.BackendCall(endpoint.Backend[0], endpoint, context));
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
-            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger, QosBuilder.HttpCacheFor(backend, context));
-            // KrakenD's order (CE backend_factory): circuit breaker around rate limit around Lua around CEL around the HTTP call
-            // (the http-cache sits in the HTTP client, below all of it).
+            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger,
+                QosBuilder.HttpCacheFor(backend, context), TelemetryBuilder.BackendCall(backend, endpoint, context));
+            // KrakenD's order (CE backend_factory): otel around metrics around the circuit breaker around the rate limit
+            // around Lua around CEL around the HTTP call (the http-cache sits in the HTTP client, below all of it).
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);
             proxy = QosBuilder.WrapBackend(proxy, backend, endpoint, i, context);
             proxy = StatsBuilder.WrapBackend(proxy, backend, endpoint, context); // CE: metrics("backend") around the breaker
+            proxy = TelemetryBuilder.WrapBackend(proxy, backend, endpoint, context); // CE backend_factory: otel outermost
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
@@ -104,6 +111,7 @@ public static partial class GenerationBuilder
         stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
         stack = StatsBuilder.WrapPipe(stack, endpoint, context); // CE: metrics("pipe") around lua-proxy
+        stack = TelemetryBuilder.WrapProxy(stack, endpoint, context); // CE proxy_factory: otel outermost
         return AuthBuilder.SignerHandler(stack, endpoint, context) ?? new EndpointHandler(endpoint, stack, context.Config.Router, context.Logger, context.Time);
     }
 

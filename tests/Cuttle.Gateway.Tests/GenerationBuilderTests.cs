@@ -11,6 +11,7 @@ public sealed class GenerationBuilderTests
             "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
             "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache",
             "telemetry/metrics",
+            "telemetry/opentelemetry", "telemetry/opencensus",
         ];
 
         Assert.Equal(handKept, GenerationBuilder.ImplementedNamespaces);

@@ -132,6 +132,7 @@ internal sealed partial class ConfigBinder
             Cel = BindCel(obj["extra_config"]),
             RateLimit = BindRateLimitRouter(obj["extra_config"], parameters),
             RedisRateLimit = BindRedisRateLimit(obj["extra_config"], service.Redis),
+            Telemetry = BindTelemetryOverride(obj["extra_config"], "endpoint"),
             ExtraConfig = extra,
             Location = Loc(obj),
         };
@@ -252,6 +253,7 @@ internal sealed partial class ConfigBinder
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             RateLimit = BindRateLimitProxy(obj["extra_config"]),
             HttpCache = BindHttpCache(obj["extra_config"]),
+            Telemetry = BindTelemetryOverride(obj["extra_config"], "backend"),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),
         };

@@ -118,6 +118,7 @@ internal sealed partial class ConfigBinder
             BotDetector = BindBotDetector(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),
+            OpenTelemetry = BindOpenTelemetry(root["extra_config"], Str(root, "name", "") ?? "") ?? BindOpenCensus(root["extra_config"], Str(root, "name", "") ?? ""),
             ExtraConfig = extra,
             Location = Loc(root),
         };

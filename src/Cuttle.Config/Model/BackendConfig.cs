@@ -62,6 +62,9 @@ public sealed record BackendConfig
     /// <summary>extra_config."qos/http-cache"; null when absent.</summary>
     public HttpCacheOptions? HttpCache { get; init; }
 
+    /// <summary>extra_config."telemetry/opentelemetry" on the backend: the backend layer override (null when absent).</summary>
+    public TelemetryLayerOverride? Telemetry { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

@@ -55,6 +55,9 @@ public sealed record EndpointConfig
     /// <summary>Typed view of the Enterprise extra_config."qos/ratelimit/router/redis"; null when absent.</summary>
     public RedisRateLimitOptions? RedisRateLimit { get; init; }
 
+    /// <summary>extra_config."telemetry/opentelemetry" on the endpoint: the proxy layer override (null when absent).</summary>
+    public TelemetryLayerOverride? Telemetry { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     /// <summary>extra_config."qos/ratelimit/router"; null when absent or when it limits nothing (both rates 0).</summary>

@@ -91,6 +91,12 @@ public sealed record GatewayConfig
     /// <summary>Typed view of the Enterprise extra_config."redis" (named Redis connections); null when absent.</summary>
     public RedisOptions? Redis { get; init; }
 
+    /// <summary>
+    /// extra_config."telemetry/opentelemetry" (or, when absent, "telemetry/opencensus" mapped onto it: its prometheus
+    /// exporter and enabled_layers); null when neither is configured.
+    /// </summary>
+    public OpenTelemetryOptions? OpenTelemetry { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

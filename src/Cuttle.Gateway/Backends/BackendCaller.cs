@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -31,16 +32,18 @@ internal sealed class BackendCaller
     private readonly HashSet<string>? _queryFilter;
     private readonly string[]? _staticUrls;
     private readonly HttpCache? _cache;
+    private readonly IBackendCallObserver? _observer;
     private int _next;
 
     [ThreadStatic]
     private static StringBuilder? t_urlBuilder;
 
     public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, Microsoft.Extensions.Logging.ILogger? logger = null,
-        TimeProvider? time = null, HttpCache? cache = null)
+        TimeProvider? time = null, HttpCache? cache = null, IBackendCallObserver? observer = null)
     {
         _client = transport.Invoker;
         _cache = cache;
+        _observer = observer;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
@@ -114,8 +117,37 @@ internal sealed class BackendCaller
     /// Sends the request and follows the redirects Go's client would (up to 10, with Referer), on either transport;
     /// the caller owns (and disposes) the response. A call that starts on the HttpMessageInvoker stays on it.
     /// </summary>
+    public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct) =>
+        _observer is null ? SendCoreAsync(request, url, null, ct) : ObservedSendAsync(request, url, _observer, ct);
+
+    /// <summary>
+    /// The send under the backend-request layer: a client span around the redirects (krakend-otel wraps the
+    /// http.Client's transport the same way), metrics recorded once the response head or the failure is known.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct)
+    private async ValueTask<BackendResponse> ObservedSendAsync(ProxyRequest request, string url, IBackendCallObserver observer, CancellationToken ct)
+    {
+        var activity = observer.Start(url, MethodName);
+        var started = Stopwatch.GetTimestamp();
+        // The trace context the backend continues: this request's client span, or the enclosing stage's one.
+        var current = observer.Propagate ? Activity.Current : null;
+        var traceparent = current is { IdFormat: ActivityIdFormat.W3C } ? current.Id : null;
+        var tracestate = traceparent is null ? null : current!.TraceStateString;
+        try
+        {
+            var response = await SendCoreAsync(request, url, traceparent is null ? null : new TraceHeaders(traceparent, tracestate), ct).ConfigureAwait(false);
+            observer.End(activity, started, url, MethodName, response, null, ct);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            observer.End(activity, started, url, MethodName, null, ex, ct);
+            throw;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<BackendResponse> SendCoreAsync(ProxyRequest request, string url, TraceHeaders? trace, CancellationToken ct)
     {
         // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
         // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
@@ -125,7 +157,7 @@ internal sealed class BackendCaller
         var sendBody = _methodCanHaveBody;
         var target = _lean is null ? null : FindTarget(url);
         var lean = target is not null;
-        var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, ct).ConfigureAwait(false);
+        var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, trace, ct).ConfigureAwait(false);
         for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
         {
             // response answers request number redirects - 1 and is a redirect to follow.
@@ -142,7 +174,7 @@ internal sealed class BackendCaller
             url = next.AbsoluteUri;
             target = lean ? TargetFor(next) : null;
             lean = target is not null;
-            response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, ct).ConfigureAwait(false);
+            response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, trace, ct).ConfigureAwait(false);
         }
         return response;
     }
@@ -153,28 +185,28 @@ internal sealed class BackendCaller
     /// (and stores) each hop, as krakend-httpcache does below Go's redirect loop.
     /// </summary>
     private ValueTask<BackendResponse> SendHopAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
-        string? previous, int redirects, CancellationToken ct)
+        string? previous, int redirects, TraceHeaders? trace, CancellationToken ct)
     {
-        if (_cache is null) return SendOnceAsync(request, url, target, method, sendBody, previous, redirects, default, ct);
+        if (_cache is null) return SendOnceAsync(request, url, target, method, sendBody, previous, redirects, default, trace, ct);
         var lookup = _cache.Lookup(method, url, request.Headers, _headerFilter);
         if (lookup.Answer is { } answer) return ValueTask.FromResult(answer);
-        return SendThroughCacheAsync(request, url, target, method, sendBody, previous, redirects, lookup, ct);
+        return SendThroughCacheAsync(request, url, target, method, sendBody, previous, redirects, lookup, trace, ct);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BackendResponse> SendThroughCacheAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
-        string? previous, int redirects, CacheLookup lookup, CancellationToken ct)
+        string? previous, int redirects, CacheLookup lookup, TraceHeaders? trace, CancellationToken ct)
     {
         var validators = new Validators(lookup.IfNoneMatch, lookup.IfModifiedSince);
-        var response = await SendOnceAsync(request, url, target, method, sendBody, previous, redirects, validators, ct).ConfigureAwait(false);
+        var response = await SendOnceAsync(request, url, target, method, sendBody, previous, redirects, validators, trace, ct).ConfigureAwait(false);
         return _cache!.Complete(lookup, response);
     }
 
     private ValueTask<BackendResponse> SendOnceAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
-        string? previous, int redirects, Validators validators, CancellationToken ct) =>
+        string? previous, int redirects, Validators validators, TraceHeaders? trace, CancellationToken ct) =>
         target is { } t
-            ? _lean!.SendAsync(t.Pool, Message(request, url, t, method, sendBody, previous, redirects, validators), ct)
-            : SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, validators, ct);
+            ? _lean!.SendAsync(t.Pool, Message(request, url, t, method, sendBody, previous, redirects, validators, trace), ct)
+            : SendMessageAsync(request, url, method == MethodName ? _method : new HttpMethod(method), sendBody, previous, redirects, validators, trace, ct);
 
     /// <summary>The conditional fields a cache revalidation adds (none outside one).</summary>
     private readonly record struct Validators(string? IfNoneMatch, string? IfModifiedSince);
@@ -208,29 +240,32 @@ internal sealed class BackendCaller
     /// <summary>A 301/302/303 turns any method but GET and HEAD into a GET without body, as Go does.</summary>
     private static bool BecomesGet(int status, string method) => status is 301 or 302 or 303 && method is not ("GET" or "HEAD");
 
-    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects, Validators validators) => new()
-    {
-        Method = method,
-        Url = url,
-        PathStart = target.PathStart,
-        Authority = target.Authority,
-        Headers = request.Headers,
-        HeaderFilter = _headerFilter,
-        Referer = previous,
-        IfNoneMatch = validators.IfNoneMatch,
-        IfModifiedSince = validators.IfModifiedSince,
-        BodyKind = !sendBody ? BackendBodyKind.None
+    private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects, Validators validators,
+        TraceHeaders? trace) => new()
+        {
+            TraceParent = trace?.TraceParent,
+            TraceState = trace?.TraceState,
+            Method = method,
+            Url = url,
+            PathStart = target.PathStart,
+            Authority = target.Authority,
+            Headers = request.Headers,
+            HeaderFilter = _headerFilter,
+            Referer = previous,
+            IfNoneMatch = validators.IfNoneMatch,
+            IfModifiedSince = validators.IfModifiedSince,
+            BodyKind = !sendBody ? BackendBodyKind.None
             : request.BufferedBody is { Length: > 0 } ? BackendBodyKind.Bytes
             : request.BufferedBody is null && request.Body is not null && redirects == 0 ? BackendBodyKind.Stream
             : BackendBodyKind.Empty, // Go sends Content-Length: 0 on an empty POST/PUT/PATCH
-        BodyBytes = request.BufferedBody,
-        BodyStream = request.Body,
-        ContentLength = request.ForwardedContentLength,
-    };
+            BodyBytes = request.BufferedBody,
+            BodyStream = request.Body,
+            ContentLength = request.ForwardedContentLength,
+        };
 
     /// <summary>One request through the HttpMessageInvoker; redirects are left to <see cref="SendAsync"/>.</summary>
     private async ValueTask<BackendResponse> SendMessageAsync(ProxyRequest request, string url, HttpMethod method, bool sendBody, string? previous,
-        int redirects, Validators validators, CancellationToken ct)
+        int redirects, Validators validators, TraceHeaders? trace, CancellationToken ct)
     {
         using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var headers = message.Headers;
@@ -240,11 +275,17 @@ internal sealed class BackendCaller
             if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
+            if (trace is not null && TraceHeaders.Is(name)) continue;
             headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
         }
         if (previous is not null) headers.TryAddWithoutValidation("Referer", previous);
         if (validators.IfNoneMatch is { } etag) headers.TryAddWithoutValidation("If-None-Match", etag);
         if (validators.IfModifiedSince is { } lastModified) headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+        if (trace is { } t)
+        {
+            headers.TryAddWithoutValidation("traceparent", t.TraceParent);
+            if (!string.IsNullOrEmpty(t.TraceState)) headers.TryAddWithoutValidation("tracestate", t.TraceState);
+        }
 
         if (sendBody)
         {

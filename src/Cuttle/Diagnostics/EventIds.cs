@@ -21,6 +21,12 @@ internal static class EventIds
     public const int AcceptFailing = 3101;
     public const int AcceptRecovered = 3102;
 
+    // Telemetry/OpenTelemetry: providers and exporters of telemetry/opentelemetry (36xx).
+    public const int TelemetryPortInUse = 3601;
+    public const int TelemetryExporterFailed = 3602;
+    public const int TelemetryRuntimeMetrics = 3603;
+    public const int TelemetryApplied = 3604;
+
     // Telemetry/Stats: the telemetry/metrics /__stats listener (37xx).
     public const int StatsListening = 3701;
     public const int StatsBindFailed = 3702;

@@ -3,6 +3,7 @@ using Cuttle.Config.Model;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Hosting.Sockets;
+using Cuttle.Telemetry.OpenTelemetry;
 using Cuttle.Telemetry.Stats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -31,6 +32,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     private volatile WebApplication _listener;
     private (IPAddress Address, int Port) _binding;
     private readonly ReloadStatusSource _status;
+    private readonly TelemetryHost _telemetry;
+    private long _lastDrainTicks;
 
     private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, ReloadStatusSource status, Generation first, WebApplication listener, (IPAddress, int) binding)
     {
@@ -41,7 +44,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         _current = first;
         _listener = listener;
         _binding = binding;
+        _telemetry = new TelemetryHost(loggerFactory, status, () => TimeSpan.FromTicks(Interlocked.Read(ref _lastDrainTicks)).TotalSeconds);
     }
+
+    /// <summary>The telemetry/opentelemetry providers and exporters of this server.</summary>
+    internal TelemetryHost Telemetry => _telemetry;
 
     public Generation Current => _current;
 
@@ -85,6 +92,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         server = new GatewayServer(options, loggerFactory, status, first, listener, binding) { Port = port, Stats = stats };
         await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
+        server._telemetry.Apply(config);
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
     }
@@ -277,6 +285,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             var diff = EndpointDiff.Compute(old.Config, config);
             Log.Reloaded(_logger, next.Number, swapped.TotalMilliseconds, diff.Added, diff.Removed, diff.Changed, Short(config.ContentHash),
                 retiredListener is null ? "" : $"; now listening on port {Port}");
+            // Telemetry follows the live configuration: sample rate in place, exporters rebuilt only when they changed.
+            _telemetry.Apply(config);
             _ = RetireAsync(old, retiredListener);
             return new ReloadOutcome(true, next.Number, null, swapped, diff);
         }
@@ -321,7 +331,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                 await listener.StopAsync().ConfigureAwait(false);
                 await listener.DisposeAsync().ConfigureAwait(false);
             }
+            var drainStarted = _options.TimeProvider.GetTimestamp();
             await old.DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastDrainTicks, _options.TimeProvider.GetElapsedTime(drainStarted).Ticks);
             Log.Retired(_logger, old.Number, old.InFlight);
         }
         finally
@@ -336,6 +348,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _current.DisposeAsync().ConfigureAwait(false);
+        _telemetry.Dispose();
         await Stats.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
     }

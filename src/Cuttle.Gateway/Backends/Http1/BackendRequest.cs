@@ -31,6 +31,11 @@ internal readonly struct BackendRequest
     /// <summary>If-Modified-Since of a cache revalidation (qos/http-cache); null otherwise.</summary>
     public string? IfModifiedSince { get; init; }
 
+    /// <summary>W3C trace context written for telemetry/opentelemetry; replaces any traceparent/tracestate forwarded from the client.</summary>
+    public string? TraceParent { get; init; }
+
+    public string? TraceState { get; init; }
+
     public BackendBodyKind BodyKind { get; init; }
 
     public byte[]? BodyBytes { get; init; }

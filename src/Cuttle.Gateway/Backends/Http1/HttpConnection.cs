@@ -126,6 +126,7 @@ internal sealed class HttpConnection : IDisposable
                     if (request.HeaderFilter is not null && !request.HeaderFilter.Contains(name)) continue;
                     if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
                     if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
+                    if (request.TraceParent is not null && TraceHeaders.Is(name)) continue;
                     if (name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)) hasAcceptEncoding = true;
                     // Go's transport checks every header before writing (httpguts.ValidHeaderFieldName: a token,
                     // RFC 9110 §5.1; ValidHeaderFieldValue: no CTL but HTAB, RFC 9110 §5.5). Headers set by scripts
@@ -162,6 +163,19 @@ internal sealed class HttpConnection : IDisposable
                 head.WriteLiteral("If-Modified-Since: "u8);
                 head.WriteUtf8(lastModified);
                 head.WriteLiteral("\r\n"u8);
+            }
+            if (request.TraceParent is { } traceparent)
+            {
+                // Built by the gateway from an Activity id (hex and dashes) ; the tracestate is the client's, so it is checked like any value.
+                head.WriteLiteral("traceparent: "u8);
+                head.WriteAscii(traceparent);
+                head.WriteLiteral("\r\n"u8);
+                if (!string.IsNullOrEmpty(request.TraceState) && request.TraceState.AsSpan().IndexOfAny(ValueRefused) < 0)
+                {
+                    head.WriteLiteral("tracestate: "u8);
+                    head.WriteUtf8(request.TraceState);
+                    head.WriteLiteral("\r\n"u8);
+                }
             }
             // Go's transport asks for gzip itself when the caller did not, and then decodes it transparently.
             if (acceptGzip && !hasAcceptEncoding) head.WriteLiteral("Accept-Encoding: gzip\r\n"u8);

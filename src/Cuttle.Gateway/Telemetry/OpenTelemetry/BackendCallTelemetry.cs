@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Cuttle.Gateway.Backends;
+
+namespace Cuttle.Gateway.Telemetry.OpenTelemetry;
+
+/// <summary>
+/// krakend-otel's instrumented HTTP client (http/client/transport*.go) for one backend: a client span
+/// (krakend.stage=backend-request) and http.client.* metrics, on the own HTTP/1.1 client and SocketsHttpHandler
+/// alike. The fixed tags, and per configured host its server.address and server.port, are built here once.
+/// </summary>
+internal sealed class BackendCallTelemetry : IBackendCallObserver
+{
+    private readonly string _spanName;
+    private readonly bool _metrics;
+    private readonly bool _traces;
+    private readonly KeyValuePair<string, object?>[] _metricTags;
+    private readonly KeyValuePair<string, object?>[] _traceTags;
+    private readonly HostTags[] _hosts;
+
+    public BackendCallTelemetry(string spanName, bool metrics, bool traces, bool propagate, KeyValuePair<string, object?>[] metricTags,
+        KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts)
+    {
+        _spanName = spanName;
+        _metrics = metrics;
+        _traces = traces;
+        Propagate = propagate;
+        _metricTags = metricTags;
+        _traceTags = traceTags;
+        _hosts = new HostTags[hosts.Count];
+        for (var i = 0; i < _hosts.Length; i++) _hosts[i] = HostTags.For(hosts[i]);
+    }
+
+    public bool Propagate { get; }
+
+    public Activity? Start(string url, string method)
+    {
+        if (!_traces) return null;
+        var activity = KrakendInstruments.Source.StartActivity(_spanName, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
+            activity.SetTag("url.full", url);
+            activity.SetTag("http.request.method", method);
+            var host = Find(url);
+            activity.SetTag("server.address", host.Address);
+        }
+        return activity;
+    }
+
+    public void End(Activity? activity, long startTimestamp, string url, string method, BackendResponse? response, Exception? error, CancellationToken ct)
+    {
+        var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+        if (_metrics && KrakendInstruments.ClientStarted.Enabled)
+        {
+            var host = Find(url);
+            var tags = new TagList(_metricTags.AsSpan())
+            {
+                { "http.request.method", method },
+                { "server.address", host.Address },
+                { "server.port", host.Port },
+                { "http.response.status_code", KrakendInstruments.Status(response?.StatusCode ?? 0) },
+            };
+            KrakendInstruments.ClientStarted.Add(1, tags);
+            if (error is not null)
+            {
+                if (ct.IsCancellationRequested) KrakendInstruments.ClientCanceled.Add(1, tags);
+                else if (error is OperationCanceledException or TimeoutException)
+                {
+                    KrakendInstruments.ClientTimedOut.Add(1, tags);
+                    KrakendInstruments.ClientFailed.Add(1, tags);
+                }
+                else KrakendInstruments.ClientFailed.Add(1, tags);
+            }
+            KrakendInstruments.ClientDuration.Record(seconds, tags);
+            if (method != "HEAD" && response is not null)
+            {
+                if (response.ContentLength is { } length) KrakendInstruments.ClientResponseSize.Record(length, tags);
+                else KrakendInstruments.ClientNoContentLength.Add(1, tags);
+            }
+        }
+        if (activity is null) return;
+        if (activity.IsAllDataRequested)
+        {
+            if (error is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error.Message);
+            }
+            else if (response is not null)
+            {
+                activity.SetTag("http.response.status_code", KrakendInstruments.Status(response.StatusCode));
+                activity.SetTag("http.response.body.size", response.ContentLength ?? -1);
+                activity.SetTag("response-duration", seconds);
+            }
+        }
+        activity.Dispose();
+    }
+
+    private HostTags Find(string url)
+    {
+        foreach (var host in _hosts)
+            if (url.StartsWith(host.Prefix, StringComparison.OrdinalIgnoreCase)) return host;
+        return HostTags.For(url);
+    }
+
+    /// <summary>server.address and server.port of a host, as krakend-otel's requestServerAndPort (80/443 by scheme when not written).</summary>
+    private sealed record HostTags(string Prefix, string Address, object Port)
+    {
+        public static HostTags For(string hostOrUrl)
+        {
+            if (!Uri.TryCreate(hostOrUrl, UriKind.Absolute, out var uri)) return new HostTags(hostOrUrl, hostOrUrl, 80);
+            return new HostTags(uri.GetLeftPart(UriPartial.Authority), uri.Host, uri.Port);
+        }
+    }
+}
