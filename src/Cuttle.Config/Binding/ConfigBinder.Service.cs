@@ -116,6 +116,9 @@ internal sealed partial class ConfigBinder
             Router = router,
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
+            TelemetryLogging = BindLogging(root["extra_config"]),
+            TelemetryLogstash = BindLogstash(root["extra_config"]),
+            TelemetryGelf = BindGelf(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };
