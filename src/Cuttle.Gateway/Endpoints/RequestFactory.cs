@@ -151,7 +151,7 @@ internal sealed class RequestFactory
     private static readonly object ClientIpKey = new();
 
     /// <summary>gin's ClientIP with its defaults: first valid IP of X-Forwarded-For, then X-Real-IP, then the socket.</summary>
-    private static string ClientIp(HttpContext context)
+    internal static string ClientIp(HttpContext context)
     {
         var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
         if (forwarded.Length > 0)
