@@ -147,8 +147,8 @@ internal static class LogLines
         GoText.Utf8(w, r.ClientIp);
         GoText.Ascii(w, " | ");
         GoText.Utf8(w, r.Method);
-        GoText.Spaces(w, 7 - r.Method.Length);
-        GoText.Byte(w, (byte)' ');
+        // "%-7s %s %#v" with the colour strings empty: the padded method, then two spaces.
+        GoText.Spaces(w, 7 - r.Method.Length + 2);
         QuotedPath(w, r.Path, r.Query);
         GoText.Byte(w, (byte)'\n');
     }
