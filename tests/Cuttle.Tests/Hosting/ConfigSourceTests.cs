@@ -10,6 +10,7 @@ public sealed class ConfigSourceTests
         "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
         "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
         "qos/circuit-breaker",
+        "telemetry/logging", "telemetry/logstash", "telemetry/gelf",
     ];
 
     [Fact]

@@ -14,6 +14,8 @@ namespace Cuttle.Telemetry.Logging;
 /// </summary>
 internal sealed class TelemetryLogging : ILoggerProvider
 {
+    public static readonly System.Collections.Immutable.ImmutableArray<string> Namespaces = ["telemetry/logging", "telemetry/logstash", "telemetry/gelf"];
+
     private readonly LogPump _pump;
     private readonly ILoggerFactory _fallback;
     private readonly string? _syslogPath;
