@@ -226,13 +226,29 @@ public sealed class TelemetryLoggingTests
         Assert.Equal(50, Text(stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    /// <summary>UDP sockets of the whole host connected to <paramref name="port"/> (other tests' sockets do not count).</summary>
+    private static int UdpSocketsTo(int port)
+    {
+        var hex = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        var n = 0;
+        foreach (var file in new[] { "/proc/self/net/udp", "/proc/self/net/udp6" })
+        {
+            if (!File.Exists(file)) continue;
+            foreach (var line in File.ReadLines(file).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 2 && fields[2].EndsWith(hex, StringComparison.Ordinal)) n++;
+            }
+        }
+        return n;
+    }
+
     [Fact]
     public void TwoHundredReloads_ReuseOrCloseTheSockets()
     {
         using var listener = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)listener.Client.LocalEndPoint!).Port;
         var telemetry = new TelemetryLogging(NullLoggerFactory.Instance, new MemoryStream(), TextWriter.Null, Clock, null);
-        var before = Directory.GetFiles("/proc/self/fd").Length;
         for (var i = 0; i < 200; i++)
         {
             // Alternate two levels so every reload builds a new setup (and a new GELF socket).
@@ -241,10 +257,13 @@ public sealed class TelemetryLoggingTests
                 """));
             telemetry.CreateLogger("Cuttle").LogInformation("reload {I}", i);
         }
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (UdpSocketsTo(port) > 1 && DateTime.UtcNow < until) Thread.Sleep(20);
+        Assert.Equal(1, UdpSocketsTo(port)); // the live setup's socket, and none of the 199 before it
         telemetry.Apply(Config("\"router\": {}"));
-        Thread.Sleep(500);
-        var after = Directory.GetFiles("/proc/self/fd").Length;
+        until = DateTime.UtcNow.AddSeconds(5);
+        while (UdpSocketsTo(port) > 0 && DateTime.UtcNow < until) Thread.Sleep(20);
+        Assert.Equal(0, UdpSocketsTo(port));
         telemetry.Dispose();
-        Assert.True(after - before < 20, $"descriptors {before} -> {after}");
     }
 }
