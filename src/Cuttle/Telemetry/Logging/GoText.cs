@@ -46,67 +46,75 @@ internal static class GoText
 
     public static void Int(IBufferWriter<byte> w, long value, int minDigits = 1)
     {
-        Span<char> tmp = stackalloc char[24];
-        value.TryFormat(tmp, out var n, minDigits > 1 ? "D" + minDigits.ToString(CultureInfo.InvariantCulture) : default, CultureInfo.InvariantCulture);
-        var span = w.GetSpan(n);
-        for (var i = 0; i < n; i++) span[i] = (byte)tmp[i];
+        // Digits written by hand: no format string or temporary per call (the pump formats every line with these).
+        Span<byte> tmp = stackalloc byte[24];
+        var neg = value < 0;
+        var u = neg ? (ulong)(-value) : (ulong)value;
+        var i = tmp.Length;
+        do
+        {
+            tmp[--i] = (byte)('0' + (int)(u % 10));
+            u /= 10;
+        }
+        while (u != 0);
+        while (tmp.Length - i < minDigits) tmp[--i] = (byte)'0';
+        if (neg) tmp[--i] = (byte)'-';
+        var n = tmp.Length - i;
+        tmp[i..].CopyTo(w.GetSpan(n));
         w.Advance(n);
     }
 
     // ---- time.Duration.String -----------------------------------------------------------------------------------
 
-    /// <summary>Go's time.Duration String (e.g. 0s, 850ns, 1.5µs, 12.34ms, 1m2.5s) into <paramref name="dest"/>.</summary>
+    /// <summary>Go's time.Duration String (e.g. 0s, 850ns, 1.5µs, 12.34ms, 1m2.5s) into <paramref name="dest"/> (40 chars suffice).</summary>
     public static int Duration(long nanoseconds, Span<char> dest)
     {
-        var sb = new StringBuilder(24);
-        var neg = nanoseconds < 0;
-        var u = neg ? (ulong)(-nanoseconds) : (ulong)nanoseconds;
+        var pos = 0;
+        if (nanoseconds < 0) dest[pos++] = '-';
+        var u = nanoseconds < 0 ? (ulong)(-nanoseconds) : (ulong)nanoseconds;
         if (u < 1_000_000_000UL)
         {
-            if (u == 0) return Copy("0s", dest);
-            string unit;
-            int prec;
-            if (u < 1000) { unit = "ns"; prec = 0; }
-            else if (u < 1_000_000) { unit = "µs"; prec = 3; }
-            else { unit = "ms"; prec = 6; }
-            sb.Append(Fraction(u, prec)).Append(unit);
+            if (u == 0) { dest[pos++] = '0'; dest[pos++] = 's'; return pos; }
+            if (u < 1000) { pos += Digits(u, dest[pos..]); dest[pos++] = 'n'; dest[pos++] = 's'; return pos; }
+            var micro = u < 1_000_000;
+            pos += Fixed(u, micro ? 3 : 6, dest[pos..]);
+            dest[pos++] = micro ? 'µ' : 'm';
+            dest[pos++] = 's';
+            return pos;
         }
-        else
-        {
-            var secs = u / 1_000_000_000UL;
-            var frac = u % 1_000_000_000UL;
-            var h = secs / 3600;
-            var m = secs / 60 % 60;
-            var s = secs % 60;
-            if (h > 0) sb.Append(h).Append('h');
-            if (h > 0 || m > 0) sb.Append(m).Append('m');
-            sb.Append(s);
-            if (frac > 0)
-            {
-                var f = frac.ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0');
-                sb.Append('.').Append(f);
-            }
-            sb.Append('s');
-        }
-        if (neg) sb.Insert(0, '-');
-        return Copy(sb.ToString(), dest);
+        var secs = u / 1_000_000_000UL;
+        var h = secs / 3600;
+        var m = secs / 60 % 60;
+        if (h > 0) { pos += Digits(h, dest[pos..]); dest[pos++] = 'h'; }
+        if (h > 0 || m > 0) { pos += Digits(m, dest[pos..]); dest[pos++] = 'm'; }
+        pos += Fixed(secs % 60 * 1_000_000_000UL + u % 1_000_000_000UL, 9, dest[pos..]);
+        dest[pos++] = 's';
+        return pos;
     }
 
-    private static string Fraction(ulong v, int prec)
+    private static int Digits(ulong v, Span<char> dest)
     {
-        if (prec == 0) return v.ToString(CultureInfo.InvariantCulture);
-        var div = prec == 3 ? 1000UL : 1_000_000UL;
-        var whole = v / div;
+        v.TryFormat(dest, out var n, default, CultureInfo.InvariantCulture);
+        return n;
+    }
+
+    /// <summary><paramref name="v"/> / 10^<paramref name="prec"/> with the fraction's trailing zeros (and a bare point) dropped.</summary>
+    private static int Fixed(ulong v, int prec, Span<char> dest)
+    {
+        ulong div = 1;
+        for (var i = 0; i < prec; i++) div *= 10;
+        var pos = Digits(v / div, dest);
         var frac = v % div;
-        if (frac == 0) return whole.ToString(CultureInfo.InvariantCulture);
-        var f = frac.ToString(prec == 3 ? "D3" : "D6", CultureInfo.InvariantCulture).TrimEnd('0');
-        return whole.ToString(CultureInfo.InvariantCulture) + "." + f;
-    }
-
-    private static int Copy(string s, Span<char> dest)
-    {
-        s.AsSpan().CopyTo(dest);
-        return s.Length;
+        if (frac == 0) return pos;
+        dest[pos++] = '.';
+        for (var i = prec - 1; i >= 0; i--)
+        {
+            dest[pos + i] = (char)('0' + (int)(frac % 10));
+            frac /= 10;
+        }
+        var end = pos + prec;
+        while (dest[end - 1] == '0') end--;
+        return end;
     }
 
     // ---- time.Format ----------------------------------------------------------------------------------------------

@@ -67,16 +67,26 @@ internal sealed class LogPump : IDisposable
         var reader = _channel.Reader;
         var stdout = new ArrayBufferWriter<byte>(64 * 1024);
         var scratch = new ArrayBufferWriter<byte>(4096);
+        var wrote = false;
         while (true)
         {
             if (!reader.TryPeek(out _))
             {
+                // Under traffic, let records gather for a moment rather than being woken by every single one: a wake-up
+                // costs the writing request a thread signal, a short sleep costs nothing on the request path.
+                if (wrote)
+                {
+                    wrote = false;
+                    Thread.Sleep(2);
+                    continue;
+                }
                 var wait = reader.WaitToReadAsync();
                 var more = wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
                 if (!more) break;
             }
             while (reader.TryRead(out var item))
             {
+                wrote = true;
                 try
                 {
                     Write(item, stdout, scratch);
