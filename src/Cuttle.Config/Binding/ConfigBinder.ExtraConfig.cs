@@ -70,6 +70,7 @@ internal sealed partial class ConfigBinder
             HideVersionHeader = B("hide_version_header"),
             DisablePathDecoding = B("disable_path_decoding"),
             DisableAccessLog = B("disable_access_log"),
+            LoggerSkipPaths = r["logger_skip_paths"] is { } lsp ? ReadStringList(lsp, "router.logger_skip_paths", asError: false) : [],
             RemoveExtraSlash = B("remove_extra_slash"),
             ErrorBody404 = e404,
             ErrorBody405 = e405,

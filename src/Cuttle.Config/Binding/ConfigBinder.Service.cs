@@ -119,6 +119,9 @@ internal sealed partial class ConfigBinder
             Metrics = BindMetrics(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),
             OpenTelemetry = BindOpenTelemetry(root["extra_config"], Str(root, "name", "") ?? "") ?? BindOpenCensus(root["extra_config"], Str(root, "name", "") ?? ""),
+            TelemetryLogging = BindLogging(root["extra_config"]),
+            TelemetryLogstash = BindLogstash(root["extra_config"]),
+            TelemetryGelf = BindGelf(root["extra_config"]),
             ExtraConfig = extra,
             Location = Loc(root),
         };

@@ -97,6 +97,11 @@ public sealed record GatewayConfig
     /// </summary>
     public OpenTelemetryOptions? OpenTelemetry { get; init; }
 
+    /// <summary>extra_config."telemetry/logging", "telemetry/logstash" and "telemetry/gelf"; each null when absent.</summary>
+    public Telemetry.LoggingOptions? TelemetryLogging { get; init; }
+    public Telemetry.LogstashOptions? TelemetryLogstash { get; init; }
+    public Telemetry.GelfOptions? TelemetryGelf { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

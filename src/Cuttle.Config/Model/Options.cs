@@ -19,6 +19,9 @@ public sealed record RouterOptions
     public bool HideVersionHeader { get; init; }
     public bool DisablePathDecoding { get; init; }
     public bool DisableAccessLog { get; init; }
+
+    /// <summary>router.logger_skip_paths: request paths (without the query) gin's access log does not write.</summary>
+    public ImmutableArray<string> LoggerSkipPaths { get; init; } = [];
     public bool RemoveExtraSlash { get; init; }
 
     /// <summary>CE's router.error_body: custom JSON bodies for "404" and "405".</summary>

@@ -7,7 +7,9 @@ namespace Cuttle.Hosting;
 internal static class ConfigSource
 {
     /// <summary>extra_config namespaces the gateway acts on (short names).</summary>
-    public static readonly IReadOnlySet<string> ImplementedNamespaces = Gateway.GenerationBuilder.ImplementedNamespaces.ToFrozenSet(StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> ImplementedNamespaces = Gateway.GenerationBuilder.ImplementedNamespaces
+        .Concat(Telemetry.Logging.TelemetryLogging.Namespaces) // the host's own: logging is not part of a generation
+        .ToFrozenSet(StringComparer.Ordinal);
 
     public static ConfigLoadResult Load(string path, bool lint = false)
         => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces });

@@ -24,4 +24,13 @@ internal sealed record ServerOptions
 
     /// <summary>The clock of reload timings, drains and every generation's timeouts (tests substitute a fake).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where telemetry/logging's stdout lines and the access log go (tests capture them); null is the process's stdout.</summary>
+    public Stream? LogOutput { get; init; }
+
+    /// <summary>Where a failing log destination is reported; null is the process's stderr.</summary>
+    public TextWriter? LogErrors { get; init; }
+
+    /// <summary>The local syslog socket (tests bind their own); null tries /dev/log, /var/run/syslog, /var/run/log as Go does.</summary>
+    public string? SyslogPath { get; init; }
 }

@@ -79,6 +79,18 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_BadTelemetryLogging_PrintsEachErrorWithItsPosition()
+    {
+        Write("log.json", "{\n  \"version\": 3,\n  \"extra_config\": {\n    \"telemetry/logging\": {\"level\": \"LOUD\", \"format\": \"custom\", \"custom_format\": \"%{nope}\"},\n    \"telemetry/gelf\": {\"address\": \"graylog\"}\n  }\n}");
+        var (code, _, stderr) = await Cuttle(null, "check", "--config", "log.json");
+
+        Assert.Equal(1, code);
+        Assert.Contains("log.json:4:36: error: \"telemetry/logging.level\": unknown level \"LOUD\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("log.json:4:81: error: \"telemetry/logging.custom_format\": logger: unknown variable: nope", stderr, StringComparison.Ordinal);
+        Assert.Contains("log.json:5:35: error: \"telemetry/gelf.address\": cannot parse \"graylog\"", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_MissingFile_IsAUsageErrorExitTwo()
     {
         var (code, _, stderr) = await Cuttle(null, "check", "-c", "nope.json");

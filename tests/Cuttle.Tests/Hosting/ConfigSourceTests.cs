@@ -12,6 +12,7 @@ public sealed class ConfigSourceTests
         "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache",
         "telemetry/metrics",
         "telemetry/opentelemetry", "telemetry/opencensus",
+        "telemetry/logging", "telemetry/logstash", "telemetry/gelf",
     ];
 
     [Fact]
