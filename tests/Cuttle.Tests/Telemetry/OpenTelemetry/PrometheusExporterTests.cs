@@ -32,10 +32,10 @@ public sealed class PrometheusExporterTests
         var count = await prometheus.WaitForAsync("""sum(http_server_duration_count{http_route="/items/:id",http_response_status_code="200"})""", N, TimeSpan.FromSeconds(30));
         Assert.Equal(N, count);
         // The proxy and backend stages and the backend request are counted under KrakenD's names too.
-        Assert.Equal(N, await prometheus.WaitForAsync("""sum(krakend_proxy_duration_count{http_route="/items/:id"})""", N, TimeSpan.FromSeconds(5)));
-        Assert.Equal(N, await prometheus.WaitForAsync("""sum(krakend_backend_duration_count{http_route="/item/:id",krakend_endpoint_route="/items/:id"})""", N, TimeSpan.FromSeconds(5)));
-        Assert.Equal(N, await prometheus.WaitForAsync("""sum(http_client_request_started_count_total{krakend_endpoint_route="/items/:id",http_response_status_code="200"})""", N, TimeSpan.FromSeconds(5)));
-        Assert.Equal(1, await prometheus.WaitForAsync("cuttle_generation", 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(N, await prometheus.WaitForAsync("""sum(krakend_proxy_duration_count{http_route="/items/:id"})""", N, TimeSpan.FromSeconds(30)));
+        Assert.Equal(N, await prometheus.WaitForAsync("""sum(krakend_backend_duration_count{http_route="/item/:id",krakend_endpoint_route="/items/:id"})""", N, TimeSpan.FromSeconds(30)));
+        Assert.Equal(N, await prometheus.WaitForAsync("""sum(http_client_request_started_count_total{krakend_endpoint_route="/items/:id",http_response_status_code="200"})""", N, TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, await prometheus.WaitForAsync("cuttle_generation", 1, TimeSpan.FromSeconds(30)));
     }
 
     [SkippableFact]

@@ -28,8 +28,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         var config = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(config, $"""
             global:
-              scrape_interval: 500ms
-              scrape_timeout: 400ms
+              scrape_interval: 1s
+              scrape_timeout: 1s
             scrape_configs:
               - job_name: cuttle
                 static_configs:
