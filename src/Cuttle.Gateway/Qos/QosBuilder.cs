@@ -9,8 +9,8 @@ namespace Cuttle.Gateway.Qos;
 /// <summary>
 /// Build-time wiring of the qos namespaces: qos/ratelimit/router at the router level, qos/circuit-breaker,
 /// qos/ratelimit/proxy and qos/http-cache at the backend level. The breaker's and the limits' state comes from
-/// <see cref="BuildContext.State"/>, so a bucket, client store or breaker whose endpoint or backend and settings are
-/// unchanged carries over a reload; the http-cache's stores are per generation.
+/// <see cref="BuildContext.State"/>, so a bucket, client store, breaker or http-cache store whose endpoint or backend
+/// and settings are unchanged carries over a reload.
 /// </summary>
 internal static class QosBuilder
 {
@@ -52,7 +52,7 @@ internal static class QosBuilder
     public static IProxy WrapBackend(IProxy proxy, BackendConfig backend, EndpointConfig endpoint, int index, BuildContext context)
     {
         if (backend.RateLimit is null && backend.CircuitBreaker is null) return proxy;
-        var identity = $"{endpoint.Method} {endpoint.Endpoint} #{index} {string.Join(",", backend.Host)}{backend.UrlPattern}";
+        var identity = BackendIdentity(backend, endpoint, index);
         if (backend.RateLimit is { } limit)
         {
             var settings = new TokenBucket.Settings(limit.MaxRate, limit.Capacity);
@@ -72,8 +72,18 @@ internal static class QosBuilder
     /// <summary>
     /// The backend's qos/http-cache, or null: it goes into the backend's caller, just above the transport (CE's
     /// request executor: plugin/http-client → opencensus → otel → http-cache → oauth2 → transport), below Lua and CEL,
-    /// so a cached answer still runs through them. Its store comes from the generation's <see cref="HttpCacheStores"/>.
+    /// so a cached answer still runs through them. <see cref="HttpCacheStores"/> picks the store's slot and bounds; the
+    /// store itself comes from the generation's state, so a reload that keeps both keeps the cached responses.
     /// </summary>
-    public static HttpCache? HttpCacheFor(BackendConfig backend, BuildContext context) =>
-        backend.HttpCache is { } options ? new HttpCache(context.HttpCaches.For(options), options.Shared, context.Time) : null;
+    public static HttpCache? HttpCacheFor(BackendConfig backend, EndpointConfig endpoint, int index, BuildContext context)
+    {
+        if (backend.HttpCache is not { } options) return null;
+        var (slot, bounds) = context.HttpCaches.For(options, BackendIdentity(backend, endpoint, index));
+        var store = context.State.GetOrCreate("http-cache", slot, bounds, () => new HttpCacheStore(bounds.MaxItems, bounds.MaxSize));
+        return new HttpCache(store, options.Shared, context.Time);
+    }
+
+    /// <summary>A backend's identity across reloads: its endpoint, its place there, its hosts and URL pattern.</summary>
+    private static string BackendIdentity(BackendConfig backend, EndpointConfig endpoint, int index) =>
+        $"{endpoint.Method} {endpoint.Endpoint} #{index} {string.Join(",", backend.Host)}{backend.UrlPattern}";
 }

@@ -11,12 +11,36 @@ public sealed class HttpCacheGenerationTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private Generation Build(string endpoints, InMemoryBackend backend)
+    private Generation Build(string endpoints, InMemoryBackend backend, GenerationState? previous = null)
     {
         var json = $$"""{ "version": 3, "endpoints": [ {{endpoints}} ] }""";
         var loaded = ConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "krakend.json");
         Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
-        return GenerationBuilder.Build(loaded.Config!, new GenerationOptions { BackendHandler = backend, TimeProvider = _time });
+        return GenerationBuilder.Build(loaded.Config!, new GenerationOptions { BackendHandler = backend, TimeProvider = _time, PreviousState = previous });
+    }
+
+    [Fact]
+    public async Task AReload_KeepsTheStoredResponses_UnlessTheCacheSettingsChanged()
+    {
+        var n = 0;
+        var backend = new InMemoryBackend(_ => Cacheable($$"""{"n":{{++n}}}"""));
+        var cached = Endpoint("/e", "/b", """ "qos/http-cache": {"max_items": 100} """);
+        var first = Build(cached + ", " + Endpoint("/s", "/sb", """ "qos/http-cache": {"shared": true} """), backend);
+        Assert.Equal("""{"n":1}""", (await Serve(first, "GET", "/e")).Body);
+        Assert.Equal("""{"n":2}""", (await Serve(first, "GET", "/s")).Body);
+
+        // Same settings (another endpoint added): both the backend's own store and the shared one are carried over.
+        var second = Build(cached + ", " + Endpoint("/s", "/sb", """ "qos/http-cache": {"shared": true} """) + ", " + Endpoint("/new", "/n", ""), backend, first.State);
+        await first.DisposeAsync();
+        Assert.Equal("""{"n":1}""", (await Serve(second, "GET", "/e")).Body);
+        Assert.Equal("""{"n":2}""", (await Serve(second, "GET", "/s")).Body);
+        Assert.Equal(2, backend.Received.Count);
+
+        // A changed bound is a new cache: it starts empty.
+        await using var third = Build(Endpoint("/e", "/b", """ "qos/http-cache": {"max_items": 50} """), backend, second.State);
+        await second.DisposeAsync();
+        Assert.Equal("""{"n":3}""", (await Serve(third, "GET", "/e")).Body);
+        Assert.Equal(3, backend.Received.Count);
     }
 
     private static string Endpoint(string path, string backendPath, string cache, string more = "") =>

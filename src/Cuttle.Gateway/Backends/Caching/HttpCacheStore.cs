@@ -13,7 +13,7 @@ namespace Cuttle.Gateway.Backends.Caching;
 /// and the later insert replaces the earlier one.
 /// </para>
 /// <para>
-/// Built per generation (<see cref="HttpCacheStores"/>): a reload starts with empty stores for now; this is the one
+/// Made per slot (<see cref="HttpCacheStores"/>) and carried over a reload while its slot and bounds stay; this is the one
 /// type to hand from a generation to the next when per-feature state is carried across reloads.
 /// </para>
 /// </summary>
@@ -102,30 +102,39 @@ internal sealed class HttpCacheStore
 }
 
 /// <summary>
-/// The qos/http-cache stores of one generation. A backend without shared has a store of its own; the backends with
-/// shared use one store between them, as krakend-httpcache's package-level caches do: one bounded by the first
-/// shared backend that sets both max_size and max_items, one for the shared backends that do not.
+/// Which store each qos/http-cache backend of one build uses, and with which bounds. A backend without shared has a
+/// store of its own; the backends with shared use one store between them, as krakend-httpcache's package-level
+/// caches do: one bounded by the first shared backend that sets both max_size and max_items, one for the shared
+/// backends that do not (bounded by the first of them).
 /// <para>
 /// Bounds: KrakenD bounds a store only when both max_size and max_items are set, and otherwise keeps every response
 /// in a map that never evicts. Cuttle enforces whichever bound is set and takes <see cref="DefaultMaxItems"/> and
 /// <see cref="DefaultMaxSize"/> for one that is not, so memory cannot grow without limit.
 /// </para>
-/// Built while the generation is (single-threaded); nothing survives a reload yet.
+/// The stores themselves are not made here: the builder asks the generation's state for the store of each slot, so a
+/// store whose slot and bounds did not change is carried over a reload with its responses. Used while a generation
+/// is built (single-threaded).
 /// </summary>
 internal sealed class HttpCacheStores
 {
     public const long DefaultMaxItems = 10_000;
     public const long DefaultMaxSize = 32L * 1024 * 1024;
 
-    private HttpCacheStore? _sharedBounded;
-    private HttpCacheStore? _sharedDefault;
+    private Bounds? _sharedBounded;
+    private Bounds? _sharedDefault;
 
-    public HttpCacheStore For(HttpCacheOptions options)
+    /// <summary>
+    /// The slot (the state identity of the store) and bounds for a backend: its own slot when not shared,
+    /// otherwise one of the two shared slots, with the bounds of the first backend that asked for it.
+    /// </summary>
+    public (string Slot, Bounds Bounds) For(HttpCacheOptions options, string backendIdentity)
     {
-        var items = options.MaxItems > 0 ? options.MaxItems : DefaultMaxItems;
-        var size = options.MaxSize > 0 ? options.MaxSize : DefaultMaxSize;
-        if (!options.Shared) return new HttpCacheStore(items, size);
-        if (options.MaxItems > 0 && options.MaxSize > 0) return _sharedBounded ??= new HttpCacheStore(items, size);
-        return _sharedDefault ??= new HttpCacheStore(items, size);
+        var bounds = new Bounds(options.MaxItems > 0 ? options.MaxItems : DefaultMaxItems, options.MaxSize > 0 ? options.MaxSize : DefaultMaxSize);
+        if (!options.Shared) return (backendIdentity, bounds);
+        if (options.MaxItems > 0 && options.MaxSize > 0) return ("shared, bounded", _sharedBounded ??= bounds);
+        return ("shared", _sharedDefault ??= bounds);
     }
+
+    /// <summary>A store's limits; compared by value when the next generation decides whether to keep the store.</summary>
+    internal readonly record struct Bounds(long MaxItems, long MaxSize);
 }
