@@ -42,8 +42,7 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
     private readonly long _capacity;
     private readonly double _clientRate;
     private readonly long _clientCapacity;
-    private readonly TokenBucket? _localGlobal;
-    private readonly ClientLimiterStore? _localClients;
+    private Fallback? _fallback;
 
     public RedisRateLimiter(RedisRateLimitOptions options, string endpointId, RedisConnection connection, TimeProvider time)
     {
@@ -63,15 +62,6 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
         _globalArgs = _global ? Args(options.MaxRate, options.Capacity) : [];
         _clientArgs = _perClient ? Args(options.ClientMaxRate, options.ClientCapacity) : [];
         _bothArgs = [.. _clientArgs, .. _globalArgs];
-        if (_global)
-            _localGlobal = new TokenBucket(options.MaxRate, options.Capacity, time);
-        if (_perClient)
-        {
-            // An idle client's bucket is full again after capacity / rate, so forgetting it then changes nothing.
-            var ttl = TimeSpan.FromSeconds(Math.Max(1, options.ClientCapacity / options.ClientMaxRate + 1));
-            _localClients = new ClientLimiterStore(new ClientLimiterStore.Settings(options.ClientMaxRate, options.ClientCapacity, ttl,
-                LocalClientShards, ttl), time);
-        }
     }
 
     /// <summary>The endpoint bucket's key; client buckets append ":" and the client.</summary>
@@ -145,6 +135,8 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
     private SharedTake Answered(RedisResult result, bool probe, bool withClient)
     {
         _connection.MarkSucceeded(probe);
+        if (Volatile.Read(ref _fallback) is not null)
+            Volatile.Write(ref _fallback, null); // Redis answers again: the next outage starts with full local buckets.
         var reply = (long)result;
         var index = RedisTokenBucketScript.Index(reply);
         // Keys are the client's then the endpoint's; the reply describes the refusing bucket, or the first one.
@@ -163,21 +155,44 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
         _connection.CountLocal();
         if (_allowOnFailure)
             return default;
+        var fallback = Volatile.Read(ref _fallback) ?? StartFallback();
         RateLimitQuota quota = default;
         if (withClient)
         {
-            if (!_localClients!.TryTake(client!, out quota))
+            if (!fallback.Clients!.TryTake(client!, out quota))
                 return new SharedTake(SharedVerdict.ClientExceeded, quota);
         }
-        if (_localGlobal is not null)
+        if (fallback.Global is not null)
         {
-            if (!_localGlobal.TryTake(out var shared))
+            if (!fallback.Global.TryTake(out var shared))
                 return new SharedTake(SharedVerdict.EndpointExceeded, shared);
             if (!withClient)
                 quota = shared;
         }
         return new SharedTake(SharedVerdict.Admitted, quota);
     }
+
+    /// <summary>
+    /// The local buckets of one outage, made when it starts (full, as the Redis buckets are after a while without
+    /// takes) and dropped when Redis answers again. Made once per outage: a race makes two and keeps the first.
+    /// krakend-ratelimit's bucket refills a stale bucket to full once it is empty, so one kept from an earlier outage
+    /// would let a second capacity through.
+    /// </summary>
+    private Fallback StartFallback()
+    {
+        TokenBucket? global = _global ? new TokenBucket(_rate, _capacity, _time) : null;
+        ClientLimiterStore? clients = null;
+        if (_perClient)
+        {
+            // An idle client's bucket is full again after capacity / rate, so forgetting it then changes nothing.
+            var ttl = TimeSpan.FromSeconds(Math.Max(1, (_clientCapacity / _clientRate) + 1));
+            clients = new ClientLimiterStore(new ClientLimiterStore.Settings(_clientRate, _clientCapacity, ttl, LocalClientShards, ttl), _time);
+        }
+        var made = new Fallback(global, clients);
+        return Interlocked.CompareExchange(ref _fallback, made, null) ?? made;
+    }
+
+    private sealed record Fallback(TokenBucket? Global, ClientLimiterStore? Clients);
 
     private static RedisValue[] Args(double ratePerSecond, long capacity)
     {
