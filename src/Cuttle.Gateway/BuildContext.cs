@@ -22,6 +22,9 @@ internal sealed record BuildContext(GatewayConfig Config, BackendTransport Trans
     /// <summary>telemetry/metrics for this build; null when off.</summary>
     public Telemetry.Stats.StatsScope? Stats { get; init; }
 
+    /// <summary>The generation's Redis connections (qos/ratelimit/router/redis); the generation disposes them.</summary>
+    public Qos.Redis.RedisConnectionSet? Redis { get; init; }
+
     /// <summary>The generation's qos/http-cache stores (per backend, and the one its shared backends use).</summary>
     public Backends.Caching.HttpCacheStores HttpCaches { get; } = new();
 }

@@ -40,6 +40,9 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>The stateful features' state, offered to the next generation so that what did not change carries on.</summary>
     public GenerationState State { get; init; } = GenerationState.Empty;
 
+    /// <summary>The Redis connections its shared rate limits use, released when it is disposed (shared with other generations through their cache).</summary>
+    internal Qos.Redis.RedisConnectionSet? Redis { get; init; }
+
     public long Number { get; }
     public GatewayConfig Config { get; }
     public DateTimeOffset LoadedAt { get; }
@@ -109,7 +112,11 @@ public sealed class Generation : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _client.Release();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _client.Release();
+            Redis?.Dispose();
+        }
         return ValueTask.CompletedTask;
     }
 }

@@ -8,6 +8,7 @@ using Cuttle.Gateway.Endpoints;
 using Cuttle.Gateway.Lua;
 using Cuttle.Gateway.Proxy;
 using Cuttle.Gateway.Qos;
+using Cuttle.Gateway.Qos.Redis;
 using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
 using Cuttle.Gateway.Telemetry.OpenTelemetry;
@@ -40,6 +41,7 @@ public static partial class GenerationBuilder
         .. AuthBuilder.Namespaces,
         .. LuaBuilder.Namespaces,
         .. QosBuilder.Namespaces,
+        .. RedisRateLimitBuilder.Namespaces,
         .. StatsBuilder.Namespaces,
         .. TelemetryBuilder.Namespaces,
     ];
@@ -48,7 +50,8 @@ public static partial class GenerationBuilder
     {
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
-        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState)) { Stats = StatsBuilder.Scope(config, options) };
+        var redis = new RedisConnectionSet(options.RedisConnections ?? RedisConnectionCache.Shared, options.TimeProvider, logger);
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState)) { Stats = StatsBuilder.Scope(config, options), Redis = redis };
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
@@ -65,10 +68,12 @@ public static partial class GenerationBuilder
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
                 State = context.State.Build(),
                 Telemetry = TelemetryBuilder.Server(config),
+                Redis = redis,
             };
         }
         catch
         {
+            redis.Dispose();
             shared.Release();
             throw;
         }

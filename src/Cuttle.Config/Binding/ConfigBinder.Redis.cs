@@ -334,6 +334,7 @@ internal sealed partial class ConfigBinder
             Strategy = strategy,
             Key = key,
             OnFailureAllow = allow,
+            Headers = Namespace(extra, RateLimitHeadersNamespace) is not null,
             Location = Loc(rl),
         };
     }

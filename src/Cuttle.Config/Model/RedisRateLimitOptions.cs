@@ -37,5 +37,11 @@ public sealed record RedisRateLimitOptions
     /// </summary>
     public bool OnFailureAllow { get; init; }
 
+    /// <summary>
+    /// <c>cuttle/ratelimit-headers</c> is on for the endpoint (Cuttle only): answers carry the RateLimit-* headers of
+    /// the shared bucket that decided, and a rejection Retry-After, as the local limit's do.
+    /// </summary>
+    public bool Headers { get; init; }
+
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }

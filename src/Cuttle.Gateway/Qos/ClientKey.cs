@@ -12,11 +12,21 @@ internal abstract class ClientKey
 {
     public abstract string Extract(HttpContext context, string[] parameters);
 
-    public static ClientKey For(RateLimitRouterOptions options, EndpointConfig endpoint) => options.Strategy switch
+    public static ClientKey For(RateLimitRouterOptions options, EndpointConfig endpoint) => For(options.Strategy, options.Key, endpoint);
+
+    /// <summary>The shared (Redis) limit's client, named by the same strategies: "ip" (default), "header", "param".</summary>
+    public static ClientKey For(RedisRateLimitOptions options, EndpointConfig endpoint) => For(options.Strategy switch
     {
-        RateLimitStrategy.Ip => options.Key.Length == 0 ? IpKey.Instance : new ForwardedIpKey(options.Key),
-        RateLimitStrategy.Header => new HeaderKey(options.Key),
-        _ => new ParamKey(endpoint.Params.IndexOf(options.Key)),
+        "header" => RateLimitStrategy.Header,
+        "param" => RateLimitStrategy.Param,
+        _ => RateLimitStrategy.Ip,
+    }, options.Key, endpoint);
+
+    private static ClientKey For(RateLimitStrategy strategy, string key, EndpointConfig endpoint) => strategy switch
+    {
+        RateLimitStrategy.Ip => key.Length == 0 ? IpKey.Instance : new ForwardedIpKey(key),
+        RateLimitStrategy.Header => new HeaderKey(key),
+        _ => new ParamKey(endpoint.Params.IndexOf(key)),
     };
 
     /// <summary>gin's ClientIP, as the rest of the gateway computes it.</summary>

@@ -46,13 +46,13 @@ internal sealed class RateLimitEndpointHandler(IEndpointHandler inner, IRateLimi
         return inner.HandleAsync(context, parameters);
     }
 
-    private static Task Reject(HttpContext context, int status)
+    internal static Task Reject(HttpContext context, int status)
     {
         context.Response.StatusCode = status;
         return Task.CompletedTask;
     }
 
-    private static Task Reject(HttpContext context, int status, RateLimitQuota quota)
+    internal static Task Reject(HttpContext context, int status, RateLimitQuota quota)
     {
         var h = context.Response.Headers;
         Describe(h, quota);
@@ -60,7 +60,7 @@ internal sealed class RateLimitEndpointHandler(IEndpointHandler inner, IRateLimi
         return Reject(context, status);
     }
 
-    private static void Describe(IHeaderDictionary h, RateLimitQuota quota)
+    internal static void Describe(IHeaderDictionary h, RateLimitQuota quota)
     {
         h["RateLimit-Limit"] = quota.Limit.ToString(CultureInfo.InvariantCulture);
         h["RateLimit-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);

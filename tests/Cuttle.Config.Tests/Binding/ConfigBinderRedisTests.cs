@@ -214,4 +214,11 @@ public sealed class ConfigBinderRedisTests
             ["namespace redis is not implemented by Cuttle and is ignored", "namespace qos/ratelimit/router/redis is not implemented by Cuttle and is ignored"],
             unwired.Diagnostics.Select(d => d.Message));
     }
+
+    [Fact]
+    public void RateLimitHeaders_NextToTheSharedLimit_TurnItsHeadersOn()
+    {
+        Assert.False(Limit("\"qos/ratelimit/router/redis\": {\"connection_name\": \"shared\", \"max_rate\": 5}").Headers);
+        Assert.True(Limit("\"qos/ratelimit/router/redis\": {\"connection_name\": \"shared\", \"max_rate\": 5}, \"cuttle/ratelimit-headers\": {}").Headers);
+    }
 }

@@ -67,6 +67,9 @@ internal sealed partial class RedisConnection : IDisposable
 
     public TimeSpan RetryAfter { get; }
 
+    /// <summary>Whether takes go to Redis now: connected, and the breaker closed.</summary>
+    public bool IsUp => Volatile.Read(ref _database) is not null && Volatile.Read(ref _open) == 0;
+
     /// <summary>Whether the breaker is open (Redis is being skipped).</summary>
     public bool IsOpen => Volatile.Read(ref _open) == 1;
 

@@ -84,6 +84,9 @@ internal sealed class RedisConnectionSet : IDisposable
         _logger = logger;
     }
 
+    /// <summary>The connections acquired so far (for tests and diagnostics).</summary>
+    public IEnumerable<RedisConnection> Connections => _byName.Values;
+
     public RedisConnection Get(RedisConnectionOptions options)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);

@@ -5,8 +5,9 @@ namespace Cuttle.Gateway.Qos.Redis;
 
 /// <summary>
 /// Build-time wiring of the KrakenD Enterprise shared rate limit: the service-level "redis" connections and the
-/// endpoint-level "qos/ratelimit/router/redis". The router handler that answers 429 is the local rate limiter's;
-/// this builder gives it an <see cref="ISharedRateLimit"/> per endpoint.
+/// endpoint-level "qos/ratelimit/router/redis". <see cref="QosBuilder.WrapEndpoint"/> puts the endpoint's limit from
+/// here in a <see cref="SharedRateLimitEndpointHandler"/> at the router rate limit's place; the generation owns the
+/// <see cref="RedisConnectionSet"/> its connections come from.
 /// </summary>
 internal static class RedisRateLimitBuilder
 {

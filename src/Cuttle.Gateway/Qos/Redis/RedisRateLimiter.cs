@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Cuttle.Config.Model;
 using StackExchange.Redis;
 
@@ -11,10 +11,12 @@ namespace Cuttle.Gateway.Qos.Redis;
 /// trip when the limit has both rates).
 /// <para>
 /// When Redis cannot answer (still connecting, breaker open, error, or no answer within the connection's call
-/// timeout), the take is decided by an in-process bucket with the same rate and capacity, so each replica keeps
+/// timeout), the take is decided by in-process buckets with the same rates and capacities, so each replica keeps
 /// the configured limit on its own share of the traffic; with <c>on_failure_allow</c> the request is admitted
-/// instead. Nothing here throws or waits past the call timeout. Built per generation; the buckets themselves live
-/// in Redis and survive reloads and restarts, the local fallback buckets do not.
+/// instead. Those buckets are the local qos/ratelimit/router's own (<see cref="TokenBucket"/> for the endpoint,
+/// <see cref="ClientLimiterStore"/> for the clients, which evicts idle clients by itself), so the fallback counts
+/// exactly as the local limit does. Nothing here throws or waits past the call timeout. Built per generation; the
+/// buckets themselves live in Redis and survive reloads and restarts, the local fallback buckets do not.
 /// </para>
 /// <para>
 /// Keys: <c>cuttle:rl:{METHOD path}</c> for the endpoint and <c>cuttle:rl:{METHOD path}:CLIENT</c> per client. The
@@ -23,8 +25,8 @@ namespace Cuttle.Gateway.Qos.Redis;
 /// </summary>
 internal sealed class RedisRateLimiter : ISharedRateLimit
 {
-    /// <summary>Above this many clients counted locally during one outage, the local client buckets start over.</summary>
-    internal const int MaxLocalClients = 65_536;
+    /// <summary>Shards of the fallback client store: it holds only the clients seen during an outage.</summary>
+    private const int LocalClientShards = 64;
 
     private readonly RedisConnection _connection;
     private readonly TimeProvider _time;
@@ -36,12 +38,11 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
     private readonly RedisValue[] _globalArgs;
     private readonly RedisValue[] _clientArgs;
     private readonly RedisValue[] _bothArgs;
-    private readonly LocalTokenBucket? _localGlobal;
-    private readonly ConcurrentDictionary<string, LocalTokenBucket> _localClients = new(StringComparer.Ordinal);
+    private readonly double _rate;
+    private readonly long _capacity;
     private readonly double _clientRate;
     private readonly long _clientCapacity;
-    private int _localClientsUsed;
-    private int _localClientCount;
+    private Fallback? _fallback;
 
     public RedisRateLimiter(RedisRateLimitOptions options, string endpointId, RedisConnection connection, TimeProvider time)
     {
@@ -50,6 +51,8 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
         _global = options.MaxRate > 0;
         _perClient = options.ClientMaxRate > 0;
         _allowOnFailure = options.OnFailureAllow;
+        _rate = options.MaxRate;
+        _capacity = options.Capacity;
         _clientRate = options.ClientMaxRate;
         _clientCapacity = options.ClientCapacity;
         var globalKey = "cuttle:rl:{" + endpointId + "}";
@@ -59,8 +62,6 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
         _globalArgs = _global ? Args(options.MaxRate, options.Capacity) : [];
         _clientArgs = _perClient ? Args(options.ClientMaxRate, options.ClientCapacity) : [];
         _bothArgs = [.. _clientArgs, .. _globalArgs];
-        if (_global)
-            _localGlobal = new LocalTokenBucket(options.MaxRate, options.Capacity, time);
     }
 
     /// <summary>The endpoint bucket's key; client buckets append ":" and the client.</summary>
@@ -68,11 +69,14 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
 
     public RedisConnection Connection => _connection;
 
-    public ValueTask<bool> TryTakeAsync(string? client)
+    /// <summary>Whether the limit has a per-client rate (the handler names the client only then).</summary>
+    public bool PerClient => _perClient;
+
+    public ValueTask<SharedTake> TryTakeAsync(string? client)
     {
         var withClient = _perClient && client is not null;
         if (!withClient && !_global)
-            return new(true);
+            return new(default(SharedTake));
         var db = _connection.Begin(out var probe);
         if (db is null)
             return new(Local(client, withClient));
@@ -102,16 +106,17 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
             return new(Local(client, withClient));
         }
         if (call.IsCompletedSuccessfully)
-            return new(Answered(call.Result, probe));
+            return new(Answered(call.Result, probe, withClient));
         return AwaitAsync(call, probe, client, withClient);
     }
 
-    private async ValueTask<bool> AwaitAsync(Task<RedisResult> call, bool probe, string? client, bool withClient)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SharedTake> AwaitAsync(Task<RedisResult> call, bool probe, string? client, bool withClient)
     {
         try
         {
             var result = await call.WaitAsync(_connection.CallTimeout, _time).ConfigureAwait(false);
-            return Answered(result, probe);
+            return Answered(result, probe, withClient);
         }
         catch (TimeoutException)
         {
@@ -127,41 +132,67 @@ internal sealed class RedisRateLimiter : ISharedRateLimit
         return Local(client, withClient);
     }
 
-    private bool Answered(RedisResult result, bool probe)
+    private SharedTake Answered(RedisResult result, bool probe, bool withClient)
     {
         _connection.MarkSucceeded(probe);
-        if (Volatile.Read(ref _localClientsUsed) != 0 && Interlocked.Exchange(ref _localClientsUsed, 0) != 0)
-        {
-            _localClients.Clear(); // Redis is back: the outage's client buckets are no longer needed.
-            Volatile.Write(ref _localClientCount, 0);
-        }
-        return (long)result == 0;
+        if (Volatile.Read(ref _fallback) is not null)
+            Volatile.Write(ref _fallback, null); // Redis answers again: the next outage starts with full local buckets.
+        var reply = (long)result;
+        var index = RedisTokenBucketScript.Index(reply);
+        // Keys are the client's then the endpoint's; the reply describes the refusing bucket, or the first one.
+        var clientBucket = withClient && index <= 1;
+        var verdict = index == 0 ? SharedVerdict.Admitted : clientBucket ? SharedVerdict.ClientExceeded : SharedVerdict.EndpointExceeded;
+        return new SharedTake(verdict, Quota(RedisTokenBucketScript.Tokens(reply), clientBucket ? _clientRate : _rate,
+            clientBucket ? _clientCapacity : _capacity));
     }
 
+    private static RateLimitQuota Quota(double tokens, double rate, long capacity) =>
+        new(capacity, (long)tokens, tokens >= 1 ? TimeSpan.Zero : TimeSpan.FromSeconds((1 - tokens) / rate));
+
     /// <summary>The decision while Redis is not answering: the same limits counted in this process, or admit all.</summary>
-    private bool Local(string? client, bool withClient)
+    private SharedTake Local(string? client, bool withClient)
     {
         _connection.CountLocal();
         if (_allowOnFailure)
-            return true;
+            return default;
+        var fallback = Volatile.Read(ref _fallback) ?? StartFallback();
+        RateLimitQuota quota = default;
         if (withClient)
         {
-            Volatile.Write(ref _localClientsUsed, 1);
-            if (!_localClients.TryGetValue(client!, out var bucket))
-            {
-                // ConcurrentDictionary.Count takes every lock, so the size is counted here, approximately.
-                if (Interlocked.Increment(ref _localClientCount) > MaxLocalClients)
-                {
-                    _localClients.Clear();
-                    Volatile.Write(ref _localClientCount, 1);
-                }
-                bucket = _localClients.GetOrAdd(client!, new LocalTokenBucket(_clientRate, _clientCapacity, _time));
-            }
-            if (!bucket.TryTake())
-                return false;
+            if (!fallback.Clients!.TryTake(client!, out quota))
+                return new SharedTake(SharedVerdict.ClientExceeded, quota);
         }
-        return _localGlobal is null || _localGlobal.TryTake();
+        if (fallback.Global is not null)
+        {
+            if (!fallback.Global.TryTake(out var shared))
+                return new SharedTake(SharedVerdict.EndpointExceeded, shared);
+            if (!withClient)
+                quota = shared;
+        }
+        return new SharedTake(SharedVerdict.Admitted, quota);
     }
+
+    /// <summary>
+    /// The local buckets of one outage, made when it starts (full, as the Redis buckets are after a while without
+    /// takes) and dropped when Redis answers again. Made once per outage: a race makes two and keeps the first.
+    /// krakend-ratelimit's bucket refills a stale bucket to full once it is empty, so one kept from an earlier outage
+    /// would let a second capacity through.
+    /// </summary>
+    private Fallback StartFallback()
+    {
+        TokenBucket? global = _global ? new TokenBucket(_rate, _capacity, _time) : null;
+        ClientLimiterStore? clients = null;
+        if (_perClient)
+        {
+            // An idle client's bucket is full again after capacity / rate, so forgetting it then changes nothing.
+            var ttl = TimeSpan.FromSeconds(Math.Max(1, (_clientCapacity / _clientRate) + 1));
+            clients = new ClientLimiterStore(new ClientLimiterStore.Settings(_clientRate, _clientCapacity, ttl, LocalClientShards, ttl), _time);
+        }
+        var made = new Fallback(global, clients);
+        return Interlocked.CompareExchange(ref _fallback, made, null) ?? made;
+    }
+
+    private sealed record Fallback(TokenBucket? Global, ClientLimiterStore? Clients);
 
     private static RedisValue[] Args(double ratePerSecond, long capacity)
     {

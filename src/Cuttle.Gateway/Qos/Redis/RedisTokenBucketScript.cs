@@ -9,7 +9,10 @@ namespace Cuttle.Gateway.Qos.Redis;
 /// TIME, so replicas with skewed clocks still share one refill. A bucket never seen is full. The refill is
 /// rate × elapsed, capped at the capacity. Taking stops at the first bucket without a whole token and returns its
 /// 1-based index (the tokens already taken from earlier buckets stay taken, as in krakend-ratelimit where the client
-/// middleware has consumed its token before the endpoint one refuses); 0 means every bucket gave a token. A denied
+/// middleware has consumed its token before the endpoint one refuses); 0 means every bucket gave a token. The reply is
+/// one integer, <c>milli × 4 + index</c>, where milli is the thousandths of a token left in the bucket that decided
+/// (the refusing one, or the first when all gave), for the optional RateLimit-* headers: an integer reply costs the
+/// client no array. A denied
 /// bucket is not written, so a denial costs no write. The TTL is the time to refill completely plus a second: a
 /// key that expired would have been full anyway, so idle clients cost no memory.
 /// </para>
@@ -21,11 +24,18 @@ namespace Cuttle.Gateway.Qos.Redis;
 /// </summary>
 internal static class RedisTokenBucketScript
 {
+    /// <summary>The index of the bucket that refused (0: none), from the script's reply.</summary>
+    public static int Index(long reply) => (int)(reply & 3);
+
+    /// <summary>The tokens left in the bucket that decided, from the script's reply.</summary>
+    public static double Tokens(long reply) => (reply >> 2) / 1000.0;
+
     public const string Source = """
         if redis.replicate_commands then redis.replicate_commands() end
         local t = redis.call('TIME')
         local s = tonumber(t[1])
         local us = tonumber(t[2])
+        local first = 0
         for i = 1, #KEYS do
           local rate = tonumber(ARGV[i * 3 - 2])
           local cap = tonumber(ARGV[i * 3 - 1])
@@ -39,11 +49,12 @@ internal static class RedisTokenBucketScript
             end
           end
           if tokens < 1 then
-            return i
+            return math.floor(tokens * 1000) * 4 + i
           end
           redis.call('HSET', KEYS[i], 'tk', tokens - 1, 's', s, 'us', us)
           redis.call('PEXPIRE', KEYS[i], ARGV[i * 3])
+          if i == 1 then first = tokens - 1 end
         end
-        return 0
+        return math.floor(first * 1000) * 4
         """;
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Cuttle.Config.Model;
+using Cuttle.Gateway.Qos;
 using Cuttle.Gateway.Qos.Redis;
-using Cuttle.Gateway.Tests.Support;
+using Cuttle.Testing;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -82,7 +83,7 @@ public sealed class RedisRateLimiterTests : IDisposable
         var admitted = 0;
         for (var i = 0; i < n; i++)
         {
-            if (await limit.TryTakeAsync(client))
+            if ((await limit.TryTakeAsync(client)).Verdict == SharedVerdict.Admitted)
                 admitted++;
         }
         return admitted;
@@ -96,7 +97,7 @@ public sealed class RedisRateLimiterTests : IDisposable
         await WaitConnectedAsync(connection);
 
         Assert.Equal(5, await TakeAsync(limiter, 8));
-        Assert.False(await limiter.TryTakeAsync(null));
+        Assert.NotEqual(SharedVerdict.Admitted, (await limiter.TryTakeAsync(null)).Verdict);
         Assert.Equal(0, connection.LocalTakes);
         Assert.Equal(9, connection.RedisCalls - 1);
 
@@ -127,14 +128,14 @@ public sealed class RedisRateLimiterTests : IDisposable
 
         Assert.Equal(2, await TakeAsync(limiter, 3, "alice")); // alice's bucket: 2; endpoint left: 1
         Assert.Equal(1, await TakeAsync(limiter, 3, "bob"));   // bob's first token, then the endpoint is empty
-        Assert.False(await limiter.TryTakeAsync(null));          // no client recognised: only the endpoint bucket
+        Assert.NotEqual(SharedVerdict.Admitted, (await limiter.TryTakeAsync(null)).Verdict);          // no client recognised: only the endpoint bucket
         Assert.Equal("1", _redis.Command("EXISTS", limiter.KeyPrefix + ":alice")[1..]);
 
         var (clientsOnly, c2) = Replica(Limit(clientMaxRate: 0.001, clientCapacity: 2), endpoint: "GET /clients");
         await WaitConnectedAsync(c2);
         Assert.Equal(2, await TakeAsync(clientsOnly, 3, "alice"));
         Assert.Equal(2, await TakeAsync(clientsOnly, 3, "bob"));
-        Assert.True(await clientsOnly.TryTakeAsync(null)); // no endpoint rate and no client: nothing to limit
+        Assert.Equal(SharedVerdict.Admitted, (await clientsOnly.TryTakeAsync(null)).Verdict); // no endpoint rate and no client: nothing to limit
         Assert.Equal(0, c2.LocalTakes);
     }
 
@@ -156,7 +157,7 @@ public sealed class RedisRateLimiterTests : IDisposable
         {
             while (sw.Elapsed < duration)
             {
-                var ok = await r.Limiter.TryTakeAsync(null);
+                var ok = (await r.Limiter.TryTakeAsync(null)).Verdict == SharedVerdict.Admitted;
                 Interlocked.Increment(ref calls);
                 if (ok)
                     Interlocked.Increment(ref total);
@@ -225,7 +226,7 @@ public sealed class RedisRateLimiterTests : IDisposable
         var logger = new ListLogger();
         var (limiter, connection) = Replica(Limit(maxRate: 1000, capacity: 1000), logger, callTimeout: RedisConnection.DefaultCallTimeout);
         await WaitConnectedAsync(connection);
-        Assert.True(await limiter.TryTakeAsync(null));
+        Assert.Equal(SharedVerdict.Admitted, (await limiter.TryTakeAsync(null)).Verdict);
 
         var worst = TimeSpan.Zero;
         var failures = 0;
@@ -274,7 +275,7 @@ public sealed class RedisRateLimiterTests : IDisposable
         }
         Assert.False(connection.IsOpen, "the breaker did not close within 8 s of redis-server's restart");
         _output.WriteLine($"Redis restarted: back in use after {sw.Elapsed.TotalMilliseconds:0} ms");
-        Assert.True(await limiter.TryTakeAsync(null));
+        Assert.Equal(SharedVerdict.Admitted, (await limiter.TryTakeAsync(null)).Verdict);
         Assert.True(connection.RedisCalls > before);
         Assert.Single(logger.Messages, m => m.Contains("answers again after", StringComparison.Ordinal));
         Assert.Equal(1, connection.Outages);
@@ -296,7 +297,7 @@ public sealed class RedisRateLimiterTests : IDisposable
             while (sw.Elapsed < TimeSpan.FromMilliseconds(1200))
             {
                 var one = Stopwatch.StartNew();
-                Assert.True(await limiter.TryTakeAsync(null));
+                Assert.Equal(SharedVerdict.Admitted, (await limiter.TryTakeAsync(null)).Verdict);
                 takes++;
                 if (one.Elapsed > worst)
                     worst = one.Elapsed;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Cuttle.Gateway.Tests.Support;
+namespace Cuttle.Testing;
 
 /// <summary>
 /// A real redis-server child process on a free loopback port, with persistence off (<c>--save '' --appendonly
