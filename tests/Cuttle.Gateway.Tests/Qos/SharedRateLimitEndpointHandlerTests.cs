@@ -101,8 +101,10 @@ public sealed class SharedRateLimitEndpointHandlerTests(ITestOutputHelper output
         output.WriteLine($"sequential, loopback, per request: EVALSHA alone {rawMicros:0} µs {rawBytes:0} B; through the handler {handlerMicros:0} µs {handlerBytes:0} B");
 
         // The handler's own share: its async Task, the pooled await of the limiter, and the call timeout (WaitAsync's
-        // promise and timer); generous bound for a shared machine.
-        Assert.InRange(handlerBytes - rawBytes, 0, 600);
+        // promise and timer); generous bound for a shared machine. Only the upper bound: the two minima are measured in
+        // different rounds, and the client library's own allocations vary between them (its reader and timers run on
+        // other threads), so the difference can come out negative.
+        Assert.True(handlerBytes - rawBytes <= 600, $"the handler adds {handlerBytes - rawBytes:0} B to the Redis call");
     }
 
     [SkippableFact]
