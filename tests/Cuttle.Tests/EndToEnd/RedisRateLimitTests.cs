@@ -90,6 +90,10 @@ public sealed class RedisRateLimitTests(ITestOutputHelper output) : IDisposable
     private static void AssertShared(Phase phase, string what)
     {
         var bound = Capacity + (Rate * phase.Elapsed.TotalSeconds) + Margin;
+        // The documented policy: a Redis call that outlives its 100 ms timeout (a busy machine) sends that replica to
+        // its local bucket for a moment, which may admit up to a local bucket more. A request slower than the timeout
+        // is the sign of it; without one the shared bound is strict.
+        if (phase.Slowest >= TimeSpan.FromMilliseconds(100)) bound += Capacity;
         Assert.True(phase.Admitted <= bound, $"{what}: {phase} exceeds the shared limit {bound:0.0}");
         Assert.True(phase.Admitted >= Capacity, $"{what}: {phase} admitted less than the bucket held");
         Assert.Equal(0, phase.Failed);
