@@ -78,8 +78,12 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>telemetry/opentelemetry's global layer, around routing; null when off (then dispatch pays nothing for it).</summary>
     internal Telemetry.OpenTelemetry.ServerTelemetry? Telemetry { get; init; }
 
-    /// <summary>Routes and serves a request; callers bracket it with Enter/Exit.</summary>
-    public Task DispatchAsync(HttpContext context) => Telemetry is { } telemetry ? telemetry.HandleAsync(context, this) : DispatchCore(context, out _);
+    /// <summary>
+    /// Routes and serves a request; callers bracket it with Enter/Exit. A ValueTask so that the global telemetry layer's
+    /// frame can come from a pool instead of costing a Task per request.
+    /// </summary>
+    public ValueTask DispatchAsync(HttpContext context) =>
+        Telemetry is { } telemetry ? telemetry.HandleAsync(context, this) : new ValueTask(DispatchCore(context, out _));
 
     /// <summary>Routing and serving without the global layer; <paramref name="handler"/> is the matched endpoint's.</summary>
     internal Task DispatchCore(HttpContext context, out IEndpointHandler? handler)

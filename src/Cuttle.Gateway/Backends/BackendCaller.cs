@@ -122,10 +122,11 @@ internal sealed class BackendCaller
 
     /// <summary>
     /// The send under the backend-request layer: a client span around the redirects (krakend-otel wraps the
-    /// http.Client's transport the same way), metrics recorded once the response head or the failure is known.
+    /// http.Client's transport the same way), metrics recorded once the response head or the failure is known. The
+    /// same state machine as the plain send: a second async frame around it was one more box per backend call, which
+    /// the pool rarely covers with many requests in flight.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BackendResponse> ObservedSendAsync(ProxyRequest request, string url, IBackendCallObserver observer, CancellationToken ct)
+    private ValueTask<BackendResponse> ObservedSendAsync(ProxyRequest request, string url, IBackendCallObserver observer, CancellationToken ct)
     {
         var activity = observer.Start(url, MethodName);
         var started = Stopwatch.GetTimestamp();
@@ -133,50 +134,54 @@ internal sealed class BackendCaller
         var current = observer.Propagate ? Activity.Current : null;
         var traceparent = current is { IdFormat: ActivityIdFormat.W3C } ? current.Id : null;
         var tracestate = traceparent is null ? null : current!.TraceStateString;
-        try
-        {
-            var response = await SendCoreAsync(request, url, traceparent is null ? null : new TraceHeaders(traceparent, tracestate), ct).ConfigureAwait(false);
-            observer.End(activity, started, url, MethodName, response, null, ct);
-            return response;
-        }
-        catch (Exception ex)
-        {
-            observer.End(activity, started, url, MethodName, null, ex, ct);
-            throw;
-        }
+        return SendCoreAsync(request, url, traceparent is null ? null : new TraceHeaders(traceparent, tracestate), ct, new Observation(observer, activity, started));
     }
 
+    /// <summary>What the backend-request layer needs to close its span and record its metrics when the send ends.</summary>
+    private readonly record struct Observation(IBackendCallObserver Observer, Activity? Activity, long Started);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<BackendResponse> SendCoreAsync(ProxyRequest request, string url, TraceHeaders? trace, CancellationToken ct)
+    private async ValueTask<BackendResponse> SendCoreAsync(ProxyRequest request, string url, TraceHeaders? trace, CancellationToken ct,
+        Observation observation = default)
     {
-        // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
-        // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
-        // the rest goes out in Go's escaped form (the same instance when it already is).
-        url = GoUrl.ToRequestUrl(url);
-        var method = MethodName;
-        var sendBody = _methodCanHaveBody;
-        var target = _lean is null ? null : FindTarget(url);
-        var lean = target is not null;
-        var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, trace, ct).ConfigureAwait(false);
-        for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
+        var requested = url;
+        try
         {
-            // response answers request number redirects - 1 and is a redirect to follow.
-            var status = response.StatusCode;
-            var location = response.Location!;
-            response.Dispose(); // before anything can throw: a redirect's connection is never left to a finalizer
-            var next = ResolveRedirect(url, location);
-            var previous = url;
-            if (BecomesGet(status, method))
+            // The one gate for both transports and for every URL source (url_pattern with params, sequential and JWT
+            // values, a URL set by a Lua script): what Go's url.Parse refuses fails here, before any connection, and
+            // the rest goes out in Go's escaped form (the same instance when it already is).
+            url = GoUrl.ToRequestUrl(url);
+            var method = MethodName;
+            var sendBody = _methodCanHaveBody;
+            var target = _lean is null ? null : FindTarget(url);
+            var lean = target is not null;
+            var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, trace, ct).ConfigureAwait(false);
+            for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
             {
-                method = "GET";
-                sendBody = false;
+                // response answers request number redirects - 1 and is a redirect to follow.
+                var status = response.StatusCode;
+                var location = response.Location!;
+                response.Dispose(); // before anything can throw: a redirect's connection is never left to a finalizer
+                var next = ResolveRedirect(url, location);
+                var previous = url;
+                if (BecomesGet(status, method))
+                {
+                    method = "GET";
+                    sendBody = false;
+                }
+                url = next.AbsoluteUri;
+                target = lean ? TargetFor(next) : null;
+                lean = target is not null;
+                response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, trace, ct).ConfigureAwait(false);
             }
-            url = next.AbsoluteUri;
-            target = lean ? TargetFor(next) : null;
-            lean = target is not null;
-            response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, trace, ct).ConfigureAwait(false);
+            observation.Observer?.End(observation.Activity, observation.Started, requested, MethodName, response, null, ct);
+            return response;
         }
-        return response;
+        catch (Exception ex) when (observation.Observer is not null)
+        {
+            observation.Observer.End(observation.Activity, observation.Started, requested, MethodName, null, ex, ct);
+            throw;
+        }
     }
 
     /// <summary>

@@ -37,6 +37,7 @@ internal sealed class StageTelemetryProxy : IProxy
         return ObservedAsync(request, activity, cancellationToken);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ProxyResult> ObservedAsync(ProxyRequest request, Activity? activity, CancellationToken ct)
     {
         if (activity is { IsAllDataRequested: true })
