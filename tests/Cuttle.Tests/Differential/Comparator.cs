@@ -212,23 +212,42 @@ public static class Comparator
     {
         if (script.Steps.Any(s => s is Rendered)) return null;
         var text = System.Text.Encoding.Latin1.GetString(ScriptBytes(script, ExchangeId.Placeholder));
+        if (!FinalHead(text, out var lines, out var status, out _)) return null;
+        if (status is 204 or 304) return 0;
+        var http11 = lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal);
+        if (http11 && lines.Any(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase))) return null;
+        var lengths = ContentLengths(lines);
+        return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    /// <summary>
+    /// The final head of a script's answer, interim 1xx heads (not 101) skipped: its lines, status and the offset its
+    /// body starts at. False when a head does not end or its status does not parse.
+    /// </summary>
+    private static bool FinalHead(string text, out string[] lines, out int status, out int bodyStart)
+    {
         var at = 0;
         while (true)
         {
             var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
             var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
             if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
-            if (end < 0 || end - at < 12) return null;
-            var lines = text[at..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-            if (!int.TryParse(lines[0].AsSpan(9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)) return null;
+            if (end < 0 || end - at < 12) break;
+            lines = text[at..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            if (!int.TryParse(lines[0].AsSpan(9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out status)) break;
             if (status is >= 100 and < 200 && status != 101) { at = end; continue; }
-            if (status is 204 or 304) return 0;
-            var http11 = lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal);
-            if (http11 && lines.Any(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase))) return null;
-            var lengths = lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => l[15..].Trim(' ', '\t')).Distinct().ToArray();
-            return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+            bodyStart = end;
+            return true;
         }
+        lines = [];
+        status = 0;
+        bodyStart = 0;
+        return false;
     }
+
+    /// <summary>The distinct values of a head's Content-Length fields, trimmed.</summary>
+    private static string[] ContentLengths(string[] lines) =>
+        lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => l[15..].Trim(' ', '\t')).Distinct().ToArray();
 
     /// <summary>
     /// The body a client must read from the script's final answer (placeholders unfilled): de-chunked when HTTP/1.1
@@ -240,25 +259,15 @@ public static class Comparator
         if (script.Steps.Any(s => s is Rendered)) return null;
         var bytes = ScriptBytes(script, ExchangeId.Placeholder);
         var text = System.Text.Encoding.Latin1.GetString(bytes);
-        var at = 0;
-        while (true)
-        {
-            var end = text.IndexOf("\n\n", at, StringComparison.Ordinal) is var lf and >= 0 ? lf + 2 : -1;
-            var crlf = text.IndexOf("\r\n\r\n", at, StringComparison.Ordinal);
-            if (crlf >= 0 && (end < 0 || crlf + 4 < end)) end = crlf + 4;
-            if (end < 0 || end - at < 12) return null;
-            var lines = text[at..end].Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-            if (!int.TryParse(lines[0].AsSpan(9, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)) return null;
-            if (status is >= 100 and < 200 && status != 101) { at = end; continue; }
-            if (status is 204 or 304 || status < 200) return [];
-            var codings = lines.Where(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase)).Select(l => l[18..].Trim(' ', '\t')).ToArray();
-            if (lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && codings.Length > 0)
-                return codings is ["chunked"] ? Dechunk(bytes, end) : null;
-            var lengths = lines.Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)).Select(l => l[15..].Trim(' ', '\t')).Distinct().ToArray();
-            if (lengths.Length == 0) return bytes[end..];
-            return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-                && end + n <= bytes.Length ? bytes[end..(end + (int)n)] : null;
-        }
+        if (!FinalHead(text, out var lines, out var status, out var end)) return null;
+        if (status is 204 or 304 || status < 200) return [];
+        var codings = lines.Where(l => l.StartsWith("transfer-encoding:", StringComparison.OrdinalIgnoreCase)).Select(l => l[18..].Trim(' ', '\t')).ToArray();
+        if (lines[0].StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && codings.Length > 0)
+            return codings is ["chunked"] ? Dechunk(bytes, end) : null;
+        var lengths = ContentLengths(lines);
+        if (lengths.Length == 0) return bytes[end..];
+        return lengths.Length == 1 && long.TryParse(lengths[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && end + n <= bytes.Length ? bytes[end..(end + (int)n)] : null;
     }
 
     private static byte[]? Dechunk(byte[] bytes, int at)
