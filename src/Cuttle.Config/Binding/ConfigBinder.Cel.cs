@@ -14,15 +14,7 @@ internal sealed partial class ConfigBinder
     private ImmutableArray<CelCheck> BindCel(JsonNode? extra)
     {
         const string ns = "validation/cel";
-        if (extra is not { Kind: JsonNodeKind.Object })
-            return [];
-        JsonNode? v = null;
-        foreach (var p in extra.Properties)
-        {
-            if (KnownNamespaces.Normalize(p.Name) == ns)
-                v = p.Value;
-        }
-        if (v is null)
+        if (RawNamespace(extra, ns) is not { } v)
             return [];
         if (v.Kind != JsonNodeKind.Array)
         {

@@ -30,7 +30,14 @@ internal sealed partial class ConfigBinder
     }
 
     /// <summary>The namespace object under either spelling (the last one written wins, as in a JSON map).</summary>
-    private static JsonNode? Namespace(JsonNode? extra, string shortName)
+    private static JsonNode? Namespace(JsonNode? extra, string shortName) =>
+        RawNamespace(extra, shortName) is { Kind: JsonNodeKind.Object } found ? found : null;
+
+    /// <summary>
+    /// The namespace's value under either spelling, whatever its kind (null when absent; the last one written wins),
+    /// for binders that report a value of the wrong kind themselves.
+    /// </summary>
+    private static JsonNode? RawNamespace(JsonNode? extra, string shortName)
     {
         if (extra is not { Kind: JsonNodeKind.Object })
             return null;
@@ -40,7 +47,7 @@ internal sealed partial class ConfigBinder
             if (KnownNamespaces.Normalize(p.Name) == shortName)
                 found = p.Value;
         }
-        return found is { Kind: JsonNodeKind.Object } ? found : null;
+        return found;
     }
 
     private RouterOptions BindRouter(JsonNode? extra)

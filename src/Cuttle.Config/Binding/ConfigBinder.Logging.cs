@@ -173,20 +173,6 @@ internal sealed partial class ConfigBinder
         ("INFO", LogLevelName.Info), ("DEBUG", LogLevelName.Debug),
     ];
 
-    /// <summary>The namespace's value under either spelling, whatever its kind (null when absent).</summary>
-    private static JsonNode? RawNamespace(JsonNode? extra, string shortName)
-    {
-        if (extra is not { Kind: JsonNodeKind.Object })
-            return null;
-        JsonNode? found = null;
-        foreach (var p in extra.Properties)
-        {
-            if (KnownNamespaces.Normalize(p.Name) == shortName)
-                found = p.Value;
-        }
-        return found;
-    }
-
     private string? StrictString(JsonNode node, string field)
     {
         if (node.Kind == JsonNodeKind.String)

@@ -15,15 +15,7 @@ internal sealed partial class ConfigBinder
     /// </summary>
     private MetricsOptions? BindMetrics(JsonNode? extra)
     {
-        if (extra is not { Kind: JsonNodeKind.Object })
-            return null;
-        JsonNode? m = null;
-        foreach (var p in extra.Properties)
-        {
-            if (KnownNamespaces.Normalize(p.Name) == "telemetry/metrics")
-                m = p.Value;
-        }
-        if (m is null)
+        if (RawNamespace(extra, "telemetry/metrics") is not { } m)
             return null;
         if (m.Kind != JsonNodeKind.Object)
         {

@@ -11,15 +11,7 @@ internal sealed partial class ConfigBinder
     /// </summary>
     private JsonElement? BindJsonSchema(JsonNode? extra)
     {
-        if (extra is not { Kind: JsonNodeKind.Object })
-            return null;
-        JsonNode? found = null;
-        foreach (var p in extra.Properties)
-        {
-            if (KnownNamespaces.Normalize(p.Name) == "validation/json-schema")
-                found = p.Value;
-        }
-        if (found is null)
+        if (RawNamespace(extra, "validation/json-schema") is not { } found)
             return null;
         if (found.Kind != JsonNodeKind.Object)
         {
