@@ -11,6 +11,7 @@ namespace Cuttle.Tests.Telemetry.OpenTelemetry;
 /// Whatever the client sends, the backend sees one well-formed traceparent written by the gateway and no byte of the
 /// client's that could end a header line or inject one. Raw bytes over real sockets, on the own HTTP/1.1 client.
 /// </summary>
+[Collection(nameof(ProcessWideMeasurements))] // it starts spans, which every running TracerProvider in the process sees
 public sealed partial class HostileTraceContextTests
 {
     private static string Config(string backendUrl) => $$"""

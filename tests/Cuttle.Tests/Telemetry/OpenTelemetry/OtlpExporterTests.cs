@@ -3,6 +3,7 @@ using Cuttle.Tests.Support;
 namespace Cuttle.Tests.Telemetry.OpenTelemetry;
 
 /// <summary>telemetry/opentelemetry's OTLP exporter: the spans of one request reach a collector with KrakenD's structure.</summary>
+[Collection(nameof(ProcessWideMeasurements))] // spans of any other gateway running telemetry would reach this collector
 public sealed class OtlpExporterTests
 {
     private const string ClientTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";

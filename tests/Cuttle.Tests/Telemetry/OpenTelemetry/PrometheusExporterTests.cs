@@ -4,6 +4,7 @@ using Cuttle.Tests.Support;
 namespace Cuttle.Tests.Telemetry.OpenTelemetry;
 
 /// <summary>telemetry/opentelemetry's Prometheus exporter through the real host, scraped by a real Prometheus.</summary>
+[Collection(nameof(ProcessWideMeasurements))] // the Meter is process-wide: another gateway serving the same route would add to the counts
 public sealed class PrometheusExporterTests
 {
     internal static string Config(string backendUrl, int metricsPort, string extra = "") => $$"""
