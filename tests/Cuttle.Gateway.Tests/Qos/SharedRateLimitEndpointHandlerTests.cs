@@ -15,6 +15,7 @@ namespace Cuttle.Gateway.Tests.Qos;
 /// The cost of the shared limit on the request path, against a real redis-server: what the handler allocates and how
 /// long it takes beyond the Redis call itself, and that the local fallback allocates nothing.
 /// </summary>
+[Collection(nameof(ProcessWideMeasurements))] // GC.GetTotalAllocatedBytes counts every thread of the process
 public sealed class SharedRateLimitEndpointHandlerTests(ITestOutputHelper output) : IDisposable
 {
     private readonly RedisServer _redis = RedisServer.StartNew();
