@@ -22,6 +22,9 @@ internal sealed record BuildContext(GatewayConfig Config, BackendTransport Trans
     /// <summary>telemetry/metrics for this build; null when off.</summary>
     public Telemetry.Stats.StatsScope? Stats { get; init; }
 
+    /// <summary>The console's counters for this build; null when the console is off.</summary>
+    public Telemetry.Traffic.TrafficScope? Traffic { get; init; }
+
     /// <summary>The generation's Redis connections (qos/ratelimit/router/redis); the generation disposes them.</summary>
     public Qos.Redis.RedisConnectionSet? Redis { get; init; }
 

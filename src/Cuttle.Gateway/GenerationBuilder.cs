@@ -13,6 +13,7 @@ using Cuttle.Gateway.Routing;
 using Cuttle.Gateway.Security;
 using Cuttle.Gateway.Telemetry.OpenTelemetry;
 using Cuttle.Gateway.Telemetry.Stats;
+using Cuttle.Gateway.Telemetry.Traffic;
 using Cuttle.Gateway.Validation;
 
 namespace Cuttle.Gateway;
@@ -51,13 +52,14 @@ public static partial class GenerationBuilder
         var logger = options.LoggerFactory.CreateLogger("Cuttle.Gateway");
         var shared = BackendClient.For(config, options.PreviousClient, options.BackendHandler);
         var redis = new RedisConnectionSet(options.RedisConnections ?? RedisConnectionCache.Shared, options.TimeProvider, logger);
-        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState)) { Stats = StatsBuilder.Scope(config, options), Redis = redis };
+        var context = new BuildContext(config, shared.Transport, options.TimeProvider, logger, new GenerationState.Builder(options.PreviousState)) { Stats = StatsBuilder.Scope(config, options), Redis = redis, Traffic = options.Traffic is { } traffic ? new TrafficScope(traffic, options.Number) : null };
         try
         {
             var routes = new RouteTable<IEndpointHandler>.Builder();
             foreach (var endpoint in config.Endpoints)
             {
                 var handler = TelemetryBuilder.WrapRoute(DecorateEndpoint(BuildEndpoint(endpoint, context), endpoint, context), endpoint, context);
+                handler = TrafficBuilder.WrapRoute(handler, endpoint, context); // the console's counters, only while it is on
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
@@ -104,6 +106,7 @@ public static partial class GenerationBuilder
             proxy = QosBuilder.WrapBackend(proxy, backend, endpoint, i, context);
             proxy = StatsBuilder.WrapBackend(proxy, backend, endpoint, context); // CE: metrics("backend") around the breaker
             proxy = TelemetryBuilder.WrapBackend(proxy, backend, endpoint, context); // CE backend_factory: otel outermost
+            proxy = TrafficBuilder.WrapBackend(proxy, endpoint, i, context); // the console's counters, only while it is on
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }

@@ -41,6 +41,9 @@ public sealed record GenerationOptions
     /// <summary>The host's telemetry/metrics collector, kept across generations; none: no stats instrumentation.</summary>
     public Telemetry.Stats.StatsCollector? Stats { get; init; }
 
+    /// <summary>The console's counters, kept across generations; set only while the console is on (none: no wrapper).</summary>
+    public Telemetry.Traffic.TrafficRegistry? Traffic { get; init; }
+
     /// <summary>
     /// Where the generation's Redis connections come from; the process-wide cache when null, so that a reload with the
     /// same connection settings keeps the warm connection. Tests pass their own (one per simulated process).

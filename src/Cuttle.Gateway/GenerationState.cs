@@ -30,6 +30,14 @@ public sealed class GenerationState
 
     private static string Key(string kind, string identity) => kind + " " + identity;
 
+    /// <summary>The pieces of state of one kind, by identity (the console lists the circuit breakers).</summary>
+    internal IEnumerable<KeyValuePair<string, object>> Items(string kind)
+    {
+        var prefix = kind + " ";
+        foreach (var (key, entry) in _entries)
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return new(key[prefix.Length..], entry.Value);
+    }
+
     private sealed record Entry(object Settings, object Value);
 
     /// <summary>Collects the state of one generation while it is built, taking over what the previous one had.</summary>

@@ -117,6 +117,7 @@ internal sealed partial class ConfigBinder
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
+            Console = BindConsole(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),
             OpenTelemetry = BindOpenTelemetry(root["extra_config"], Str(root, "name", "") ?? "") ?? BindOpenCensus(root["extra_config"], Str(root, "name", "") ?? ""),
             TelemetryLogging = BindLogging(root["extra_config"]),

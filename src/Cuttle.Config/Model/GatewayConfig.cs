@@ -88,6 +88,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of extra_config."telemetry/metrics"; null when absent.</summary>
     public MetricsOptions? Metrics { get; init; }
 
+    /// <summary>Typed view of Cuttle's extra_config."cuttle/console" (the live console); null when absent.</summary>
+    public ConsoleOptions? Console { get; init; }
+
     /// <summary>Typed view of the Enterprise extra_config."redis" (named Redis connections); null when absent.</summary>
     public RedisOptions? Redis { get; init; }
 

@@ -24,15 +24,23 @@ internal static class RunCommand
         var port = new Option<int?>("--port", "-p") { Description = "Listening port; overrides the config's port and KRAKEND_PORT" };
         var watch = new Option<bool>("--watch", "-w") { Description = "Reload in-process when the configuration file changes (also CUTTLE_WATCH=1)" };
         var poll = new Option<string?>("--poll") { Description = "With --watch: poll the file at this interval (e.g. 1s) instead of relying on file-system events (also CUTTLE_POLL)" };
-        var command = new Command("run", "Run the gateway") { config, debug, port, watch, poll };
+        var console = new Option<string?>("--console") { Description = "Serve the live console on this address (host:port, :port or a port), whatever the configuration says (also CUTTLE_CONSOLE)" };
+        var command = new Command("run", "Run the gateway") { config, debug, port, watch, poll, console };
         command.SetAction((parseResult, ct) => RunAsync(new RunArguments(
             parseResult.GetValue(config), parseResult.GetValue(debug), parseResult.GetValue(port),
             parseResult.GetValue(watch) || IsTruthy(Environment.GetEnvironmentVariable("CUTTLE_WATCH")),
-            parseResult.GetValue(poll) ?? Environment.GetEnvironmentVariable("CUTTLE_POLL")), ct));
+            parseResult.GetValue(poll) ?? Environment.GetEnvironmentVariable("CUTTLE_POLL"))
+        {
+            ConsoleAddress = parseResult.GetValue(console) ?? Environment.GetEnvironmentVariable("CUTTLE_CONSOLE"),
+        }, ct));
         return command;
     }
 
-    internal sealed record RunArguments(string? Config, bool Debug, int? Port, bool Watch, string? Poll);
+    internal sealed record RunArguments(string? Config, bool Debug, int? Port, bool Watch, string? Poll)
+    {
+        /// <summary>--console ADDR: the live console's address, overriding the configuration's.</summary>
+        public string? ConsoleAddress { get; init; }
+    }
 
     private static bool IsTruthy(string? value) => value is "1" or "true" or "TRUE" or "yes" or "on";
 
@@ -66,6 +74,12 @@ internal static class RunCommand
             pollInterval = p;
         }
 
+        if (!string.IsNullOrEmpty(args.ConsoleAddress) && !LiveConsole.ConsoleSettings.TryParseAddress(args.ConsoleAddress, out _, out _, out var consoleWhy))
+        {
+            Console.Error.WriteLine($"--console: invalid address '{args.ConsoleAddress}': {consoleWhy}");
+            return ExitUsage;
+        }
+
         GatewayServer server;
         try
         {
@@ -74,6 +88,7 @@ internal static class RunCommand
                 Debug = args.Debug,
                 PortOverride = args.Port,
                 KestrelSocketTransport = Environment.GetEnvironmentVariable("CUTTLE_SOCKET_TRANSPORT") == "kestrel",
+                ConsoleAddress = string.IsNullOrEmpty(args.ConsoleAddress) ? null : args.ConsoleAddress,
             }).ConfigureAwait(false);
             if (Environment.GetEnvironmentVariable("CUTTLE_STARTUP_TIMING") == "1")
             {

@@ -31,4 +31,10 @@ internal static class EventIds
     public const int StatsListening = 3701;
     public const int StatsBindFailed = 3702;
     public const int StatsStopping = 3703;
+
+    // LiveConsole: the cuttle/console listener (39xx).
+    public const int ConsoleListening = 3901;
+    public const int ConsoleBindFailed = 3902;
+    public const int ConsoleStopped = 3903;
+    public const int ConsoleCredentialsMissing = 3904;
 }

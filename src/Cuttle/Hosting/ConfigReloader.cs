@@ -20,6 +20,8 @@ internal sealed class ConfigReloader(GatewayServer server, string path)
     private TimeSpan? _pollInterval;
     private IReadOnlyList<string> _watched = [];
 
+    private LiveConsole.ConsoleServer Console => server.LiveConsole;
+
     /// <summary>Reloads when the configuration's content changed (or always, when a file it pulls in changed).</summary>
     public async Task<ReloadOutcome> ReloadNow(bool force = false)
     {
@@ -47,6 +49,8 @@ internal sealed class ConfigReloader(GatewayServer server, string path)
     {
         _pollInterval = pollInterval ?? DefaultPollInterval;
         await RewatchIfNeededAsync().ConfigureAwait(false);
+        server.LiveConsole.Watching = true;
+        server.LiveConsole.PollInterval = _pollInterval;
         return new Stopper(this);
     }
 
@@ -92,6 +96,7 @@ internal sealed class ConfigReloader(GatewayServer server, string path)
             {
                 if (owner._watcher is { } w) await w.DisposeAsync().ConfigureAwait(false);
                 owner._watcher = null;
+                owner.Console.Watching = false;
             }
             finally
             {

@@ -9,6 +9,7 @@ internal static class ConfigSource
     /// <summary>extra_config namespaces the gateway acts on (short names).</summary>
     public static readonly IReadOnlySet<string> ImplementedNamespaces = Gateway.GenerationBuilder.ImplementedNamespaces
         .Concat(Telemetry.Logging.TelemetryLogging.Namespaces) // the host's own: logging is not part of a generation
+        .Append("cuttle/console") // the host's own: the live console (LiveConsole/)
         .ToFrozenSet(StringComparer.Ordinal);
 
     public static ConfigLoadResult Load(string path, bool lint = false)

@@ -19,7 +19,7 @@ internal readonly record struct EndpointDiff(int Added, int Removed, int Changed
     }
 
     // Records compare ImmutableArray fields by reference, so compare a rendering that ignores source positions.
-    private static bool SameShape(EndpointConfig a, EndpointConfig b)
+    internal static bool SameShape(EndpointConfig a, EndpointConfig b)
         => Describe(a) == Describe(b);
 
     private static string Describe(EndpointConfig e)

@@ -4,6 +4,7 @@ using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Hosting.Sockets;
+using Cuttle.LiveConsole;
 using Cuttle.Telemetry.Logging;
 using Cuttle.Telemetry.OpenTelemetry;
 using Cuttle.Telemetry.Stats;
@@ -59,6 +60,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     /// <summary>telemetry/metrics: the collector every generation instruments and the /__stats listener.</summary>
     internal StatsServer Stats { get; private init; } = null!;
 
+    /// <summary>cuttle/console: the live console and the reload history it shows.</summary>
+    internal ConsoleServer LiveConsole { get; private init; } = null!;
+
     /// <summary>The port the live listener actually bound (useful with port 0).</summary>
     public int Port { get; private set; }
 
@@ -73,6 +77,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         GatewayServer? server = null;
         var status = new ReloadStatusSource();
         var stats = new StatsServer(loggerFactory, options.TimeProvider);
+        var console = new ConsoleServer(loggerFactory, options.TimeProvider, options.ConsoleAddress);
         var first = GenerationBuilder.Build(config, new GenerationOptions
         {
             Number = 1,
@@ -83,6 +88,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // details (generation, config hash, the last reload's error) only in debug mode.
             ReloadStatus = options.Debug ? status : null,
             Stats = stats.Collector,
+            Traffic = console.TrafficFor(config),
         });
         status.Current = new ReloadStatus(first.Number, config.ContentHash, first.LoadedAt, Reloads: 0, RejectedReloads: 0,
             LastReloadError: null, LastReloadAttempt: null, options.KestrelSocketTransport ? "kestrel" : "cuttle");
@@ -100,8 +106,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             telemetry.Dispose();
             throw;
         }
-        server = new GatewayServer(options, loggerFactory, telemetry, status, first, listener, binding) { Port = port, Stats = stats };
+        server = new GatewayServer(options, loggerFactory, telemetry, status, first, listener, binding) { Port = port, Stats = stats, LiveConsole = console };
         await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
+        console.Attach(() => server.Current, () => server.Port);
+        console.History.Started(first.Number, config.ContentHash, first.LoadedAt);
+        await console.ApplyAsync(config, first.Number).ConfigureAwait(false);
         server._telemetry.Apply(config);
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
@@ -271,6 +280,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                     PreviousClient = old.Client,
                     Stats = Stats.Collector,
                     PreviousState = old.State,
+                    Traffic = LiveConsole.TrafficFor(config),
                 });
             }
             catch (Exception ex) when (ex is GatewayBuildException or ArgumentException or FormatException or UriFormatException)
@@ -315,7 +325,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                 retiredListener is null ? "" : $"; now listening on port {Port}");
             // Telemetry follows the live configuration: sample rate in place, exporters rebuilt only when they changed.
             _telemetry.Apply(config);
-            _ = RetireAsync(old, retiredListener);
+            var reloadId = LiveConsole.History.Applied(next.Number, config.ContentHash, _options.TimeProvider.GetUtcNow(), swapped, old.Config, config);
+            await LiveConsole.ApplyAsync(config, next.Number).ConfigureAwait(false);
+            _ = RetireAsync(old, retiredListener, reloadId);
             return new ReloadOutcome(true, next.Number, null, swapped, diff);
         }
         finally
@@ -346,10 +358,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             RejectedReloads = status.RejectedReloads + 1,
         };
         Log.ReloadRejected(_logger, _current.Number, error);
+        LiveConsole.History.Rejected(_current.Number, _options.TimeProvider.GetUtcNow(), error);
         return new ReloadOutcome(false, _current.Number, error, TimeSpan.Zero, default);
     }
 
-    private async Task RetireAsync(Generation old, WebApplication? listener)
+    private async Task RetireAsync(Generation old, WebApplication? listener, long reloadId)
     {
         try
         {
@@ -361,7 +374,9 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             }
             var drainStarted = _options.TimeProvider.GetTimestamp();
             await old.DrainAsync(_options.DrainTimeout).ConfigureAwait(false);
-            Interlocked.Exchange(ref _lastDrainTicks, _options.TimeProvider.GetElapsedTime(drainStarted).Ticks);
+            var drained = _options.TimeProvider.GetElapsedTime(drainStarted);
+            Interlocked.Exchange(ref _lastDrainTicks, drained.Ticks);
+            LiveConsole.History.Drained(reloadId, drained);
             Log.Retired(_logger, old.Number, old.InFlight);
         }
         finally
@@ -378,6 +393,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         await _current.DisposeAsync().ConfigureAwait(false);
         _telemetry.Dispose();
         await Stats.DisposeAsync().ConfigureAwait(false);
+        await LiveConsole.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
         _logging.Dispose();
     }

@@ -33,4 +33,7 @@ internal sealed record ServerOptions
 
     /// <summary>The local syslog socket (tests bind their own); null tries /dev/log, /var/run/syslog, /var/run/log as Go does.</summary>
     public string? SyslogPath { get; init; }
+
+    /// <summary>`run --console ADDR`: serve the live console there, whatever the configuration says; null: as configured.</summary>
+    public string? ConsoleAddress { get; init; }
 }
