@@ -13,6 +13,7 @@ public sealed class ConfigSourceTests
         "telemetry/metrics",
         "telemetry/opentelemetry", "telemetry/opencensus",
         "telemetry/logging", "telemetry/logstash", "telemetry/gelf",
+        "cuttle/console",
     ];
 
     [Fact]
