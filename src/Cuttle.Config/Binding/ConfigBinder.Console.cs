@@ -50,6 +50,12 @@ internal sealed partial class ConfigBinder
             }
             else
             {
+                // An inline password would be ignored silently; say where the password goes instead.
+                foreach (var member in b.Properties)
+                {
+                    if (member.Name is not ("user" or "password_env"))
+                        Error(member.Value, $"unknown key \"{member.Name}\" in \"cuttle/console.basic_auth\" (expected user and password_env, the environment variable holding the password)");
+                }
                 user = Text(b, "user", "basic_auth.user");
                 passwordEnv = Text(b, "password_env", "basic_auth.password_env");
                 if (user is null || passwordEnv is null)

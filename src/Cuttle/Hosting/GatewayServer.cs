@@ -77,7 +77,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         GatewayServer? server = null;
         var status = new ReloadStatusSource();
         var stats = new StatsServer(loggerFactory, options.TimeProvider);
-        var console = new ConsoleServer(loggerFactory, options.TimeProvider, options.ConsoleAddress);
+        var console = new ConsoleServer(loggerFactory, options.TimeProvider, options.ConsoleAddress, stats.Collector);
         var first = GenerationBuilder.Build(config, new GenerationOptions
         {
             Number = 1,

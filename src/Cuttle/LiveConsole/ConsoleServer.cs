@@ -37,12 +37,12 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
     private ConsoleSettings? _settings;
     private volatile Credentials _credentials = Credentials.None;
 
-    public ConsoleServer(ILoggerFactory loggerFactory, TimeProvider time, string? cliAddress)
+    public ConsoleServer(ILoggerFactory loggerFactory, TimeProvider time, string? cliAddress, Gateway.Telemetry.Stats.StatsCollector? metrics)
     {
         _logger = loggerFactory.CreateLogger("Cuttle.Console");
         _time = time;
         _cliAddress = cliAddress;
-        _sampler = new TrafficSampler(Registry, time);
+        _sampler = new TrafficSampler(Registry, metrics, time);
     }
 
     /// <summary>The console's counters; a generation gets them only while the console is on (<see cref="TrafficFor"/>).</summary>
@@ -59,13 +59,18 @@ internal sealed partial class ConsoleServer : IAsyncDisposable
     /// <summary>The port the console is served on (the bound one for port 0); 0 when off.</summary>
     public int Port { get; private set; }
 
-    /// <summary>The registry for a generation built from <paramref name="config"/>: null (no counters) when the console is off.</summary>
-    public TrafficRegistry? TrafficFor(GatewayConfig config) => ConsoleSettings.For(config, _cliAddress) is null ? null : Registry;
+    /// <summary>
+    /// The registry for a generation built from <paramref name="config"/>: null (no counters) when the console is off, or
+    /// when telemetry/metrics already counts what the console shows.
+    /// </summary>
+    public TrafficRegistry? TrafficFor(GatewayConfig config)
+        => ConsoleSettings.For(config, _cliAddress) is null || _sampler.ReadsMetrics(config) ? null : Registry;
 
     public void Attach(Func<Generation> live, Func<int> gatewayPort)
     {
         _live = live;
         _gatewayPort = gatewayPort;
+        _sampler.Live = live;
     }
 
     /// <summary>Follows the live configuration: bind, rebind, keep, or stop the console.</summary>

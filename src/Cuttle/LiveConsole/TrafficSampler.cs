@@ -1,5 +1,6 @@
 using Cuttle.Config.Model;
 using Cuttle.Gateway;
+using Cuttle.Gateway.Telemetry.Stats;
 using Cuttle.Gateway.Telemetry.Traffic;
 
 namespace Cuttle.LiveConsole;
@@ -8,7 +9,8 @@ namespace Cuttle.LiveConsole;
 /// Turns the console's cumulative counters into live figures: once a second (only while the console is on) it keeps a
 /// snapshot, and a view compares the counters now with the oldest snapshot of the last <see cref="Window"/>, so rates,
 /// error rates and percentiles describe the last few seconds while totals count since start. Nothing here runs on the
-/// request path.
+/// request path. When telemetry/metrics instruments the router and backend layers, the figures come from its collector
+/// instead (<see cref="MetricsTraffic"/>) and the console's own counters are not built at all.
 /// </summary>
 internal sealed class TrafficSampler : IDisposable
 {
@@ -16,18 +18,26 @@ internal sealed class TrafficSampler : IDisposable
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
 
     private readonly TrafficRegistry _registry;
+    private readonly StatsCollector? _metrics;
     private readonly TimeProvider _time;
     private readonly object _lock = new();
     private readonly Queue<Sample> _samples = new();
     private ITimer? _timer;
 
-    private sealed record Sample(long Timestamp, Dictionary<string, TrafficSnapshot> Endpoints, Dictionary<string, TrafficSnapshot> Backends);
+    private sealed record Sample(long Timestamp, Dictionary<string, TrafficSnapshot> Endpoints, Dictionary<string, TrafficSnapshot> Backends, bool FromMetrics);
 
-    public TrafficSampler(TrafficRegistry registry, TimeProvider time)
+    public TrafficSampler(TrafficRegistry registry, StatsCollector? metrics, TimeProvider time)
     {
         _registry = registry;
+        _metrics = metrics;
         _time = time;
     }
+
+    /// <summary>The live generation (set once the server runs).</summary>
+    public Func<Generation>? Live { get; set; }
+
+    /// <summary>True when <paramref name="config"/>'s figures come from telemetry/metrics.</summary>
+    public bool ReadsMetrics(GatewayConfig config) => _metrics is not null && MetricsTraffic.Covers(config);
 
     public void Start()
     {
@@ -61,7 +71,24 @@ internal sealed class TrafficSampler : IDisposable
         }
     }
 
-    private void Take() => _samples.Enqueue(new Sample(_time.GetTimestamp(), _registry.Endpoints(), _registry.Backends()));
+    private void Take()
+    {
+        if (Live?.Invoke() is { } live) _samples.Enqueue(Now(live.Config));
+    }
+
+    private Sample Now(GatewayConfig config)
+    {
+        if (!ReadsMetrics(config)) return new Sample(_time.GetTimestamp(), _registry.Endpoints(), _registry.Backends(), false);
+        var endpoints = new Dictionary<string, TrafficSnapshot>(StringComparer.Ordinal);
+        var backends = new Dictionary<string, TrafficSnapshot>(StringComparer.Ordinal);
+        foreach (var endpoint in config.Endpoints)
+        {
+            endpoints[TrafficKeys.Endpoint(endpoint)] = MetricsTraffic.Endpoint(_metrics!, endpoint);
+            for (var i = 0; i < endpoint.Backend.Length; i++)
+                backends[TrafficKeys.Backend(endpoint, i)] = MetricsTraffic.Backend(_metrics!, endpoint.Backend[i], endpoint);
+        }
+        return new Sample(_time.GetTimestamp(), endpoints, backends, true);
+    }
 
     public TrafficView View(Generation generation)
     {
@@ -75,7 +102,9 @@ internal sealed class TrafficSampler : IDisposable
                 else break;
             }
         }
-        var now = new Sample(_time.GetTimestamp(), _registry.Endpoints(), _registry.Backends());
+        var now = Now(generation.Config);
+        // A reload that switched the source (telemetry/metrics added or removed) leaves no comparable baseline.
+        if (baseline is not null && baseline.FromMetrics != now.FromMetrics) baseline = null;
         var seconds = baseline is null ? 0 : _time.GetElapsedTime(baseline.Timestamp, now.Timestamp).TotalSeconds;
         var config = generation.Config;
         var breakers = TrafficInspection.CircuitBreakers(generation.State);
@@ -87,7 +116,7 @@ internal sealed class TrafficSampler : IDisposable
         {
             var key = TrafficKeys.Endpoint(endpoint);
             var current = now.Endpoints.GetValueOrDefault(key) ?? TrafficSnapshot.Zero;
-            var window = current.Minus(baseline?.Endpoints.GetValueOrDefault(key) ?? TrafficSnapshot.Zero);
+            var window = Window(current, baseline?.Endpoints.GetValueOrDefault(key), now.FromMetrics);
             total = Add(total, current);
             totalWindow = Add(totalWindow, window);
             endpoints.Add(new EndpointTraffic(key, endpoint.Method, endpoint.Endpoint, Figures(current, window, seconds),
@@ -97,12 +126,23 @@ internal sealed class TrafficSampler : IDisposable
             {
                 var backendKey = TrafficKeys.Backend(endpoint, i);
                 var b = now.Backends.GetValueOrDefault(backendKey) ?? TrafficSnapshot.Zero;
-                var bw = b.Minus(baseline?.Backends.GetValueOrDefault(backendKey) ?? TrafficSnapshot.Zero);
+                var bw = Window(b, baseline?.Backends.GetValueOrDefault(backendKey), now.FromMetrics);
                 backends.Add(new BackendTraffic(backendKey, key, i, Hosting.SecretMask.Apply(endpoint.Backend[i].UrlPattern), Figures(b, bw, seconds),
                     RouteTableView.BreakerOf(breakers, backendKey)));
             }
         }
-        return new TrafficView(_time.GetUtcNow(), Math.Round(seconds, 3), "console counters", Figures(total, totalWindow, seconds), endpoints, backends);
+        var source = now.FromMetrics ? "telemetry/metrics (latency over its collection_time window)" : "console counters";
+        return new TrafficView(_time.GetUtcNow(), Math.Round(seconds, 3), source, Figures(total, totalWindow, seconds), endpoints, backends);
+    }
+
+    /// <summary>
+    /// The figures of the interval since <paramref name="baseline"/>; telemetry/metrics' latency is already a window
+    /// (its histograms are cleared every collection_time), so it is taken as it is.
+    /// </summary>
+    private static TrafficSnapshot Window(TrafficSnapshot current, TrafficSnapshot? baseline, bool fromMetrics)
+    {
+        var window = current.Minus(baseline ?? TrafficSnapshot.Zero);
+        return fromMetrics ? window with { Latency = current.Latency } : window;
     }
 
     /// <summary>qos/ratelimit/router answers 429 (per client) and 503 (per endpoint); only counted where it is configured.</summary>

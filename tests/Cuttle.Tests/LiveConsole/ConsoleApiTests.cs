@@ -104,6 +104,25 @@ public sealed class ConsoleApiTests
     }
 
     [Fact]
+    public async Task WithTelemetryMetrics_TheFiguresComeFromItsCollector_AndTheConsoleAddsNoCounters()
+    {
+        await using var backend = await FakeBackend.JsonAsync("{}");
+        var json = Config(backend.Url, """ "cuttle/console": { "listen_address": "127.0.0.1:0" } """,
+            """ "telemetry/metrics": { "listen_address": "127.0.0.1:0", "collection_time": "1h" } """);
+        await using var gw = await GatewayHarness.StartAsync(json);
+        for (var i = 0; i < 4; i++) (await gw.Client.GetAsync("/a")).Dispose();
+
+        Assert.Empty(gw.Server.LiveConsole.Registry.Endpoints());
+        var traffic = await Json(gw.Server.LiveConsole.Port, "/api/traffic");
+        Assert.StartsWith("telemetry/metrics", traffic.GetProperty("source").GetString());
+        var a = traffic.GetProperty("endpoints")[0];
+        Assert.Equal(4, a.GetProperty("figures").GetProperty("requests").GetInt32());
+        Assert.Equal(4, a.GetProperty("status2xx").GetInt32());
+        Assert.True(a.GetProperty("figures").GetProperty("p99_ms").GetDouble() > 0);
+        Assert.Equal(4, traffic.GetProperty("backends")[0].GetProperty("figures").GetProperty("requests").GetInt32());
+    }
+
+    [Fact]
     public async Task CliAddress_TurnsItOn_WithoutTheBlock()
     {
         await using var backend = await FakeBackend.JsonAsync("{}");

@@ -111,6 +111,9 @@ public sealed class HistogramSnapshot
 
     public int Size => _values.Length;
 
+    /// <summary>The sampled values, sorted (the live console buckets them).</summary>
+    internal ReadOnlySpan<long> Values => _values;
+
     public long Min => _values.Length == 0 ? 0 : _values[0];
 
     public long Max => _values.Length == 0 ? 0 : _values[^1];
