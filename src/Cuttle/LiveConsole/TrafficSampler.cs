@@ -116,7 +116,7 @@ internal sealed class TrafficSampler : IDisposable
         {
             var key = TrafficKeys.Endpoint(endpoint);
             var current = now.Endpoints.GetValueOrDefault(key) ?? TrafficSnapshot.Zero;
-            var window = Window(current, baseline?.Endpoints.GetValueOrDefault(key), now.FromMetrics);
+            var window = Since(current, baseline?.Endpoints.GetValueOrDefault(key), now.FromMetrics);
             total = Add(total, current);
             totalWindow = Add(totalWindow, window);
             endpoints.Add(new EndpointTraffic(key, endpoint.Method, endpoint.Endpoint, Figures(current, window, seconds),
@@ -126,7 +126,7 @@ internal sealed class TrafficSampler : IDisposable
             {
                 var backendKey = TrafficKeys.Backend(endpoint, i);
                 var b = now.Backends.GetValueOrDefault(backendKey) ?? TrafficSnapshot.Zero;
-                var bw = Window(b, baseline?.Backends.GetValueOrDefault(backendKey), now.FromMetrics);
+                var bw = Since(b, baseline?.Backends.GetValueOrDefault(backendKey), now.FromMetrics);
                 backends.Add(new BackendTraffic(backendKey, key, i, Hosting.SecretMask.Apply(endpoint.Backend[i].UrlPattern), Figures(b, bw, seconds),
                     RouteTableView.BreakerOf(breakers, backendKey)));
             }
@@ -139,7 +139,7 @@ internal sealed class TrafficSampler : IDisposable
     /// The figures of the interval since <paramref name="baseline"/>; telemetry/metrics' latency is already a window
     /// (its histograms are cleared every collection_time), so it is taken as it is.
     /// </summary>
-    private static TrafficSnapshot Window(TrafficSnapshot current, TrafficSnapshot? baseline, bool fromMetrics)
+    private static TrafficSnapshot Since(TrafficSnapshot current, TrafficSnapshot? baseline, bool fromMetrics)
     {
         var window = current.Minus(baseline ?? TrafficSnapshot.Zero);
         return fromMetrics ? window with { Latency = current.Latency } : window;
