@@ -9,7 +9,7 @@ public sealed class GenerationBuilderTests
         [
             "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
             "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
-            "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis",
+            "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis", "modifier/martian", "backend/graphql",
             "telemetry/metrics",
             "telemetry/opentelemetry", "telemetry/opencensus",
         ];
