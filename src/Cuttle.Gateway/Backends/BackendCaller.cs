@@ -334,6 +334,13 @@ internal sealed class BackendCaller
             message.Content = CreateContent(request, redirects > 0);
             if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
+        else if (contentType is not null)
+        {
+            // Go sends a GET's Content-Type (the GraphQL middleware sets one) without a body; HttpClient carries it
+            // only on content, so an empty one carries it (with Content-Length: 0, which Go leaves out).
+            message.Content = new ByteArrayContent([]);
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
         return new MessageResponse(await _client.SendAsync(message, ct).ConfigureAwait(false));
     }
 

@@ -9,9 +9,9 @@ public sealed class ConfigSourceTests
     [
         "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
         "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
-        "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis", "modifier/martian", "backend/graphql",
+        "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis",
         "telemetry/metrics",
-        "telemetry/opentelemetry", "telemetry/opencensus",
+        "telemetry/opentelemetry", "telemetry/opencensus", "modifier/martian", "backend/graphql",
         "telemetry/logging", "telemetry/logstash", "telemetry/gelf",
     ];
 
