@@ -185,4 +185,26 @@ public sealed class MartianTests
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(["vn", "default"], backend.Requests.Select(r => r.Headers["X-Route"]));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_header_filter_routes_to_another_host_with_url_modifier(bool sockets)
+    {
+        await using var main = await FakeBackend.JsonAsync("""{"from":"main"}""");
+        await using var regional = await FakeBackend.JsonAsync("""{"from":"regional"}""");
+        var regionalHost = new Uri(regional.Url).Authority;
+        await using var gw = await GatewayHarness.StartAsync(Config(Host(main, sockets), $$"""
+            { "header.Filter": { "scope": ["request"], "name": "country", "value": "VN",
+                "modifier": { "url.Modifier": { "scope": ["request"], "host": "{{regionalHost}}" } } } }
+            """));
+
+        using var vn = Post();
+        vn.Headers.Add("Country", "VN");
+
+        Assert.Equal("""{"from":"regional"}""", await (await gw.Client.SendAsync(vn)).Content.ReadAsStringAsync());
+        Assert.Equal("""{"from":"main"}""", await (await gw.Client.SendAsync(Post())).Content.ReadAsStringAsync());
+        Assert.Equal("/b", Assert.Single(regional.Requests).PathAndQuery);
+        Assert.Single(main.Requests);
+    }
 }

@@ -24,7 +24,10 @@ internal sealed class MartianRequest
         Scheme = schemeEnd < 0 ? "" : url[..schemeEnd];
         var pathStart = url.IndexOfAny(['/', '?', '#'], authorityStart);
         if (pathStart < 0) pathStart = url.Length;
-        Host = url[authorityStart..pathStart];
+        // Go keeps user info apart from URL.Host, so url.Modifier's host replaces the host and port only.
+        var at = url.LastIndexOf('@', pathStart - 1, pathStart - authorityStart);
+        User = at < 0 ? "" : url[authorityStart..(at + 1)];
+        Host = url[(at < 0 ? authorityStart : at + 1)..pathStart];
         var fragment = url.IndexOf('#', pathStart);
         var end = fragment < 0 ? url.Length : fragment;
         Fragment = fragment < 0 ? "" : url[(fragment + 1)..];
@@ -39,6 +42,9 @@ internal sealed class MartianRequest
     public string Scheme { get; set; }
 
     public string Host { get; set; }
+
+    /// <summary>"user:password@" when the URL has user info, else "".</summary>
+    public string User { get; }
 
     public string EscapedPath { get; set; }
 
@@ -61,9 +67,9 @@ internal sealed class MartianRequest
     {
         get
         {
-            var sb = new StringBuilder(Scheme.Length + Host.Length + EscapedPath.Length + RawQuery.Length + 8);
+            var sb = new StringBuilder(Scheme.Length + User.Length + Host.Length + EscapedPath.Length + RawQuery.Length + 8);
             if (Scheme.Length > 0) sb.Append(Scheme).Append("://");
-            sb.Append(Host);
+            sb.Append(User).Append(Host);
             if (EscapedPath.Length > 0 && EscapedPath[0] != '/' && Host.Length > 0) sb.Append('/');
             sb.Append(EscapedPath);
             if (RawQuery.Length > 0 || ForceQuery) sb.Append('?').Append(RawQuery);
