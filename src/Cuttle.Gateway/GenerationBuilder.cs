@@ -45,6 +45,8 @@ public static partial class GenerationBuilder
         .. RedisRateLimitBuilder.Namespaces,
         .. StatsBuilder.Namespaces,
         .. TelemetryBuilder.Namespaces,
+        .. Backends.Martian.MartianPlan.Namespaces, // run by BackendCaller around the HTTP client
+        .. Backends.GraphQL.GraphQLRequest.Namespaces, // run by BackendCaller before modifier/martian
     ];
 
     public static Generation Build(GatewayConfig config, GenerationOptions options)

@@ -11,7 +11,7 @@ public sealed class GenerationBuilderTests
             "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
             "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis",
             "telemetry/metrics",
-            "telemetry/opentelemetry", "telemetry/opencensus",
+            "telemetry/opentelemetry", "telemetry/opencensus", "modifier/martian", "backend/graphql",
         ];
 
         Assert.Equal(handKept, GenerationBuilder.ImplementedNamespaces);

@@ -253,6 +253,8 @@ internal sealed partial class ConfigBinder
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             RateLimit = BindRateLimitProxy(obj["extra_config"]),
             HttpCache = BindHttpCache(obj["extra_config"]),
+            Martian = BindMartian(obj["extra_config"]),
+            GraphQL = BindGraphQL(obj["extra_config"]),
             Telemetry = BindTelemetryOverride(obj["extra_config"], "backend"),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),

@@ -65,6 +65,12 @@ public sealed record BackendConfig
     /// <summary>extra_config."telemetry/opentelemetry" on the backend: the backend layer override (null when absent).</summary>
     public TelemetryLayerOverride? Telemetry { get; init; }
 
+    /// <summary>extra_config."modifier/martian"; null when absent.</summary>
+    public MartianOptions? Martian { get; init; }
+
+    /// <summary>extra_config."backend/graphql"; null when absent.</summary>
+    public GraphQLOptions? GraphQL { get; init; }
+
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 
     public SourceLocation Location { get; init; } = SourceLocation.None;

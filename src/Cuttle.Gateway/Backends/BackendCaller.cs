@@ -4,7 +4,9 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends.Caching;
+using Cuttle.Gateway.Backends.GraphQL;
 using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Gateway.Backends.Martian;
 using Cuttle.Gateway.Data;
 using Cuttle.Go;
 
@@ -33,6 +35,9 @@ internal sealed class BackendCaller
     private readonly string[]? _staticUrls;
     private readonly HttpCache? _cache;
     private readonly IBackendCallObserver? _observer;
+    // backend/graphql and modifier/martian, compiled once; null (the common case) keeps SendAsync on its direct path.
+    private readonly GraphQLRequest? _graphql;
+    private readonly MartianPlan? _martian;
     private int _next;
 
     [ThreadStatic]
@@ -62,9 +67,13 @@ internal sealed class BackendCaller
             _staticUrls = new string[_hosts.Length];
             for (var i = 0; i < _hosts.Length; i++) _staticUrls[i] = GoUrl.TryToRequestUrl(_hosts[i] + literal) ?? _hosts[i] + literal;
         }
-        _method = new HttpMethod(backend.Method);
-        _methodCanHaveBody = backend.Method is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
-        MethodName = backend.Method;
+        _graphql = GraphQLRequest.For(backend, endpoint);
+        _martian = MartianPlan.For(backend);
+        // The GraphQL middleware sets the method (GET or POST) whatever the backend's is.
+        var methodName = backend.GraphQL is { } graphql ? GraphQLRequest.MethodOf(graphql) : backend.Method;
+        _method = new HttpMethod(methodName);
+        _methodCanHaveBody = methodName is not ("GET" or "HEAD" or "DELETE" or "OPTIONS" or "TRACE");
+        MethodName = methodName;
         if (!backend.InputHeaders.IsDefaultOrEmpty && !backend.InputHeaders.Contains("*"))
             _headerFilter = new HashSet<string>(backend.InputHeaders, StringComparer.OrdinalIgnoreCase);
         if (!backend.InputQueryStrings.IsDefaultOrEmpty && !backend.InputQueryStrings.Contains("*"))
@@ -118,7 +127,34 @@ internal sealed class BackendCaller
     /// the caller owns (and disposes) the response. A call that starts on the HttpMessageInvoker stays on it.
     /// </summary>
     public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct) =>
+        _graphql is null && _martian is null ? SendPlainAsync(request, url, ct) : SendShapedAsync(request, url, ct);
+
+    private ValueTask<BackendResponse> SendPlainAsync(ProxyRequest request, string url, CancellationToken ct) =>
         _observer is null ? SendCoreAsync(request, url, null, ct) : ObservedSendAsync(request, url, _observer, ct);
+
+    /// <summary>
+    /// KrakenD's order around the HTTP client: the GraphQL middleware rewrites the request (lura, above the backend
+    /// factory), then krakend-martian's executor runs the request modifiers, calls the client (http-cache and the
+    /// otel layer are inside it, so they see the modified request) unless static.Modifier skipped the round trip,
+    /// and runs the response modifiers before the status check and the response parser. A modifier's error fails
+    /// the call with martian's message.
+    /// </summary>
+    private async ValueTask<BackendResponse> SendShapedAsync(ProxyRequest request, string url, CancellationToken ct)
+    {
+        if (_graphql is not null) (request, url) = await _graphql.ApplyAsync(request, url, FilterFor(request), ct).ConfigureAwait(false);
+        if (_martian is null) return await SendPlainAsync(request, url, ct).ConfigureAwait(false);
+        var state = _martian.ModifyRequest(request, url, FilterFor(request), out var error);
+        if (error is not null) throw new ShapingException(error);
+        BackendResponse? response = state.SkipRoundTrip ? null : await SendPlainAsync(state.ToProxyRequest(), state.Url, ct).ConfigureAwait(false);
+        if (!_martian.HasResponsePhase) return response!;
+        var modified = _martian.ModifyResponse(response, state, out error);
+        if (error is null) return modified;
+        modified.Dispose();
+        throw new ShapingException(error);
+    }
+
+    /// <summary>input_headers, unless a rewrite above already applied it and added headers of its own.</summary>
+    private HashSet<string>? FilterFor(ProxyRequest request) => request.HeadersFiltered ? null : _headerFilter;
 
     /// <summary>
     /// The send under the backend-request layer: a client span around the redirects (krakend-otel wraps the
@@ -193,7 +229,7 @@ internal sealed class BackendCaller
         string? previous, int redirects, TraceHeaders? trace, CancellationToken ct)
     {
         if (_cache is null) return SendOnceAsync(request, url, target, method, sendBody, previous, redirects, default, trace, ct);
-        var lookup = _cache.Lookup(method, url, request.Headers, _headerFilter);
+        var lookup = _cache.Lookup(method, url, request.Headers, FilterFor(request));
         if (lookup.Answer is { } answer) return ValueTask.FromResult(answer);
         return SendThroughCacheAsync(request, url, target, method, sendBody, previous, redirects, lookup, trace, ct);
     }
@@ -255,7 +291,7 @@ internal sealed class BackendCaller
             PathStart = target.PathStart,
             Authority = target.Authority,
             Headers = request.Headers,
-            HeaderFilter = _headerFilter,
+            HeaderFilter = FilterFor(request),
             Referer = previous,
             IfNoneMatch = validators.IfNoneMatch,
             IfModifiedSince = validators.IfModifiedSince,
@@ -275,9 +311,10 @@ internal sealed class BackendCaller
         using var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var headers = message.Headers;
         string? contentType = null;
+        var filter = FilterFor(request);
         foreach (var (name, values) in request.Headers)
         {
-            if (_headerFilter is not null && !_headerFilter.Contains(name)) continue;
+            if (filter is not null && !filter.Contains(name)) continue;
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = values.ToString(); continue; }
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
             if (trace is not null && TraceHeaders.Is(name)) continue;
@@ -296,6 +333,13 @@ internal sealed class BackendCaller
         {
             message.Content = CreateContent(request, redirects > 0);
             if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        else if (contentType is not null)
+        {
+            // Go sends a GET's Content-Type (the GraphQL middleware sets one) without a body; HttpClient carries it
+            // only on content, so an empty one carries it (with Content-Length: 0, which Go leaves out).
+            message.Content = new ByteArrayContent([]);
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
         return new MessageResponse(await _client.SendAsync(message, ct).ConfigureAwait(false));
     }

@@ -54,6 +54,11 @@ internal sealed partial class BackendProxy : IProxy
             // lura's balancing middleware fails on url.Parse with the *url.Error as is; its URL is quoted (no raw CR/LF in logs).
             return Fail(ex.QuotedUrl, ex.Message);
         }
+        catch (ShapingException ex)
+        {
+            // A martian modifier's or the GraphQL middleware's error, returned as it is (not the client's shape).
+            return Fail(url, ex.Message);
+        }
         catch (HttpRequestException ex)
         {
             // Go's client error shape: Get "URL": dial tcp ...: connection refused
