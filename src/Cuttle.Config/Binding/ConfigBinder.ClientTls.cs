@@ -280,7 +280,7 @@ internal sealed partial class ConfigBinder
         {
             return attach();
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
             return null; // "The provided key does not match the public key for this certificate."
         }
