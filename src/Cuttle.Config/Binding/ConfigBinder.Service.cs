@@ -123,6 +123,7 @@ internal sealed partial class ConfigBinder
             TelemetryLogging = BindLogging(root["extra_config"]),
             TelemetryLogstash = BindLogstash(root["extra_config"]),
             TelemetryGelf = BindGelf(root["extra_config"]),
+            ClientTls = BindClientTls(root),
             ExtraConfig = extra,
             Location = Loc(root),
         };

@@ -68,6 +68,9 @@ public sealed record GatewayConfig
     public TimeSpan IdleConnectionTimeout { get; init; } = TransportDefaults.IdleConnectionTimeout;
     public TimeSpan ResponseHeaderTimeout { get; init; }
     public TimeSpan DialerTimeout { get; init; } = TransportDefaults.DialerTimeout;
+
+    /// <summary>client_tls (with the legacy root allow_insecure_connections folded in); null when neither is set.</summary>
+    public ClientTlsOptions? ClientTls { get; init; }
     public TimeSpan MaxShutdownWaitTime { get; init; }
 
     /// <summary>How long SRV answers of sd: dns are cached (KrakenD dnssrv DefaultTTL 30s; values under 1s are ignored).</summary>

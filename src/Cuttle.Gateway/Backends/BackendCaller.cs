@@ -15,8 +15,8 @@ namespace Cuttle.Gateway.Backends;
 /// <summary>
 /// Builds and sends one backend request the way KrakenD's Go client does: host picked round-robin, url_pattern
 /// filled in, query appended, headers as filtered, Go-style redirect following (up to 10, with Referer), and a body
-/// that is streamed chunked unless Content-Length was forwarded. Plain http:// static backends go through the own
-/// HTTP/1.1 client when the generation's <see cref="BackendTransport"/> has one (decided here, once); https, service
+/// that is streamed chunked unless Content-Length was forwarded. Static http:// and https:// backends go through the
+/// own HTTP/1.1 client when the generation's <see cref="BackendTransport"/> has one (decided here, once); service
 /// discovery and CUTTLE_BACKEND_CLIENT=sockets go through its HttpMessageInvoker.
 /// </summary>
 internal sealed class BackendCaller
@@ -360,25 +360,28 @@ internal sealed class BackendCaller
     /// <summary>A target for a URL that is not one of the configured hosts (a redirect, a URL set by a script).</summary>
     private LeanTarget? TargetFor(Uri uri)
     {
-        if (uri.Scheme != Uri.UriSchemeHttp || uri.UserInfo.Length > 0) return null;
+        var tls = uri.Scheme == Uri.UriSchemeHttps;
+        if ((!tls && uri.Scheme != Uri.UriSchemeHttp) || uri.UserInfo.Length > 0) return null;
         var url = uri.AbsoluteUri;
-        var slash = url.IndexOf('/', "http://".Length);
-        return new LeanTarget(_lean!.GetPool(uri.IdnHost, uri.Port), uri.Authority, slash >= 0 ? slash : url.Length);
+        var slash = url.IndexOf('/', uri.Scheme.Length + "://".Length);
+        return new LeanTarget(_lean!.GetPool(uri.IdnHost, uri.Port, tls), uri.Authority, slash >= 0 ? slash : url.Length);
     }
 
-    /// <summary>Resolves each "http://host:port/prefix" to its pool once; any other scheme keeps the backend on SocketsHttpHandler.</summary>
+    /// <summary>Resolves each "http://host:port/prefix" or "https://..." to its pool once; any other scheme keeps the backend on SocketsHttpHandler.</summary>
     private static bool TryResolveTargets(LeanHttpClient lean, string[] hosts, out LeanTarget[] targets)
     {
         targets = new LeanTarget[hosts.Length];
         for (var i = 0; i < hosts.Length; i++)
         {
             var host = hosts[i];
-            if (!host.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || !Uri.TryCreate(host, UriKind.Absolute, out var uri)) return false;
-            var authorityEnd = host.IndexOfAny(['/', '?', '#'], "http://".Length);
+            var tls = host.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            if ((!tls && !host.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) || !Uri.TryCreate(host, UriKind.Absolute, out var uri)) return false;
+            var authorityStart = tls ? "https://".Length : "http://".Length;
+            var authorityEnd = host.IndexOfAny(['/', '?', '#'], authorityStart);
             if (authorityEnd < 0) authorityEnd = host.Length;
             if (uri.UserInfo.Length > 0) return false;
             // Go's Host header is the URL's host exactly as written (with the port when one is given).
-            targets[i] = new LeanTarget(lean.GetPool(uri.IdnHost, uri.Port), host["http://".Length..authorityEnd], authorityEnd);
+            targets[i] = new LeanTarget(lean.GetPool(uri.IdnHost, uri.Port, tls), host[authorityStart..authorityEnd], authorityEnd);
         }
         return true;
     }

@@ -30,9 +30,10 @@ public sealed class BackendClient
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
     internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
-        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost)
+        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost, string? ClientTls)
     {
-        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout, c.MaxIdleConnectionsPerHost);
+        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout, c.MaxIdleConnectionsPerHost,
+            c.ClientTls?.Identity);
     }
 
     /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
@@ -56,6 +57,7 @@ public sealed class BackendClient
                 MaxIdlePerHost = config.MaxIdleConnectionsPerHost,
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
+                Tls = BackendTls.Create(config.ClientTls),
             });
         return new BackendClient(new BackendTransport(CreateInvoker(config), http1), settings);
     }
@@ -95,6 +97,7 @@ public sealed class BackendClient
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
+        if (BackendTls.Create(config.ClientTls) is { } tls) handler.SslOptions = tls;
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

@@ -4,8 +4,8 @@ namespace Cuttle.Gateway.Backends;
 
 /// <summary>
 /// The two ways a generation sends backend requests, decided once when its pool is created: the own HTTP/1.1 client
-/// for plain http:// static backends, and an HttpMessageInvoker (SocketsHttpHandler) for https, service discovery,
-/// JWK fetches and CUTTLE_BACKEND_CLIENT=sockets. A <see cref="BackendCaller"/> picks between them per backend at
+/// for static http:// and https:// backends, and an HttpMessageInvoker (SocketsHttpHandler) for service discovery,
+/// JWK fetches and CUTTLE_BACKEND_CLIENT=sockets. Both take client_tls (<see cref="BackendTls"/>). A <see cref="BackendCaller"/> picks between them per backend at
 /// build time; nothing downstream needs to know which one answered (see <see cref="BackendResponse"/>).
 /// </summary>
 internal sealed class BackendTransport(HttpMessageInvoker invoker, LeanHttpClient? http1) : IDisposable
@@ -18,7 +18,7 @@ internal sealed class BackendTransport(HttpMessageInvoker invoker, LeanHttpClien
     /// <summary>The request/response-message transport; always present.</summary>
     public HttpMessageInvoker Invoker { get; } = invoker;
 
-    /// <summary>The own HTTP/1.1 client for plain http:// backends; null when every call goes through <see cref="Invoker"/>.</summary>
+    /// <summary>The own HTTP/1.1 client for http:// and https:// backends; null when every call goes through <see cref="Invoker"/>.</summary>
     public LeanHttpClient? Http1 { get; } = http1;
 
     public void Dispose()

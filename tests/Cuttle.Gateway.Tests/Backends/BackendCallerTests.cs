@@ -118,7 +118,7 @@ public sealed class BackendCallerTests
     public void PlainHttpBackend_UsesTheLeanClient() => Assert.True(UsesLean("http://127.0.0.1:8080"));
 
     [Fact]
-    public void HttpsBackend_StaysOnSocketsHttpHandler() => Assert.False(UsesLean("https://example.com"));
+    public void HttpsBackend_UsesTheLeanClientOverTls() => Assert.True(UsesLean("https://example.com"));
 
     [Fact]
     public void DnsServiceDiscovery_StaysOnSocketsHttpHandler() => Assert.False(UsesLean("http://api.service.consul", "dns"));

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Cuttle.Gateway.Backends.Http1;
 
@@ -17,16 +19,22 @@ internal sealed class ConnectionPool : IDisposable
     private readonly Lock _lock = new();
     private readonly LeanClientOptions _options;
     private readonly IPAddress? _address;
+    private readonly SslClientAuthenticationOptions? _tls;
     private int _idleCount;
     private volatile bool _disposed;
 
-    public ConnectionPool(string host, int port, LeanClientOptions options)
+    public ConnectionPool(string host, int port, LeanClientOptions options, bool tls = false)
     {
         Host = host;
         Port = port;
         _options = options;
         _address = IPAddress.TryParse(host.Trim('[', ']'), out var a) ? a : null;
+        // One options object per pool, shared by its handshakes: the host name is the pool's, never per request.
+        if (tls) _tls = Backends.BackendTls.ForHost(options.Tls, host.Trim('[', ']'));
     }
+
+    /// <summary>Whether connections of this pool speak TLS (an https:// backend).</summary>
+    public bool IsTls => _tls is not null;
 
     public string Host { get; }
     public int Port { get; }
@@ -119,7 +127,41 @@ internal sealed class ConnectionPool : IDisposable
             socket.Dispose();
             throw;
         }
-        return new HttpConnection(socket, this);
+        if (_tls is null) return new HttpConnection(socket, this);
+        return new HttpConnection(socket, await HandshakeAsync(socket, ct).ConfigureAwait(false), this);
+    }
+
+    /// <summary>The TLS handshake on a connected socket, within Go's TLSHandshakeTimeout; failures read like Go's.</summary>
+    private async ValueTask<SslStream> HandshakeAsync(Socket socket, CancellationToken ct)
+    {
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.TlsHandshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(_tls!, timeout.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (AuthenticationException ex)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new HttpRequestException($"tls: handshake with {Host}:{Port} failed: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new HttpRequestException("net/http: TLS handshake timeout");
+        }
+        catch (IOException ex)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new HttpRequestException($"tls: handshake with {Host}:{Port} failed: {ex.Message}", ex);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private void DrainIdle()

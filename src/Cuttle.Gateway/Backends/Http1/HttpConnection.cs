@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -20,6 +21,7 @@ internal sealed class HttpConnection : IDisposable
     private const int CopyBufferSize = 16 * 1024;
 
     private readonly Socket _socket;
+    private readonly SslStream? _tls; // over _socket for an https backend; every read and write then goes through it
     private readonly ConnectionPool _pool;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _start;
@@ -56,6 +58,9 @@ internal sealed class HttpConnection : IDisposable
         _socket = socket;
         _pool = pool;
     }
+
+    /// <summary>A TLS connection: <paramref name="tls"/> is authenticated and wraps <paramref name="socket"/>.</summary>
+    public HttpConnection(Socket socket, SslStream tls, ConnectionPool pool) : this(socket, pool) => _tls = tls;
 
     /// <summary>Whether this connection already served a response (a failure on it may be a stale keep-alive).</summary>
     public bool IsReused { get; private set; }
@@ -282,6 +287,13 @@ internal sealed class HttpConnection : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        if (_tls is not null)
+        {
+            // SslStream writes all of it (as records) or throws; a socket failure arrives as an IOException around it.
+            try { await _tls.WriteAsync(data, ct).ConfigureAwait(false); }
+            catch (IOException ex) { throw new HttpRequestException(ex.InnerException is SocketException se ? SocketErrors.Describe("write", se) : "write: " + ex.Message, ex); }
+            return;
+        }
         while (!data.IsEmpty)
         {
             int sent;
@@ -371,7 +383,7 @@ internal sealed class HttpConnection : IDisposable
     public ValueTask<int> ReceiveHeadBytesAsync(CancellationToken ct)
     {
         PrepareFill();
-        return _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct);
+        return _tls is null ? _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct) : _tls.ReadAsync(_buffer.AsMemory(_end), ct);
     }
 
     public void HeadBytesReceived(int read)
@@ -692,7 +704,7 @@ internal sealed class HttpConnection : IDisposable
     {
         PrepareFill();
         int read;
-        try { read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct).ConfigureAwait(false); }
+        try { read = await (_tls is null ? _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct) : _tls.ReadAsync(_buffer.AsMemory(_end), ct)).ConfigureAwait(false); }
         catch (SocketException se) { throw ReadFailure(se); }
         _end += read;
         return read;
@@ -755,6 +767,7 @@ internal sealed class HttpConnection : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _tls?.Dispose();
         _socket.Dispose();
         // Safe: every socket operation is awaited by the one caller using this connection, so none is in flight here.
         ArrayPool<byte>.Shared.Return(_buffer);

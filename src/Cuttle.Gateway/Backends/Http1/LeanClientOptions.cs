@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Cuttle.Config.Model;
 
 namespace Cuttle.Gateway.Backends.Http1;
@@ -11,4 +12,10 @@ internal sealed record LeanClientOptions
     public bool DisableKeepAlives { get; init; }
     public bool Decompress { get; init; } = true;
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>client_tls for https:// pools (the target host is set per pool); null means the platform defaults.</summary>
+    public SslClientAuthenticationOptions? Tls { get; init; }
+
+    /// <summary>Go's TLSHandshakeTimeout, which lura's transport sets to 10 seconds.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

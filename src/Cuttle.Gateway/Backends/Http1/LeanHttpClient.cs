@@ -5,13 +5,13 @@ using System.Runtime.CompilerServices;
 namespace Cuttle.Gateway.Backends.Http1;
 
 /// <summary>
-/// A small pooled HTTP/1.1 client for plain http:// backends. It replaces HttpRequestMessage/HttpResponseMessage
-/// and their header collections on the hot path; https, service discovery and protocol upgrades stay on
-/// SocketsHttpHandler. Connection reuse and the stale-connection retry follow Go's net/http Transport.
+/// A small pooled HTTP/1.1 client for http:// and https:// backends (TLS through an SslStream over the pooled
+/// socket). It replaces HttpRequestMessage/HttpResponseMessage and their header collections on the hot path; service
+/// discovery and protocol upgrades stay on SocketsHttpHandler. Connection reuse and the stale-connection retry follow Go's net/http Transport.
 /// </summary>
 internal sealed class LeanHttpClient : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Host, int Port), ConnectionPool> _pools = new();
+    private readonly ConcurrentDictionary<(string Host, int Port, bool Tls), ConnectionPool> _pools = new();
     private readonly ITimer _sweeper;
     private volatile bool _disposed;
 
@@ -24,11 +24,11 @@ internal sealed class LeanHttpClient : IDisposable
         _sweeper = options.TimeProvider.CreateTimer(static s => ((LeanHttpClient)s!).Sweep(), this, period, period);
     }
 
-    /// <summary>The pool for host:port; callers resolve it once at build time and keep it.</summary>
-    public ConnectionPool GetPool(string host, int port)
+    /// <summary>The pool for host:port (over TLS for https); callers resolve it once at build time and keep it.</summary>
+    public ConnectionPool GetPool(string host, int port, bool tls = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _pools.GetOrAdd((host, port), static (key, options) => new ConnectionPool(key.Host, key.Port, options), Options);
+        return _pools.GetOrAdd((host, port, tls), static (key, options) => new ConnectionPool(key.Host, key.Port, options, key.Tls), Options);
     }
 
     /// <summary>
