@@ -37,6 +37,9 @@ internal sealed class ProxyRequest
 
     public required RequestScope Scope { get; init; }
 
+    /// <summary>The trace context when the request has no server span (telemetry/opentelemetry); null otherwise.</summary>
+    public RequestTrace? Trace { get; init; }
+
     /// <summary>
     /// Reads a streamed body into <see cref="BufferedBody"/> (once; later calls return it), for every layer that must
     /// see the bytes or send them more than once: several backends, json-schema, Lua. Null when there is no body.
