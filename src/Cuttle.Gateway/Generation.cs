@@ -57,12 +57,20 @@ public sealed class Generation : IAsyncDisposable
     public async Task HandleAsync(HttpContext context)
     {
         Enter();
+        DispatchObservation observation = default;
+        var failed = false;
         try
         {
-            await DispatchAsync(context).ConfigureAwait(false);
+            await DispatchAsync(context, out observation).ConfigureAwait(false);
+        }
+        catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            failed = true; // the host answers 500 (gin's Recovery in KrakenD)
+            throw;
         }
         finally
         {
+            EndObservation(observation, context, failed);
             Exit();
         }
     }
@@ -79,11 +87,38 @@ public sealed class Generation : IAsyncDisposable
     internal Telemetry.OpenTelemetry.ServerTelemetry? Telemetry { get; init; }
 
     /// <summary>
-    /// Routes and serves a request; callers bracket it with Enter/Exit. A ValueTask so that the global telemetry layer's
-    /// frame can come from a pool instead of costing a Task per request.
+    /// Routes and serves a request; callers bracket it with Enter/Exit and, once the returned task has ended, hand
+    /// <paramref name="observation"/> to <see cref="EndObservation"/> (the global telemetry layer's begin and end run in
+    /// the caller's frame, which costs no extra async frame per request).
     /// </summary>
-    public ValueTask DispatchAsync(HttpContext context) =>
-        Telemetry is { } telemetry ? telemetry.HandleAsync(context, this) : new ValueTask(DispatchCore(context, out _));
+    public Task DispatchAsync(HttpContext context, out DispatchObservation observation)
+    {
+        if (Telemetry is not { } telemetry)
+        {
+            observation = default;
+            return DispatchCore(context, out _);
+        }
+        observation = telemetry.Begin(context);
+        try
+        {
+            var task = DispatchCore(context, out var handler);
+            if (observation.Observed) observation = observation.WithHandler(handler);
+            return task;
+        }
+        catch (Exception) when (observation.Observed)
+        {
+            // Thrown before the handler's first await: end the span here, the caller never gets the observation.
+            telemetry.End(observation, context, failed: true);
+            observation = default;
+            throw;
+        }
+    }
+
+    /// <summary>Ends what <see cref="DispatchAsync"/> began: metrics recorded, server span ended (<paramref name="failed"/>: the host answers 500).</summary>
+    public void EndObservation(in DispatchObservation observation, HttpContext context, bool failed)
+    {
+        if (observation.Observed) Telemetry!.End(observation, context, failed);
+    }
 
     /// <summary>Routing and serving without the global layer; <paramref name="handler"/> is the matched endpoint's.</summary>
     internal Task DispatchCore(HttpContext context, out IEndpointHandler? handler)

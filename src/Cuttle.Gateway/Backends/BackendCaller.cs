@@ -164,13 +164,21 @@ internal sealed class BackendCaller
     /// </summary>
     private ValueTask<BackendResponse> ObservedSendAsync(ProxyRequest request, string url, IBackendCallObserver observer, CancellationToken ct)
     {
-        var activity = observer.Start(url, MethodName);
+        var activity = observer.Start(url, MethodName, request.Trace);
         var started = Stopwatch.GetTimestamp();
-        // The trace context the backend continues: this request's client span, or the enclosing stage's one.
-        var current = observer.Propagate ? Activity.Current : null;
-        var traceparent = current is { IdFormat: ActivityIdFormat.W3C } ? current.Id : null;
-        var tracestate = traceparent is null ? null : current!.TraceStateString;
-        return SendCoreAsync(request, url, traceparent is null ? null : new TraceHeaders(traceparent, tracestate), ct, new Observation(observer, activity, started));
+        return SendCoreAsync(request, url, observer.Propagate ? Propagated(request.Trace) : null, ct, new Observation(observer, activity, started));
+    }
+
+    /// <summary>
+    /// The trace context the backend continues: an unsampled request's own (trace id, span id, flag 00: no span exists),
+    /// else the current span (this request's client span, or the enclosing stage's or server's), else what the
+    /// request carries without a span (a client's context while no tracer listens).
+    /// </summary>
+    private static TraceHeaders? Propagated(RequestTrace? trace)
+    {
+        if (trace is { Sampled: false }) return new TraceHeaders(trace.Context, trace.TraceState);
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current) return TraceHeaders.From(current);
+        return trace is null ? null : new TraceHeaders(trace.Context, trace.TraceState);
     }
 
     /// <summary>What the backend-request layer needs to close its span and record its metrics when the send ends.</summary>
@@ -284,8 +292,7 @@ internal sealed class BackendCaller
     private BackendRequest Message(ProxyRequest request, string url, LeanTarget target, string method, bool sendBody, string? previous, int redirects, Validators validators,
         TraceHeaders? trace) => new()
         {
-            TraceParent = trace?.TraceParent,
-            TraceState = trace?.TraceState,
+            Trace = trace,
             Method = method,
             Url = url,
             PathStart = target.PathStart,
@@ -325,7 +332,7 @@ internal sealed class BackendCaller
         if (validators.IfModifiedSince is { } lastModified) headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
         if (trace is { } t)
         {
-            headers.TryAddWithoutValidation("traceparent", t.TraceParent);
+            headers.TryAddWithoutValidation("traceparent", t.Parent.ToString());
             if (!string.IsNullOrEmpty(t.TraceState)) headers.TryAddWithoutValidation("tracestate", t.TraceState);
         }
 

@@ -12,8 +12,11 @@ internal interface IBackendCallObserver
     /// <summary>Whether the trace context is written to the backend request (W3C traceparent).</summary>
     bool Propagate { get; }
 
-    /// <summary>Starts the client span (null when not traced or not sampled); it becomes Activity.Current for the send.</summary>
-    Activity? Start(string url, string method);
+    /// <summary>
+    /// Starts the client span (null when not traced or not sampled: an unsampled request's <paramref name="trace"/>
+    /// says so before any Activity exists); it becomes Activity.Current for the send.
+    /// </summary>
+    Activity? Start(string url, string method, Data.RequestTrace? trace);
 
     /// <summary>Records one request that ended with a response or an exception (<paramref name="response"/> null).</summary>
     void End(Activity? activity, long startTimestamp, string url, string method, BackendResponse? response, Exception? error, CancellationToken ct);

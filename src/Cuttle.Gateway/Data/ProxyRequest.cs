@@ -40,6 +40,9 @@ internal sealed class ProxyRequest
     /// <summary>Headers already final (a GraphQL or martian rewrite applied input_headers before adding its own): sent unfiltered.</summary>
     public bool HeadersFiltered { get; init; }
 
+    /// <summary>The trace context when the request has no server span (telemetry/opentelemetry); null otherwise.</summary>
+    public RequestTrace? Trace { get; init; }
+
     /// <summary>
     /// Reads a streamed body into <see cref="BufferedBody"/> (once; later calls return it), for every layer that must
     /// see the bytes or send them more than once: several backends, json-schema, Lua. Null when there is no body.

@@ -98,6 +98,7 @@ internal sealed class RequestFactory
             Body = hasBody ? request.Body : null,
             ForwardedContentLength = contentLength,
             Scope = scope,
+            Trace = context.Features.Get<RequestTrace>(),
         };
         JwtParams.CopyTo(parameters, _claimKeys, proxyRequest);
         return proxyRequest;

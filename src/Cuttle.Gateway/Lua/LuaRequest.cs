@@ -112,6 +112,7 @@ internal sealed class LuaRequest
             ForwardedContentLength = ReferenceEquals(Body, _source.BufferedBody) ? _source.ForwardedContentLength : Body?.Length,
             SequentialParams = seq,
             Scope = _source.Scope,
+            Trace = _source.Trace,
         };
     }
 }

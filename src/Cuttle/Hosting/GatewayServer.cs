@@ -222,9 +222,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var generation = _current;
         generation.Enter();
         var accessStart = _logging.AccessStart();
+        DispatchObservation observation = default;
+        var failed = false;
         try
         {
-            await generation.DispatchAsync(context).ConfigureAwait(false);
+            await generation.DispatchAsync(context, out observation).ConfigureAwait(false);
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or ConnectionResetException)
         {
@@ -236,6 +238,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            failed = true;
             Log.Unhandled(_logger, context.Request.Method, context.Request.Path.Value ?? "", ex);
             if (!context.Response.HasStarted)
             {
@@ -249,6 +252,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         finally
         {
+            generation.EndObservation(observation, context, failed);
             generation.Exit();
             if (accessStart != 0) _logging.Access(context, accessStart, GinClientIp.Of(context));
         }

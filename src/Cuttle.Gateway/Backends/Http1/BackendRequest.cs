@@ -32,9 +32,7 @@ internal readonly struct BackendRequest
     public string? IfModifiedSince { get; init; }
 
     /// <summary>W3C trace context written for telemetry/opentelemetry; replaces any traceparent/tracestate forwarded from the client.</summary>
-    public string? TraceParent { get; init; }
-
-    public string? TraceState { get; init; }
+    public TraceHeaders? Trace { get; init; }
 
     public BackendBodyKind BodyKind { get; init; }
 

@@ -131,7 +131,7 @@ internal sealed class HttpConnection : IDisposable
                     if (request.HeaderFilter is not null && !request.HeaderFilter.Contains(name)) continue;
                     if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;
                     if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
-                    if (request.TraceParent is not null && TraceHeaders.Is(name)) continue;
+                    if (request.Trace is not null && TraceHeaders.Is(name)) continue;
                     if (name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)) hasAcceptEncoding = true;
                     // Go's transport checks every header before writing (httpguts.ValidHeaderFieldName: a token,
                     // RFC 9110 §5.1; ValidHeaderFieldValue: no CTL but HTAB, RFC 9110 §5.5). Headers set by scripts
@@ -169,16 +169,18 @@ internal sealed class HttpConnection : IDisposable
                 head.WriteUtf8(lastModified);
                 head.WriteLiteral("\r\n"u8);
             }
-            if (request.TraceParent is { } traceparent)
+            if (request.Trace is { } trace)
             {
-                // Built by the gateway from an Activity id (hex and dashes) ; the tracestate is the client's, so it is checked like any value.
+                // Formatted by the gateway from numbers (hex and dashes); the tracestate is the client's, so it is checked like any value.
+                Span<char> traceparent = stackalloc char[Data.TraceParent.Length];
+                trace.Parent.Format(traceparent);
                 head.WriteLiteral("traceparent: "u8);
-                head.WriteAscii(traceparent);
+                head.WriteUtf8(traceparent);
                 head.WriteLiteral("\r\n"u8);
-                if (!string.IsNullOrEmpty(request.TraceState) && request.TraceState.AsSpan().IndexOfAny(ValueRefused) < 0)
+                if (!string.IsNullOrEmpty(trace.TraceState) && trace.TraceState.AsSpan().IndexOfAny(ValueRefused) < 0)
                 {
                     head.WriteLiteral("tracestate: "u8);
-                    head.WriteUtf8(request.TraceState);
+                    head.WriteUtf8(trace.TraceState);
                     head.WriteLiteral("\r\n"u8);
                 }
             }

@@ -32,10 +32,10 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
 
     public bool Propagate { get; }
 
-    public Activity? Start(string url, string method)
+    public Activity? Start(string url, string method, Data.RequestTrace? trace)
     {
         if (!_traces) return null;
-        var activity = KrakendInstruments.Source.StartActivity(_spanName, ActivityKind.Client);
+        var activity = TraceSampling.StartSpan(_spanName, ActivityKind.Client, trace);
         if (activity is { IsAllDataRequested: true })
         {
             foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);

@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using Cuttle.Config.Model;
-using Cuttle.Gateway.Endpoints;
+using Cuttle.Gateway.Data;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Telemetry.OpenTelemetry;
 
 /// <summary>
-/// telemetry/opentelemetry's global layer (krakend-otel http/server): around the whole router, one server span per
-/// request named after its path, the W3C trace context taken from the client, and http.server.duration /
-/// http.server.response.size under http.route (the matched endpoint, else KrakenD's "404 Not Found"-style text).
-/// Built once per generation; immutable.
+/// telemetry/opentelemetry's global layer (krakend-otel http/server): around the whole router, the W3C trace context
+/// taken from the client, KrakenD's sampling decision, one server span per sampled request named after its path, and
+/// http.server.duration / http.server.response.size under http.route (the matched endpoint, else KrakenD's
+/// "404 Not Found"-style text). The gateway decides sampling itself (<see cref="TraceSampling"/>) before any Activity
+/// exists: an unsampled request gets none (the SDK would create one per request just to carry the context), only a
+/// <see cref="RequestTrace"/> with its trace id, a new span id and flag 00 for its backends. Built once per
+/// generation; immutable. Its begin and end run in the host's frame for the request (<see cref="DispatchObservation"/>).
 /// </summary>
 internal sealed class ServerTelemetry
 {
@@ -17,6 +20,7 @@ internal sealed class ServerTelemetry
     private readonly bool _metrics;
     private readonly bool _traces;
     private readonly bool _propagate;
+    private readonly double _rate;
     private readonly KeyValuePair<string, object?>[] _metricTags;
     private readonly KeyValuePair<string, object?>[] _traceTags;
 
@@ -27,8 +31,10 @@ internal sealed class ServerTelemetry
         _metrics = !g.DisableMetrics;
         _traces = !g.DisableTraces;
         _propagate = !g.DisablePropagation;
+        _rate = options.TraceSampleRate;
         _metricTags = Tags(g.MetricsStaticAttributes);
         _traceTags = [new("krakend.stage", "global"), .. Tags(g.TracesStaticAttributes)];
+        TraceSampling.InstallGenerator();
     }
 
     /// <summary>Whether the layer does anything at all (KrakenD leaves the handler out when all three are off).</summary>
@@ -42,44 +48,61 @@ internal sealed class ServerTelemetry
         return tags;
     }
 
-    public ValueTask HandleAsync(HttpContext context, Generation generation)
+    /// <summary>Starts observing a request (default when its path is skipped); the server span, if sampled, is current from here.</summary>
+    public DispatchObservation Begin(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (_skip.Contains(path)) return new ValueTask(generation.DispatchCore(context, out _));
-        return InstrumentedAsync(context, generation, path);
+        if (_skip.Contains(path)) return default;
+        var started = Stopwatch.GetTimestamp();
+        var activity = _traces || _propagate ? StartTrace(context, path) : null;
+        return new DispatchObservation(started, activity, null);
     }
 
-    // Pooled: a Task-returning frame here was a new state machine box for every request (measured with AllocationTick).
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask InstrumentedAsync(HttpContext context, Generation generation, string path)
+    /// <summary>
+    /// The trace decision of one request. The client's context is its parent (unless propagation is off); with no
+    /// tracer listening it passes to the backends unchanged (krakend-otel's no-op tracer does the same).
+    /// </summary>
+    private Activity? StartTrace(HttpContext context, string path)
     {
-        var started = Stopwatch.GetTimestamp();
-        Activity? activity = null;
-        if (_traces && KrakendInstruments.Source.HasListeners())
+        var hasParent = false;
+        TraceParent parent = default;
+        string? state = null;
+        if (_propagate) hasParent = TryParent(context.Request.Headers, out parent, out state);
+        if (!KrakendInstruments.Source.HasListeners())
         {
-            ActivityContext parent = default;
-            if (_propagate) TryParent(context.Request.Headers, out parent);
-            activity = KrakendInstruments.Source.StartActivity(path, ActivityKind.Server, parent);
-            if (activity is { IsAllDataRequested: true }) StartTags(activity, context);
+            if (hasParent) context.Features.Set(new RequestTrace(parent, state, remoteParent: true));
+            return null;
         }
-        IEndpointHandler? handler = null;
-        var failed = false;
-        try
+        var root = hasParent ? default : TraceParent.NewRoot();
+        var sampled = TraceSampling.ShouldSample(_rate, hasParent, parent.Sampled, hasParent ? parent.TraceLow : root.TraceLow);
+        if (sampled && _traces)
         {
-            await generation.DispatchCore(context, out handler).ConfigureAwait(false);
+            var activity = hasParent
+                ? KrakendInstruments.Source.StartActivity(path, ActivityKind.Server, parent.ToActivityContext(state, isRemote: true))
+                : TraceSampling.StartRoot(path, ActivityKind.Server, root with { Sampled = true });
+            if (activity is not null)
+            {
+                if (activity.IsAllDataRequested) StartTags(activity, context);
+                return activity;
+            }
         }
-        catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            failed = true; // the host answers 500 (gin's Recovery in KrakenD)
-            throw;
-        }
-        finally
-        {
-            var status = failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode;
-            var route = handler is RouteTelemetryHandler r ? r.Route : StatusRoute(status);
-            if (_metrics && KrakendInstruments.ServerDuration.Enabled) Record(context, started, route, status);
-            if (activity is not null) End(activity, context, route, status, failed);
-        }
+        // No server span: the request's context for the layers below. Unsampled, a new span id stands for the span
+        // KrakenD would not record either; sampled without a global span (its traces disabled), the stages start
+        // their spans under the client's context or as the root of the trace chosen here.
+        RequestTrace trace;
+        if (!sampled) trace = new RequestTrace((hasParent ? parent : root) with { SpanId = TraceParent.NewSpanId(), Sampled = false }, state, remoteParent: false);
+        else trace = hasParent ? new RequestTrace(parent, state, remoteParent: true) : new RequestTrace(root with { Sampled = true }, state, remoteParent: false);
+        context.Features.Set(trace);
+        return null;
+    }
+
+    /// <summary>Records the request's metrics and ends its server span; <paramref name="failed"/>: it ended with an exception the host answers 500.</summary>
+    public void End(in DispatchObservation observation, HttpContext context, bool failed)
+    {
+        var status = failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode;
+        var route = observation.Handler is RouteTelemetryHandler r ? r.Route : StatusRoute(status);
+        if (_metrics && KrakendInstruments.ServerDuration.Enabled) Record(context, observation.Started, route, status);
+        if (observation.Activity is { } activity) End(activity, context, route, status, failed);
     }
 
     private void Record(HttpContext context, long started, string route, int status)
@@ -119,13 +142,17 @@ internal sealed class ServerTelemetry
         activity.Dispose();
     }
 
-    /// <summary>The W3C traceparent (and tracestate) a client sent, as the parent of the server span.</summary>
-    internal static bool TryParent(IHeaderDictionary headers, out ActivityContext parent)
+    /// <summary>
+    /// The W3C traceparent (and tracestate) a client sent: exactly one traceparent header, valid per the spec. Parsed
+    /// into numbers, so an unsampled request never turns it into Activity ids.
+    /// </summary>
+    internal static bool TryParent(IHeaderDictionary headers, out TraceParent parent, out string? state)
     {
         parent = default;
-        if (!headers.TryGetValue("traceparent", out var tp) || tp.Count != 1) return false;
-        var state = headers.TryGetValue("tracestate", out var ts) ? ts.ToString() : null;
-        return ActivityContext.TryParse(tp[0], state, isRemote: true, out parent);
+        state = null;
+        if (!headers.TryGetValue("traceparent", out var tp) || tp.Count != 1 || !TraceParent.TryParse(tp[0], out parent)) return false;
+        state = headers.TryGetValue("tracestate", out var ts) && ts.Count > 0 ? ts.ToString() : null;
+        return true;
     }
 
     private static readonly string[] StatusRoutes = new string[600];

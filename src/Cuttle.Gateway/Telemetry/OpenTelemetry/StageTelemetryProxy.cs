@@ -31,7 +31,7 @@ internal sealed class StageTelemetryProxy : IProxy
 
     public ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken)
     {
-        var activity = _traces ? KrakendInstruments.Source.StartActivity(_spanName, ActivityKind.Internal) : null;
+        var activity = _traces ? TraceSampling.StartSpan(_spanName, ActivityKind.Internal, request.Trace) : null;
         var measure = _duration is { Enabled: true };
         if (activity is null && !measure) return _next.InvokeAsync(request, cancellationToken);
         return ObservedAsync(request, activity, cancellationToken);

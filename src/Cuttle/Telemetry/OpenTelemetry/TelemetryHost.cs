@@ -204,22 +204,20 @@ internal sealed partial class TelemetryHost : IDisposable
     }
 
     /// <summary>
-    /// krakend-otel's sampler, changed in place on reload: a rate strictly between 0 and 1 is parent-based trace-id
-    /// ratio sampling, anything else samples every trace (state.go: AlwaysSample otherwise).
+    /// krakend-otel's sampler (<see cref="TraceSampling"/>: parent-based trace-id ratio sampling for a rate strictly
+    /// between 0 and 1, else every trace), changed in place on reload. The gateway takes the same decision before it
+    /// starts a request's spans, so for its spans this agrees with it; it also decides for any other span of the source.
     /// </summary>
     private sealed class ReloadableSampler : Sampler
     {
-        private volatile Sampler _inner = new AlwaysOnSampler();
+        private static readonly SamplingResult Sample = new(SamplingDecision.RecordAndSample);
+        private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
         private double _rate = 1.0;
 
-        public void Set(double rate)
-        {
-            if (rate.Equals(_rate)) return;
-            _rate = rate;
-            _inner = rate is > 0.0 and < 1.0 ? new ParentBasedSampler(new TraceIdRatioBasedSampler(rate)) : new AlwaysOnSampler();
-        }
+        public void Set(double rate) => Volatile.Write(ref _rate, rate);
 
-        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) => _inner.ShouldSample(samplingParameters);
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+            TraceSampling.ShouldSample(Volatile.Read(ref _rate), samplingParameters.ParentContext, samplingParameters.TraceId) ? Sample : Drop;
     }
 
     private static partial class Log

@@ -51,6 +51,39 @@ public sealed class OtlpExporterTests
     }
 
     [Fact]
+    public async Task Over_gRPC_the_spans_of_one_request_arrive_with_their_structure_and_the_metrics_follow()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync(grpc: true);
+        await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");
+        var config = $$"""
+            { "version": 3, "endpoints": [ { "endpoint": "/grpc/{id}", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/item/{id}" } ] } ],
+              "extra_config": { "telemetry/opentelemetry": { "metric_reporting_period": 1,
+                "exporters": { "otlp": [ { "name": "collector", "host": "127.0.0.1", "port": {{receiver.Port}} } ] } } } }
+            """;
+        await using (var gw = await GatewayHarness.StartAsync(config))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/grpc/42");
+            request.Headers.TryAddWithoutValidation("traceparent", $"00-{ClientTraceId}-{ClientSpanId}-01");
+            Assert.True((await gw.Client.SendAsync(request)).IsSuccessStatusCode);
+        } // disposing the server flushes the batch processor and the metric reader
+
+        Assert.Contains(receiver.Calls, c => c == "HTTP/2 application/grpc /opentelemetry.proto.collector.trace.v1.TraceService/Export");
+        var spans = receiver.Spans.Where(s => s.TraceId == ClientTraceId).ToArray();
+        var server = Assert.Single(spans, s => s.Name == "/grpc/42");
+        Assert.Equal((2, ClientSpanId), (server.Kind, server.ParentSpanId));
+        var proxy = Assert.Single(spans, s => s.Name == "/grpc/:id");
+        Assert.Equal(server.SpanId, proxy.ParentSpanId);
+        var backendStage = Assert.Single(spans, s => s.Name == "/item/:id" && s.ParentSpanId == proxy.SpanId);
+        var client = Assert.Single(spans, s => s.Name == "/item/:id" && s.ParentSpanId == backendStage.SpanId);
+        Assert.Equal(3, client.Kind);
+        Assert.Equal($"00-{ClientTraceId}-{client.SpanId}-01", Assert.Single(backend.Requests).Headers["traceparent"]);
+
+        Assert.Contains(receiver.Calls, c => c == "HTTP/2 application/grpc /opentelemetry.proto.collector.metrics.v1.MetricsService/Export");
+        Assert.Contains("http.server.duration", receiver.MetricNames);
+        Assert.Contains("krakend.proxy.duration", receiver.MetricNames);
+    }
+
+    [Fact]
     public async Task An_unreachable_collector_neither_fails_nor_slows_requests()
     {
         await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");

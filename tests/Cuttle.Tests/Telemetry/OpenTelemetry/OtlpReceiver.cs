@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Cuttle.Tests.Telemetry.OpenTelemetry;
 
 /// <summary>
-/// A minimal OTLP/HTTP protobuf collector on 127.0.0.1 (Kestrel): POST /v1/traces bodies are decoded with a small
-/// protobuf wire reader (ExportTraceServiceRequest → resource_spans → scope_spans → spans) into <see cref="Spans"/>;
-/// /v1/metrics is accepted and counted.
+/// A minimal OTLP collector on 127.0.0.1 (Kestrel), over HTTP/protobuf or over gRPC. HTTP: POST /v1/traces bodies
+/// are decoded with a small protobuf wire reader (ExportTraceServiceRequest → resource_spans → scope_spans → spans)
+/// into <see cref="Spans"/>; /v1/metrics is accepted and counted. gRPC: an HTTP/2-only (h2c) listener answers the
+/// TraceService and MetricsService Export methods: the request's gRPC frame (compressed flag, big-endian length,
+/// message) is unwrapped and decoded the same way, and the answer is an empty Export response with grpc-status 0.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -23,17 +25,35 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <summary>The metric names seen in metric exports (gRPC only: its requests are decoded down to metric names).</summary>
+    public ConcurrentQueue<string> MetricNames { get; } = new();
+
+    /// <summary>Request content types and gRPC paths seen, to check what the exporter spoke.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public static async Task<OtlpReceiver> StartAsync(bool grpc = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (grpc)
+        {
+            // gRPC over cleartext is HTTP/2 with prior knowledge: the listener speaks only HTTP/2.
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0,
+                l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        }
+        else builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.Run(async ctx =>
         {
             using var ms = new MemoryStream();
             await ctx.Request.Body.CopyToAsync(ms);
+            receiver.Calls.Enqueue(ctx.Request.Protocol + " " + ctx.Request.ContentType + " " + ctx.Request.Path);
+            if (grpc)
+            {
+                await receiver.AnswerGrpcAsync(ctx, ms.ToArray());
+                return;
+            }
             if (ctx.Request.Path == "/v1/traces") receiver.Decode(ms.ToArray());
             else if (ctx.Request.Path == "/v1/metrics") Interlocked.Increment(ref receiver.MetricExports);
             ctx.Response.ContentType = "application/x-protobuf";
@@ -41,6 +61,41 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         await app.StartAsync();
         receiver.Port = new Uri(app.Urls.First()).Port;
         return receiver;
+    }
+
+    private async Task AnswerGrpcAsync(Microsoft.AspNetCore.Http.HttpContext ctx, byte[] body)
+    {
+        // One length-prefixed message: flag 0 (not compressed), 4-byte big-endian length.
+        var message = body.Length >= 5 && body[0] == 0 ? body.AsSpan(5, (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1))).ToArray() : null;
+        var path = ctx.Request.Path.Value;
+        if (message is not null && path == "/opentelemetry.proto.collector.trace.v1.TraceService/Export") Decode(message);
+        else if (message is not null && path == "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export")
+        {
+            Interlocked.Increment(ref MetricExports);
+            DecodeMetricNames(message);
+        }
+        ctx.Response.ContentType = "application/grpc";
+        ctx.Response.AppendTrailer("grpc-status", message is null ? "12" : "0");
+        await ctx.Response.Body.WriteAsync(new byte[5]); // an empty Export*ServiceResponse
+    }
+
+    /// <summary>ExportMetricsServiceRequest → resource_metrics (1) → scope_metrics (2) → metrics (2) → name (1).</summary>
+    private void DecodeMetricNames(byte[] body)
+    {
+        foreach (var (f1, resourceMetrics) in Fields(body))
+        {
+            if (f1 != 1) continue;
+            foreach (var (f2, scopeMetrics) in Fields(resourceMetrics))
+            {
+                if (f2 != 2) continue;
+                foreach (var (f3, metric) in Fields(scopeMetrics))
+                {
+                    if (f3 != 2) continue;
+                    foreach (var (f4, value) in Fields(metric))
+                        if (f4 == 1) MetricNames.Enqueue(System.Text.Encoding.UTF8.GetString(value));
+                }
+            }
+        }
     }
 
     private void Decode(byte[] body)

@@ -95,11 +95,14 @@ public sealed class TelemetryAllocationTests(ITestOutputHelper output)
 
     /// <summary>
     /// A no-op endpoint (global layer and backend request only) and a JSON one (also the proxy and backend stages):
-    /// an unsampled request keeps only the server span that carries its trace context to the backend.
+    /// an unsampled request has no Activity at all, only its trace context (one small object) for the backend. The
+    /// bounds include what this seam adds and a socket server does not: DefaultHttpContext's feature dictionary, and the
+    /// traceparent string the HttpMessageHandler transport needs (the own HTTP/1.1 client writes it from numbers).
+    /// With the SDK's propagation-only Activity per request it was about +870 (no-op) and +1100 (JSON).
     /// </summary>
     [Theory]
-    [InlineData("no-op", 1200)]
-    [InlineData("json", 1400)]
+    [InlineData("no-op", 450)]
+    [InlineData("json", 750)]
     public async Task An_unsampled_request_allocates_at_most_a_little_more_than_one_without_telemetry(string encoding, long bound)
     {
         var plain = await BytesPerRequestAsync(Config("", encoding));
