@@ -123,6 +123,7 @@ internal sealed class GraphQLRequest
             ForwardedContentLength = payload.Length,
             SequentialParams = request.SequentialParams,
             Scope = request.Scope,
+            Trace = request.Trace,
             HeadersFiltered = true,
         };
         return (shaped, url);
