@@ -45,4 +45,5 @@ internal static class EventIds
     public const int HttpSecureBadHost = 3301;
     public const int ClientCredentialsFailed = 3302;
     public const int RevokerListening = 3303;
+    public const int JwtRejectedQuietly = 3304;
 }
