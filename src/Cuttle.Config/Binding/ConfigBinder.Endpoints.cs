@@ -253,6 +253,7 @@ internal sealed partial class ConfigBinder
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             RateLimit = BindRateLimitProxy(obj["extra_config"]),
             HttpCache = BindHttpCache(obj["extra_config"]),
+            ClientCredentials = BindClientCredentials(obj["extra_config"]),
             Telemetry = BindTelemetryOverride(obj["extra_config"], "backend"),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),

@@ -10,7 +10,19 @@ namespace Cuttle.Gateway.Auth;
 internal static class AuthBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
-    public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer"];
+    public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer", "auth/client-credentials"];
+
+    /// <summary>
+    /// auth/client-credentials: the backend's transport, through the token source (krakend-oauth2-clientcredentials
+    /// replaces the backend's HTTP client); the generation's transport when absent. Such a backend goes through the
+    /// HttpMessageInvoker, not the lean HTTP/1.1 client, which has no per-request header hook.
+    /// </summary>
+    public static Backends.BackendTransport TransportFor(BackendConfig backend, BuildContext context)
+    {
+        if (backend.ClientCredentials is not { } options) return context.Transport;
+        var tokens = new ClientCredentialsTokenSource(options, context.Client, context.Time, context.Logger);
+        return new Backends.BackendTransport(new HttpMessageInvoker(new ClientCredentialsHandler(context.Client, tokens), disposeHandler: false));
+    }
 
     /// <summary>auth/validator: checks the token before the endpoint handler runs; the handler itself when absent.</summary>
     public static IEndpointHandler WrapValidator(IEndpointHandler handler, EndpointConfig endpoint, BuildContext context)
