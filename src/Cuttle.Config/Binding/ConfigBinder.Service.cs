@@ -117,6 +117,7 @@ internal sealed partial class ConfigBinder
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
             HttpSecure = BindHttpSecure(root["extra_config"]),
+            Revoker = BindRevoker(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),
             OpenTelemetry = BindOpenTelemetry(root["extra_config"], Str(root, "name", "") ?? "") ?? BindOpenCensus(root["extra_config"], Str(root, "name", "") ?? ""),

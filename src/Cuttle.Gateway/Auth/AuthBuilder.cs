@@ -10,7 +10,7 @@ namespace Cuttle.Gateway.Auth;
 internal static class AuthBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
-    public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer", "auth/client-credentials"];
+    public static readonly ImmutableArray<string> Namespaces = ["auth/validator", "auth/signer", "auth/revoker", "auth/client-credentials"];
 
     /// <summary>
     /// auth/client-credentials: the backend's transport, through the token source (krakend-oauth2-clientcredentials
@@ -29,9 +29,24 @@ internal static class AuthBuilder
     {
         if (endpoint.JwtValidator is not { } options) return handler;
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, options.Cache ? options.CacheDuration : null);
-        var validator = new JwtValidator(options, keys, JwtParams.ClaimNames(endpoint), context.Time, CelBuilder.JwtRejecter(endpoint, context));
+        var validator = new JwtValidator(options, keys, JwtParams.ClaimNames(endpoint), context.Time, CelBuilder.JwtRejecter(endpoint, context),
+            Revocations(context));
         return new JwtValidatorEndpointHandler(handler, validator, options.CookieKey, options.AuthHeaderName, endpoint.Endpoint, context.Logger);
     }
+
+    /// <summary>
+    /// auth/revoker: the service's revocation list, one per generation, carried over a reload while n, p, hash_name and
+    /// ttl are unchanged (so revocations added through the admin endpoint survive it); null when absent.
+    /// </summary>
+    public static RevocationList? Revocations(BuildContext context)
+    {
+        if (context.Config.Revoker is not { } options) return null;
+        var settings = new RevokerSettings(options.N, options.P, options.HashName, options.TtlSeconds, string.Join('\n', options.TokenKeys));
+        return context.State.GetOrCreate("auth/revoker", "service", settings,
+            () => new RevocationList(options.N, options.P, options.HashName, TimeSpan.FromSeconds(options.TtlSeconds), [.. options.TokenKeys], context.Time));
+    }
+
+    private sealed record RevokerSettings(long N, double P, string HashName, long TtlSeconds, string TokenKeys);
 
     /// <summary>auth/signer: the handler that signs the response keys, in place of the plain endpoint handler; null when absent.</summary>
     public static IEndpointHandler? SignerHandler(IProxy stack, EndpointConfig endpoint, BuildContext context)

@@ -25,10 +25,13 @@ internal sealed class JwtValidator
     private readonly string[] _claimParams;
     private readonly Cel.CelJwtRejecter? _rejecter;
 
+    private readonly RevocationList? _revocations;
+
     public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams, TimeProvider time,
-        Cel.CelJwtRejecter? rejecter = null)
+        Cel.CelJwtRejecter? rejecter = null, RevocationList? revocations = null)
     {
         _rejecter = rejecter;
+        _revocations = revocations;
         _options = options;
         _keys = keys;
         _time = time;
@@ -93,7 +96,9 @@ internal sealed class JwtValidator
         var claims = payload.RootElement;
         if (claims.ValueKind != JsonValueKind.Object) return JwtOutcome.Unauthorized("claims are not an object");
         if (RegisteredClaimsError(claims) is { } error) return JwtOutcome.Unauthorized(error);
-        // krakend-jose asks the CEL rejecter right after validation, before the ACL checks: rejected is 401.
+        // krakend-jose asks the chained rejecters right after validation, before the ACL checks (CE: the bloom filter
+        // of auth/revoker, then CEL): rejected is 401.
+        if (_revocations is not null && _revocations.IsRevoked(claims)) return JwtOutcome.Unauthorized("token revoked");
         if (_rejecter is not null && _rejecter.Reject(claims)) return JwtOutcome.Unauthorized("token rejected");
         if (!HasRole(claims)) return JwtOutcome.Forbidden("missing role");
         if (!HasScopes(claims)) return JwtOutcome.Forbidden("missing scope");

@@ -46,4 +46,6 @@ internal static class EventIds
     public const int ClientCredentialsFailed = 3302;
     public const int RevokerListening = 3303;
     public const int JwtRejectedQuietly = 3304;
+    public const int RevokerBindFailed = 3305;
+    public const int RevokerAdded = 3306;
 }
