@@ -21,10 +21,29 @@ internal sealed partial class ConfigBinder
         if (Namespace(extra, "auth/revoker") is not { } r)
             return null;
         const string ns = "auth/revoker";
-        LintUnknown(r, RevokerKeys, $"\"{ns}\"");
+        // encoding/json matches keys case-insensitively when no exact match exists: KrakenD's own examples write
+        // "N", "P" and "TTL".
+        JsonNode? Get(string key)
+        {
+            if (r[key] is { } exact) return exact;
+            foreach (var p in r.Properties)
+            {
+                if (string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)) return p.Value;
+            }
+            return null;
+        }
+        if (_options.Lint)
+        {
+            foreach (var p in r.Properties)
+            {
+                var known = false;
+                foreach (var k in RevokerKeys) known |= string.Equals(k, p.Name, StringComparison.OrdinalIgnoreCase);
+                if (!known && !IsCommentKey(p.Name)) Warning(p, p.Value.Path, $"unknown field \"{p.Name}\" in \"{ns}\"; KrakenD ignores it");
+            }
+        }
         long Whole(string key, long min)
         {
-            if (r[key] is not { } n)
+            if (Get(key) is not { } n)
             {
                 if (min > 0) Error(r, $"\"{ns}.{key}\" is required");
                 return 0;
@@ -37,16 +56,16 @@ internal sealed partial class ConfigBinder
         var n = Whole("n", 1);
         var ttl = Whole("ttl", 1);
         var port = (int)Math.Min(Whole("port", 0), int.MaxValue);
-        double p = 0;
-        if (r["p"] is { } pn && pn.Kind == JsonNodeKind.Number && double.TryParse(pn.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var pv) && pv is > 0 and < 1)
-            p = pv;
+        double probability = 0;
+        if (Get("p") is { } pn && pn.Kind == JsonNodeKind.Number && double.TryParse(pn.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var pv) && pv is > 0 and < 1)
+            probability = pv;
         else
-            Error(r["p"] ?? r, $"\"{ns}.p\" must be a false-positive probability between 0 and 1 (exclusive), got {(r["p"] is { } x ? x.KindName : "nothing")}");
-        var hash = r["hash_name"] is { Kind: JsonNodeKind.String } h ? h.Text ?? "" : null;
+            Error(Get("p") ?? r, $"\"{ns}.p\" must be a false-positive probability between 0 and 1 (exclusive), got {(Get("p") is { } x ? x.KindName : "nothing")}");
+        var hash = Get("hash_name") is { Kind: JsonNodeKind.String } h ? h.Text ?? "" : null;
         if (hash is not ("default" or "optimal"))
-            Error(r["hash_name"] ?? r, $"\"{ns}.hash_name\" must be \"default\" or \"optimal\" (KrakenD panics on any other), got {(r["hash_name"] is { } hn ? hn.KindName : "nothing")}");
-        var keys = r["token_keys"] is { } tk ? ReadStringList(tk, $"{ns}.token_keys") : [];
-        if (r["headers"] is { } hd) ReadStringList(hd, $"{ns}.headers");
+            Error(Get("hash_name") ?? r, $"\"{ns}.hash_name\" must be \"default\" or \"optimal\" (KrakenD panics on any other), got {(Get("hash_name") is { } hn ? hn.KindName : "nothing")}");
+        var keys = Get("token_keys") is { } tk ? ReadStringList(tk, $"{ns}.token_keys") : [];
+        if (Get("headers") is { } hd) ReadStringList(hd, $"{ns}.headers");
 
         string? admin = null;
         if (r["cuttle_admin_address"] is { } an && an.Kind != JsonNodeKind.Null)
@@ -59,7 +78,7 @@ internal sealed partial class ConfigBinder
         return new RevokerOptions
         {
             N = n,
-            P = p,
+            P = probability,
             HashName = hash ?? "default",
             TtlSeconds = ttl,
             TokenKeys = keys,

@@ -17,7 +17,7 @@ public sealed class ConfigBinderAuthSecurityTests
         {"version": 3, "extra_config": {"security/http": {"allowed_hosts": ["a.example"], "sts_seconds": 60.9, "frame_deny": true,
           "ssl_proxy_headers": {"X-Forwarded-Proto": "https"}, "custom_frame_options_value": "SAMEORIGIN", "is_development": false}}}
         """).Config!.HttpSecure!;
-        Assert.Equal(["a.example"], h.AllowedHosts);
+        Assert.Equal(["a.example"], h.AllowedHosts.ToArray());
         Assert.Equal(60, h.StsSeconds);
         Assert.True(h.FrameDeny);
         Assert.Equal("SAMEORIGIN", h.CustomFrameOptionsValue);
@@ -79,7 +79,7 @@ public sealed class ConfigBinderAuthSecurityTests
             + "\"extra_config\": {\"auth/client-credentials\": " + cc + "}}]}]}";
         var c = Parse(Backend("{\"client_id\": \"id\", \"client_secret\": \"s\", \"token_url\": \"https://idp/token\", \"scopes\": \"a,b\", \"endpoint_params\": {\"audience\": [\"x\"]}}"))
             .Config!.Endpoints[0].Backend[0].ClientCredentials!;
-        Assert.Equal(["a", "b"], c.Scopes);
+        Assert.Equal(["a", "b"], c.Scopes.ToArray());
         Assert.Equal("audience", Assert.Single(c.EndpointParams).Key);
         Assert.Null(Parse(Backend("{\"is_disabled\": true}")).Config!.Endpoints[0].Backend[0].ClientCredentials);
         Assert.Equal("\"auth/client-credentials.scopes\" must be a string, got an array",
@@ -89,10 +89,10 @@ public sealed class ConfigBinderAuthSecurityTests
     [Fact]
     public void Revoker_ReadsTheBloomfilterConfig_AndRefusesWhatKrakendPanicsOn()
     {
-        var r = Parse("{\"version\": 3, \"extra_config\": {\"auth/revoker\": {\"n\": 1000, \"p\": 0.001, \"hash_name\": \"optimal\", \"ttl\": 1500, \"port\": 1234, \"token_keys\": [\"jti\"], \"cuttle_admin_address\": \"127.0.0.1:1235\"}}}")
+        var r = Parse("{\"version\": 3, \"extra_config\": {\"auth/revoker\": {\"N\": 1000, \"P\": 0.001, \"hash_name\": \"optimal\", \"TTL\": 1500, \"port\": 1234, \"token_keys\": [\"jti\"], \"cuttle_admin_address\": \"127.0.0.1:1235\"}}}")
             .Config!.Revoker!;
         Assert.Equal((1000L, 0.001, "optimal", 1500L, 1234, "127.0.0.1:1235"), (r.N, r.P, r.HashName, r.TtlSeconds, r.Port, r.AdminAddress));
-        Assert.Equal(["jti"], r.TokenKeys);
+        Assert.Equal(["jti"], r.TokenKeys.ToArray());
         var e = SingleError(Parse("{\"version\": 3, \"extra_config\": {\"auth/revoker\": {\"n\": 10, \"p\": 0.1, \"hash_name\": \"md5\", \"ttl\": 5}}}"));
         Assert.Contains("hash_name", e.Message);
         Assert.Contains("ttl", SingleError(Parse("{\"version\": 3, \"extra_config\": {\"auth/revoker\": {\"n\": 10, \"p\": 0.1, \"hash_name\": \"default\", \"ttl\": 0}}}")).Message);
