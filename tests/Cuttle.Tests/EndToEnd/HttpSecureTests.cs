@@ -103,10 +103,13 @@ public sealed class HttpSecureTests
     {
         await using var backend = await FakeBackend.JsonAsync("{\"ok\":true}");
         await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, """
-            "allowed_hosts": ["api.example.com"], "ssl_redirect": true, "is_development": true, "sts_seconds": 60, "force_sts_header": true
+            "allowed_hosts": ["api.example.com"], "ssl_redirect": true, "is_development": true, "sts_seconds": 60, "force_sts_header": true,
+            "frame_deny": true
             """));
         var r = await Send(gw, HttpMethod.Get, "/api");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // The other headers are still written.
+        Assert.Equal("DENY", MergingTests.Header(r, "X-Frame-Options"));
         Assert.Null(MergingTests.Header(r, "Strict-Transport-Security"));
     }
 }
