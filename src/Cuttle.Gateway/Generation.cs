@@ -40,6 +40,9 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>The stateful features' state, offered to the next generation so that what did not change carries on.</summary>
     public GenerationState State { get; init; } = GenerationState.Empty;
 
+    /// <summary>auth/revoker's list of revoked tokens, which the host's admin endpoint adds to; null when absent.</summary>
+    public Auth.RevocationList? Revocations { get; init; }
+
     /// <summary>The Redis connections its shared rate limits use, released when it is disposed (shared with other generations through their cache).</summary>
     internal Qos.Redis.RedisConnectionSet? Redis { get; init; }
 

@@ -70,6 +70,7 @@ public static partial class GenerationBuilder
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
+                Revocations = AuthBuilder.Revocations(context),
                 State = context.State.Build(),
                 Telemetry = TelemetryBuilder.Server(config),
                 Redis = redis,
@@ -93,14 +94,14 @@ public static partial class GenerationBuilder
     private static IEndpointHandler BuildEndpoint(EndpointConfig endpoint, BuildContext context)
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
-            return new NoOpEndpointHandler(endpoint, context.Transport, context.Config.Router, context.Logger,
+            return new NoOpEndpointHandler(endpoint, AuthBuilder.TransportFor(endpoint.Backend[0], context), context.Config.Router, context.Logger,
                 QosBuilder.HttpCacheFor(endpoint.Backend[0], endpoint, 0, context), TelemetryBuilder.BackendCall(endpoint.Backend[0], endpoint, context));
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
-            var backendProxy = new BackendProxy(backend, endpoint, context.Transport, context.Logger,
+            var backendProxy = new BackendProxy(backend, endpoint, AuthBuilder.TransportFor(backend, context), context.Logger,
                 QosBuilder.HttpCacheFor(backend, endpoint, i, context), TelemetryBuilder.BackendCall(backend, endpoint, context));
             // KrakenD's order (CE backend_factory): otel around metrics around the circuit breaker around the rate limit
             // around Lua around CEL around the HTTP call (the http-cache sits in the HTTP client, below all of it).

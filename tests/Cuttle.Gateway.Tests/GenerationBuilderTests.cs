@@ -7,8 +7,8 @@ public sealed class GenerationBuilderTests
     {
         string[] handKept =
         [
-            "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "validation/json-schema",
-            "validation/cel", "auth/validator", "auth/signer", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
+            "router", "proxy", "backend/http", "security/cors", "security/bot-detector", "security/http", "validation/json-schema",
+            "validation/cel", "auth/validator", "auth/signer", "auth/revoker", "auth/client-credentials", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
             "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis",
             "telemetry/metrics",
             "telemetry/opentelemetry", "telemetry/opencensus", "modifier/martian", "backend/graphql",

@@ -255,6 +255,7 @@ internal sealed partial class ConfigBinder
             HttpCache = BindHttpCache(obj["extra_config"]),
             Martian = BindMartian(obj["extra_config"]),
             GraphQL = BindGraphQL(obj["extra_config"]),
+            ClientCredentials = BindClientCredentials(obj["extra_config"]),
             Telemetry = BindTelemetryOverride(obj["extra_config"], "backend"),
             ExtraConfig = BindExtraConfig(obj["extra_config"], "backend"),
             Location = Loc(obj),

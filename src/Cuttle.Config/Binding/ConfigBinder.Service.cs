@@ -116,6 +116,8 @@ internal sealed partial class ConfigBinder
             Router = router,
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
+            HttpSecure = BindHttpSecure(root["extra_config"]),
+            Revoker = BindRevoker(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
             Console = BindConsole(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),

@@ -62,6 +62,9 @@ public sealed record BackendConfig
     /// <summary>extra_config."qos/http-cache"; null when absent.</summary>
     public HttpCacheOptions? HttpCache { get; init; }
 
+    /// <summary>Typed view of extra_config."auth/client-credentials"; null when absent or disabled.</summary>
+    public ClientCredentialsOptions? ClientCredentials { get; init; }
+
     /// <summary>extra_config."telemetry/opentelemetry" on the backend: the backend layer override (null when absent).</summary>
     public TelemetryLayerOverride? Telemetry { get; init; }
 

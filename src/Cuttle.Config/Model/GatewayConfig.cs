@@ -88,6 +88,12 @@ public sealed record GatewayConfig
     /// <summary>Typed view of the service-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 
+    /// <summary>Typed view of extra_config."security/http"; null when absent.</summary>
+    public HttpSecureOptions? HttpSecure { get; init; }
+
+    /// <summary>Typed view of extra_config."auth/revoker"; null when absent.</summary>
+    public RevokerOptions? Revoker { get; init; }
+
     /// <summary>Typed view of extra_config."telemetry/metrics"; null when absent.</summary>
     public MetricsOptions? Metrics { get; init; }
 

@@ -27,7 +27,12 @@ public sealed record JwtValidatorOptions
     public bool RolesKeyIsNested { get; init; }
 
     public ImmutableArray<string> Scopes { get; init; } = [];
-    public string ScopesKey { get; init; } = "scope";
+
+    /// <summary>
+    /// The claim holding the scopes; a dotted name is walked through nested objects. krakend-jose has no default:
+    /// without scopes_key the scopes are not checked at all.
+    /// </summary>
+    public string ScopesKey { get; init; } = "";
 
     /// <summary>"any" (default) or "all".</summary>
     public bool ScopesMatchAll { get; init; }
@@ -50,6 +55,18 @@ public sealed record JwtValidatorOptions
     /// </summary>
     public TimeSpan Leeway { get; init; } = MinimumLeeway;
     public static readonly TimeSpan MinimumLeeway = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// propagate_claims: (claim, header) pairs; after validation each header of the client request is replaced by the
+    /// claim's text (empty when the claim is missing), so a backend sees it when input_headers lets it through.
+    /// </summary>
+    public ImmutableArray<KeyValuePair<string, string>> PropagateClaims { get; init; } = [];
+
+    /// <summary>propagate_claims_preserve_array: a list claim becomes one header value per element instead of "a,b".</summary>
+    public bool PropagateClaimsPreserveArray { get; init; }
+
+    /// <summary>operation_debug: log why a token is refused (krakend-jose logs nothing otherwise).</summary>
+    public bool OperationDebug { get; init; }
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }

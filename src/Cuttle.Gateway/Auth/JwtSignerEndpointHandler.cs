@@ -11,7 +11,7 @@ namespace Cuttle.Gateway.Auth;
 
 /// <summary>
 /// auth/signer replaces the endpoint's handler (krakend-jose TokenSigner): run the proxy, replace every
-/// keys_to_sign value with its JWS, answer JSON with the response's status (200 by default). A proxy error, a
+/// keys_to_sign value that is an object with its JWS, answer JSON with the response's status (200 by default). A proxy error, a
 /// missing response or a signing failure answers 400 with an empty body; no X-Krakend headers are written.
 /// </summary>
 internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, IProxy proxy, JwtSigner signer, ILogger logger,
@@ -38,7 +38,9 @@ internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, 
         {
             foreach (var key in _keysToSign)
             {
-                if (data.Data.TryGetValue(key, out var value)) data.Data[key] = await signer.SignAsync(value, cts.Token).ConfigureAwait(false);
+                // krakend-jose SignFields signs a key only when its value is an object (map[string]interface{}).
+                if (data.Data.TryGetValue(key, out var value) && value is Dictionary<string, object?> or System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object })
+                    data.Data[key] = await signer.SignAsync(value, cts.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is JwkUnavailableException or HttpRequestException or OperationCanceledException

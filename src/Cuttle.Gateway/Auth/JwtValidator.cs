@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cuttle.Config.Model;
+using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -24,10 +25,13 @@ internal sealed class JwtValidator
     private readonly string[] _claimParams;
     private readonly Cel.CelJwtRejecter? _rejecter;
 
+    private readonly RevocationList? _revocations;
+
     public JwtValidator(JwtValidatorOptions options, JwkKeySource keys, string[] claimParams, TimeProvider time,
-        Cel.CelJwtRejecter? rejecter = null)
+        Cel.CelJwtRejecter? rejecter = null, RevocationList? revocations = null)
     {
         _rejecter = rejecter;
+        _revocations = revocations;
         _options = options;
         _keys = keys;
         _time = time;
@@ -48,6 +52,9 @@ internal sealed class JwtValidator
             SaveSigninToken = false,
         };
     }
+
+    /// <summary>operation_debug: rejections are logged as warnings rather than at debug level.</summary>
+    public bool OperationDebug => _options.OperationDebug;
 
     /// <summary>Claim names the endpoint's backends read as {JWT.name}.</summary>
     public string[] ClaimParams => _claimParams;
@@ -89,11 +96,13 @@ internal sealed class JwtValidator
         var claims = payload.RootElement;
         if (claims.ValueKind != JsonValueKind.Object) return JwtOutcome.Unauthorized("claims are not an object");
         if (RegisteredClaimsError(claims) is { } error) return JwtOutcome.Unauthorized(error);
-        // krakend-jose asks the CEL rejecter right after validation, before the ACL checks: rejected is 401.
+        // krakend-jose asks the chained rejecters right after validation, before the ACL checks (CE: the bloom filter
+        // of auth/revoker, then CEL): rejected is 401.
+        if (_revocations is not null && _revocations.IsRevoked(claims)) return JwtOutcome.Unauthorized("token revoked");
         if (_rejecter is not null && _rejecter.Reject(claims)) return JwtOutcome.Unauthorized("token rejected");
         if (!HasRole(claims)) return JwtOutcome.Forbidden("missing role");
         if (!HasScopes(claims)) return JwtOutcome.Forbidden("missing scope");
-        return JwtOutcome.Valid(ExtractParams(claims));
+        return JwtOutcome.Valid(ExtractParams(claims), PropagatedHeaders(claims));
     }
 
     /// <summary>
@@ -224,26 +233,68 @@ internal sealed class JwtValidator
         }
     }
 
+    /// <summary>
+    /// krakend-jose ScopesAnyMatcher / ScopesAllMatcher, used only when scopes and scopes_key are both set: a dotted
+    /// scopes_key walks nested objects (getNestedClaim, no "http" exception); the claim is a non-empty list of strings
+    /// or a string split on each single space; anything else refuses.
+    /// </summary>
     private bool HasScopes(JsonElement claims)
     {
-        if (_options.Scopes.IsDefaultOrEmpty) return true;
-        if (!claims.TryGetProperty(_options.ScopesKey, out var raw)) return false;
-        var granted = new HashSet<string>(StringComparer.Ordinal);
-        if (raw.ValueKind == JsonValueKind.String)
+        if (_options.Scopes.IsDefaultOrEmpty || _options.ScopesKey.Length == 0) return true;
+        var key = _options.ScopesKey;
+        JsonElement raw;
+        if (key.Contains('.'))
         {
-            foreach (var s in raw.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries)) granted.Add(s);
+            if (!TryWalk(claims, key, out raw)) return false;
         }
-        else if (raw.ValueKind == JsonValueKind.Array)
+        else if (!claims.TryGetProperty(key, out raw)) return false;
+        if (raw.ValueKind == JsonValueKind.Array && raw.GetArrayLength() > 0)
         {
-            foreach (var s in raw.EnumerateArray()) if (s.ValueKind == JsonValueKind.String) granted.Add(s.GetString()!);
+            foreach (var required in _options.Scopes)
+            {
+                var has = false;
+                foreach (var g in raw.EnumerateArray())
+                {
+                    if (g.ValueKind == JsonValueKind.String && g.ValueEquals(required)) { has = true; break; }
+                }
+                if (_options.ScopesMatchAll && !has) return false;
+                if (!_options.ScopesMatchAll && has) return true;
+            }
+            return _options.ScopesMatchAll;
         }
+        if (raw.ValueKind != JsonValueKind.String) return false;
+        var granted = raw.GetString()!;
         foreach (var required in _options.Scopes)
         {
-            var has = granted.Contains(required);
+            var has = HasSpaceSeparated(granted, required);
             if (_options.ScopesMatchAll && !has) return false;
             if (!_options.ScopesMatchAll && has) return true;
         }
         return _options.ScopesMatchAll;
+    }
+
+    /// <summary>
+    /// krakend-jose propagateHeaders: each (claim, header) pair replaces the request header with the claim's text, ""
+    /// when the claim is missing. A dotted claim name (not starting with "http") walks nested objects. With
+    /// propagate_claims_preserve_array a list claim gives one value per element. Null when nothing is propagated.
+    /// </summary>
+    private KeyValuePair<string, StringValues>[]? PropagatedHeaders(JsonElement claims)
+    {
+        var pairs = _options.PropagateClaims;
+        if (pairs.IsDefaultOrEmpty) return null;
+        var headers = new KeyValuePair<string, StringValues>[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var (claim, header) = pairs[i];
+            var nested = claim.Contains('.') && !(claim.Length >= 4 && claim.StartsWith("http", StringComparison.Ordinal));
+            var found = nested ? TryWalk(claims, claim, out var value) : claims.TryGetProperty(claim, out value);
+            StringValues text;
+            if (!found) text = _options.PropagateClaimsPreserveArray ? new StringValues("") : "";
+            else if (_options.PropagateClaimsPreserveArray) text = ClaimText.List(value);
+            else text = ClaimText.Get(value);
+            headers[i] = new(header, text);
+        }
+        return headers;
     }
 
     private Dictionary<string, string>? ExtractParams(JsonElement claims)

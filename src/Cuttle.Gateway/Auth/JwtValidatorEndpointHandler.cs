@@ -20,9 +20,15 @@ internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner
         var outcome = await validator.ValidateAsync(Token(context.Request), context.RequestAborted).ConfigureAwait(false);
         if (outcome.Status != 0)
         {
-            Log.Rejected(logger, endpoint, outcome.Status, outcome.Reason);
+            if (validator.OperationDebug) Log.Rejected(logger, endpoint, outcome.Status, outcome.Reason);
+            else Log.RejectedQuietly(logger, endpoint, outcome.Status, outcome.Reason);
             context.Response.StatusCode = outcome.Status;
             return;
+        }
+        // propagate_claims: the client's own header of that name is replaced, so it cannot forge the claim.
+        if (outcome.Headers is { } headers)
+        {
+            foreach (var (name, value) in headers) context.Request.Headers[name] = value;
         }
         if (_claimKeys.Length > 0) parameters = JwtParams.Append(parameters, _claimKeys, outcome.Params);
         await inner.HandleAsync(context, parameters).ConfigureAwait(false);
@@ -46,5 +52,9 @@ internal sealed partial class JwtValidatorEndpointHandler(IEndpointHandler inner
     {
         [LoggerMessage(EventId = EventIds.JwtRejected, Level = LogLevel.Warning, Message = "[ENDPOINT: {Endpoint}][JWTValidator] rejected with {Status}: {Reason}")]
         public static partial void Rejected(ILogger logger, string endpoint, int status, string reason);
+
+        // krakend-jose logs why a token is refused only with operation_debug.
+        [LoggerMessage(EventId = EventIds.JwtRejectedQuietly, Level = LogLevel.Debug, Message = "[ENDPOINT: {Endpoint}][JWTValidator] rejected with {Status}: {Reason}")]
+        public static partial void RejectedQuietly(ILogger logger, string endpoint, int status, string reason);
     }
 }

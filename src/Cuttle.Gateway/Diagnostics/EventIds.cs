@@ -40,4 +40,12 @@ internal static class EventIds
     // Qos/Redis: the shared rate limit's Redis connections (28xx).
     public const int RedisUnreachable = 2801;
     public const int RedisRecovered = 2802;
+
+    // Auth and Security: security/http, auth/revoker, auth/client-credentials (33xx).
+    public const int HttpSecureBadHost = 3301;
+    public const int ClientCredentialsFailed = 3302;
+    public const int RevokerListening = 3303;
+    public const int JwtRejectedQuietly = 3304;
+    public const int RevokerBindFailed = 3305;
+    public const int RevokerAdded = 3306;
 }

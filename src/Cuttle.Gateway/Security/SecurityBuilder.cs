@@ -6,11 +6,11 @@ using Cuttle.Gateway.Security.Cors;
 
 namespace Cuttle.Gateway.Security;
 
-/// <summary>Build-time wiring of security/cors (service level) and security/bot-detector (service and endpoint level).</summary>
+/// <summary>Build-time wiring of security/cors and security/http (service level) and security/bot-detector (service and endpoint level).</summary>
 internal static class SecurityBuilder
 {
     /// <summary>The extra_config namespaces this feature implements.</summary>
-    public static readonly ImmutableArray<string> Namespaces = ["security/cors", "security/bot-detector"];
+    public static readonly ImmutableArray<string> Namespaces = ["security/cors", "security/bot-detector", "security/http"];
 
     /// <summary>
     /// CE's layering (executor.go): CORS wraps the whole http.Handler, so it is outermost; the service-level
@@ -18,8 +18,10 @@ internal static class SecurityBuilder
     /// </summary>
     public static IServiceFilter[] ServiceFilters(BuildContext context)
     {
-        var filters = new List<IServiceFilter>(2);
+        var filters = new List<IServiceFilter>(3);
         if (context.Config.Cors is { } cors) filters.Add(new CorsPolicy(cors));
+        // CE router_engine.go: httpsecure.Register (engine.Use) comes before the bot detector's middleware.
+        if (context.Config.HttpSecure is { } secure) filters.Add(new HttpSecure.HttpSecureFilter(secure, context.Logger));
         if (context.Config.BotDetector is { } bots) filters.Add(new BotDetectorFilter(new BotDetector.BotDetector(bots), context.Logger));
         return [.. filters];
     }

@@ -38,6 +38,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     private readonly ReloadStatusSource _status;
     private readonly TelemetryHost _telemetry;
     private long _lastDrainTicks;
+    private readonly Auth.RevokerServer _revoker;
 
     private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, TelemetryLogging telemetry, ReloadStatusSource status, Generation first, WebApplication listener, (IPAddress, int) binding)
     {
@@ -49,6 +50,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         _current = first;
         _listener = listener;
         _binding = binding;
+        _revoker = new Auth.RevokerServer(loggerFactory, () => _current);
         _telemetry = new TelemetryHost(loggerFactory, status, () => TimeSpan.FromTicks(Interlocked.Read(ref _lastDrainTicks)).TotalSeconds);
     }
 
@@ -111,6 +113,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         console.Attach(() => server.Current, () => server.Port);
         console.History.Started(first.Number, config.ContentHash, first.LoadedAt);
         await console.ApplyAsync(config, first.Number).ConfigureAwait(false);
+        await server._revoker.ApplyAsync(config).ConfigureAwait(false);
         server._telemetry.Apply(config);
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
@@ -315,6 +318,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             _logging.Apply(config); // the log level, formats and destinations follow, like everything else
             var swapped = _options.TimeProvider.GetElapsedTime(started);
             await Stats.ApplyAsync(config, next.Number).ConfigureAwait(false);
+            await _revoker.ApplyAsync(config).ConfigureAwait(false);
             var status = _status.Current!;
             _status.Current = status with
             {
@@ -398,6 +402,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         _telemetry.Dispose();
         await Stats.DisposeAsync().ConfigureAwait(false);
         await LiveConsole.DisposeAsync().ConfigureAwait(false);
+        await _revoker.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
         _logging.Dispose();
     }

@@ -85,12 +85,12 @@ public sealed class ConfigBinderExtraConfigTests
     [Fact]
     public void KnownButUnimplementedNamespace_IsAWarning()
     {
-        var result = Parse("{\"version\": 3, \"extra_config\": {\n  \"router\": {},\n  \"auth/revoker\": {}}}",
+        var result = Parse("{\"version\": 3, \"extra_config\": {\n  \"router\": {},\n  \"backend/lambda\": {}}}",
             new ConfigLoadOptions { ImplementedNamespaces = new HashSet<string> { "router" } });
         var w = Assert.Single(result.Diagnostics);
         Assert.Equal(DiagnosticSeverity.Warning, w.Severity);
-        Assert.Equal("namespace auth/revoker is not implemented by Cuttle and is ignored", w.Message);
-        AssertAt(w, 3, 3, "extra_config[\"auth/revoker\"]");
+        Assert.Equal("namespace backend/lambda is not implemented by Cuttle and is ignored", w.Message);
+        AssertAt(w, 3, 3, "extra_config[\"backend/lambda\"]");
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class JwtValidatorTests : IDisposable
     [InlineData(true, "[\"a\"]", 403)]
     public async Task Scopes_AnyOrAll(bool all, string granted, int status)
     {
-        var options = Fixture with { Roles = [], Scopes = ["a", "c"], ScopesMatchAll = all };
+        var options = Fixture with { Roles = [], Scopes = ["a", "c"], ScopesKey = "scope", ScopesMatchAll = all };
         var validator = new JwtValidator(options, Keys(), [], _time);
 
         var outcome = await validator.ValidateAsync(await Token(Claims(extra: $", \"scope\": {granted}")), CancellationToken.None);
