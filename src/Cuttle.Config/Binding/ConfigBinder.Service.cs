@@ -122,6 +122,8 @@ internal sealed partial class ConfigBinder
             TelemetryLogging = BindLogging(root["extra_config"]),
             TelemetryLogstash = BindLogstash(root["extra_config"]),
             TelemetryGelf = BindGelf(root["extra_config"]),
+            Tls = BindServerTls(root["tls"]),
+            UseH2c = BindUseH2c(root),
             ExtraConfig = extra,
             Location = Loc(root),
         };
