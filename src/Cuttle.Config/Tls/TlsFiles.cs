@@ -31,8 +31,9 @@ public static class TlsFiles
         {
             withKey = AttachKey(leaf, keyPem, keyPath);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // CopyWithPrivateKey says ArgumentException when the key is not the certificate's.
             Dispose(certificates);
             throw new TlsFileException(keyPath, $"the private key in {keyPath} does not match the certificate in {certificatePath} ({ex.Message})");
         }

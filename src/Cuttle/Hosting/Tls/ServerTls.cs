@@ -118,8 +118,9 @@ internal sealed partial class ServerTls : IAsyncDisposable
                 _lastErrorAt = null;
                 Log.Rotated(_logger, next.Describe());
             }
-            catch (TlsFileException ex)
+            catch (Exception ex) when (ex is TlsFileException or CryptographicException or IOException or ArgumentException)
             {
+                // Whatever the files hold, the watcher must live on and the old certificate keep serving.
                 _rejected++;
                 _lastError = ex.Message;
                 _lastErrorAt = _time.GetUtcNow();
