@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Cuttle.Hosting;
 using Cuttle.Testing;
 using Cuttle.Tests.Support;
 
@@ -347,5 +348,46 @@ public sealed class ServerTlsTests : IDisposable
             using var r = await client.GetAsync("/__health");
         }
         Assert.Contains(second.Serial, serials);
+    }
+
+    [Fact]
+    public async Task A_config_reload_with_a_new_tls_block_serves_its_certificate_to_new_connections()
+    {
+        await using var backend = await Backend();
+        using var first = _ca.IssueServer("localhost");
+        using var second = _ca.IssueServer("localhost");
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, Pair(first, "a")));
+        var keptSerials = new ConcurrentQueue<string>();
+        using var kept = Client(gw.Port, keptSerials);
+        using (var r = await kept.GetAsync("/api")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+
+        await File.WriteAllTextAsync(gw.ConfigPath, Config(backend.Url, Pair(second, "b")[..^1] + ", \"min_version\": \"TLS12\" }"));
+        var outcome = await new ConfigReloader(gw.Server, gw.ConfigPath).ReloadNow();
+
+        Assert.True(outcome.Applied, outcome.Error);
+        var serials = new ConcurrentQueue<string>();
+        using (var fresh = Client(gw.Port, serials, protocols: SslProtocols.Tls12))
+        using (var r = await fresh.GetAsync("/api"))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal([second.Serial], serials);
+        using (var r = await kept.GetAsync("/api")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal([first.Serial], keptSerials);
+    }
+
+    [Fact]
+    public async Task A_reload_that_turns_tls_off_on_the_same_port_is_refused_and_https_keeps_serving()
+    {
+        await using var backend = await Backend();
+        using var server = _ca.IssueServer("localhost");
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, Pair(server, "a")));
+
+        await File.WriteAllTextAsync(gw.ConfigPath, Config(backend.Url, ""));
+        var outcome = await new ConfigReloader(gw.Server, gw.ConfigPath).ReloadNow();
+
+        Assert.False(outcome.Applied);
+        Assert.Contains("needs a restart", outcome.Error);
+        using var client = Client(gw.Port);
+        using var r = await client.GetAsync("/api");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
     }
 }
