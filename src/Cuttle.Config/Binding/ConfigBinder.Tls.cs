@@ -143,7 +143,7 @@ internal sealed partial class ConfigBinder
                 }
                 catch (TlsFileException ex)
                 {
-                    Error(at, ex.Message);
+                    ReportFile(ex, at);
                 }
             }
         }
@@ -194,9 +194,22 @@ internal sealed partial class ConfigBinder
         }
         catch (TlsFileException ex)
         {
-            Error(ex.File == key ? pair["private_key"]! : pair["public_key"]!, ex.Message);
+            ReportFile(ex, ex.File == key ? pair["private_key"]! : pair["public_key"]!);
         }
         keys.Add(new TlsKeyPairFiles(cert, key, Loc(pair)));
+    }
+
+    /// <summary>
+    /// A file that is there but unusable is an error. One that is not there is a warning: KrakenD's check reads no
+    /// file, and a configuration is often checked where its mounted certificates are not (CI); <c>run</c> then
+    /// refuses to start, and a reload is refused, naming the file.
+    /// </summary>
+    private void ReportFile(TlsFileException ex, JsonNode at)
+    {
+        if (ex.File.Length > 0 && !File.Exists(ex.File))
+            Warning(at, ex.Message + "; the server will refuse to start (or to reload) until it exists");
+        else
+            Error(at, ex.Message);
     }
 
     private TlsVersion BindTlsVersion(JsonNode node, string field)
