@@ -10,6 +10,7 @@ using System.Text.Json;
 using Cuttle.Hosting;
 using Cuttle.Testing;
 using Cuttle.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Cuttle.Tests.EndToEnd;
 
@@ -18,7 +19,7 @@ namespace Cuttle.Tests.EndToEnd;
 /// port, HTTP/2 by ALPN with KrakenD's response unchanged, h2c with prior knowledge, mTLS, SNI over keys, the TLS 1.3
 /// default, and certificates rotated on disk (a Kubernetes Secret's ..data symlink swap) without a restart.
 /// </summary>
-public sealed class ServerTlsTests : IDisposable
+public sealed class ServerTlsTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("cuttle-tls-").FullName;
     private readonly TestCertificateAuthority _ca = TestCertificateAuthority.Create();
@@ -299,6 +300,7 @@ public sealed class ServerTlsTests : IDisposable
         await stop.CancelAsync();
         await loop;
 
+        output.WriteLine($"new serial first seen {seenAfter.TotalMilliseconds:0} ms after the swap; {requests} requests, {failures.Count} failed");
         Assert.Empty(failures);
         Assert.Contains(first.Serial, serials);
         Assert.True(seenAfter < TimeSpan.FromSeconds(2), $"the new serial was first seen {seenAfter.TotalMilliseconds:0} ms after the swap");
