@@ -8,11 +8,19 @@ namespace Cuttle.Gateway;
 public sealed class ReloadStatusSource
 {
     private volatile ReloadStatus? _current;
+    private volatile TlsStatus? _tls;
 
     /// <summary>The latest status; null until the host publishes the first one (before its listener starts).</summary>
     public ReloadStatus? Current
     {
         get => _current;
         set => _current = value;
+    }
+
+    /// <summary>The TLS listener's certificates and rotation outcome; null on a clear-text listener. Replaced whole by the host.</summary>
+    public TlsStatus? Tls
+    {
+        get => _tls;
+        set => _tls = value;
     }
 }

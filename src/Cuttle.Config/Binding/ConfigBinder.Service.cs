@@ -126,6 +126,8 @@ internal sealed partial class ConfigBinder
             TelemetryLogstash = BindLogstash(root["extra_config"]),
             TelemetryGelf = BindGelf(root["extra_config"]),
             ClientTls = BindClientTls(root),
+            Tls = BindServerTls(root["tls"]),
+            UseH2c = BindUseH2c(root),
             ExtraConfig = extra,
             Location = Loc(root),
         };

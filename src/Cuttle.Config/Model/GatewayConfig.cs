@@ -114,6 +114,12 @@ public sealed record GatewayConfig
     public Telemetry.LogstashOptions? TelemetryLogstash { get; init; }
     public Telemetry.GelfOptions? TelemetryGelf { get; init; }
 
+    /// <summary>The service's tls block (HTTPS, HTTP/2 by ALPN, mTLS); null when absent or disabled: clear text.</summary>
+    public ServerTlsOptions? Tls { get; init; }
+
+    /// <summary>use_h2c at service level or in extra_config.router: HTTP/2 with prior knowledge on a clear-text port.</summary>
+    public bool UseH2c { get; init; }
+
     /// <summary>Every service-level extra_config namespace, keys normalised to the short name.</summary>
     public ExtraConfig ExtraConfig { get; init; } = ExtraConfig.Empty;
 

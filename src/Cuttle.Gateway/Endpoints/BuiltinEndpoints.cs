@@ -43,12 +43,12 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
         body["status"] = "ok";
         // KrakenD's body is exactly {"agents","now","status"} and /__health is open to every client: the gateway's own
         // details come only when the host hands a status source over, which it does in debug mode only.
-        if (reloadStatus?.Current is { } status) body["cuttle"] = Details(status);
+        if (reloadStatus?.Current is { } status) body["cuttle"] = Details(status, reloadStatus.Tls);
         return ResponseRenderer.WriteJson(context, body);
     }
 
     /// <summary>The debug-only "cuttle" object: the host's reload status plus the process's runtime counters.</summary>
-    internal static Dictionary<string, object?> Details(ReloadStatus status)
+    internal static Dictionary<string, object?> Details(ReloadStatus status, TlsStatus? tls = null)
     {
         var info = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -61,8 +61,33 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
             ["socket_transport"] = status.SocketTransport,
         };
         if (status.LastReloadAttempt is { } at) info["last_reload_attempt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        if (tls is not null) info["tls"] = TlsDetails(tls);
         info["runtime"] = RuntimeCounters.Read();
         return info;
+    }
+
+    private static Dictionary<string, object?> TlsDetails(TlsStatus tls)
+    {
+        var certificates = new List<object?>(tls.Certificates.Length);
+        foreach (var c in tls.Certificates)
+        {
+            certificates.Add(new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["subject"] = c.Subject,
+                ["serial"] = c.Serial,
+                ["not_after"] = c.NotAfter.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["file"] = c.File,
+            });
+        }
+        var details = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["certificates"] = certificates,
+            ["rotations"] = tls.Rotations,
+            ["rejected_rotations"] = tls.RejectedRotations,
+            ["last_rotation_error"] = tls.LastError,
+        };
+        if (tls.LastErrorAt is { } at) details["last_rotation_error_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        return details;
     }
 
     /// <summary>Go's time.Now().String(): "2006-01-02 15:04:05.999999999 -0700 MST m=+0.000000001".</summary>

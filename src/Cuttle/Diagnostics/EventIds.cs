@@ -27,6 +27,13 @@ internal static class EventIds
     public const int TelemetryRuntimeMetrics = 3603;
     public const int TelemetryApplied = 3604;
 
+    // Hosting/Tls: the TLS listener's certificates and their rotation (38xx).
+    public const int TlsServing = 3801;
+    public const int TlsRotated = 3802;
+    public const int TlsRotationRejected = 3803;
+    public const int TlsWatchFailed = 3804;
+    public const int TlsReloadNeedsRestart = 3805;
+
     // Telemetry/Stats: the telemetry/metrics /__stats listener (37xx).
     public const int StatsListening = 3701;
     public const int StatsBindFailed = 3702;

@@ -1,9 +1,11 @@
 using System.Net;
 using Cuttle.Config.Model;
+using Cuttle.Config.Tls;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Gateway.Endpoints;
 using Cuttle.Hosting.Sockets;
+using Cuttle.Hosting.Tls;
 using Cuttle.LiveConsole;
 using Cuttle.Telemetry.Logging;
 using Cuttle.Telemetry.OpenTelemetry;
@@ -39,6 +41,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     private readonly TelemetryHost _telemetry;
     private long _lastDrainTicks;
     private readonly Auth.RevokerServer _revoker;
+    private ServerTls? _tls; // null on a clear-text listener
+    private string _shape = ""; // ListenerProtocols.ShapeOf the live listener
 
     private GatewayServer(ServerOptions options, ILoggerFactory loggerFactory, TelemetryLogging telemetry, ReloadStatusSource status, Generation first, WebApplication listener, (IPAddress, int) binding)
     {
@@ -97,18 +101,23 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var binding = BindingFor(config, options);
         WebApplication listener;
         int port;
+        ServerTls? tls = null;
         try
         {
-            (listener, port) = await StartListenerAsync(binding, config, options, ctx => server!.HandleAsync(ctx)).ConfigureAwait(false);
+            tls = StartTls(config, loggerFactory, options, status);
+            (listener, port) = await StartListenerAsync(binding, config, options, ctx => server!.HandleAsync(ctx), tls).ConfigureAwait(false);
         }
         catch
         {
+            if (tls is not null) await tls.DisposeAsync().ConfigureAwait(false);
             await first.DisposeAsync().ConfigureAwait(false);
             loggerFactory.Dispose();
             telemetry.Dispose();
             throw;
         }
         server = new GatewayServer(options, loggerFactory, telemetry, status, first, listener, binding) { Port = port, Stats = stats, LiveConsole = console };
+        server._tls = tls;
+        server._shape = ListenerProtocols.ShapeOf(tls is not null, config.UseH2c);
         await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
         console.Attach(() => server.Current, () => server.Port);
         console.History.Started(first.Number, config.ContentHash, first.LoadedAt);
@@ -158,7 +167,21 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         return (address, options.PortOverride ?? config.Port);
     }
 
-    private static async Task<(WebApplication, int)> StartListenerAsync((IPAddress Address, int Port) binding, GatewayConfig config, ServerOptions options, RequestDelegate handler)
+    /// <summary>The TLS listener's certificates, loaded before the listener binds; a file that cannot be used stops the start.</summary>
+    private static ServerTls? StartTls(GatewayConfig config, ILoggerFactory loggerFactory, ServerOptions options, ReloadStatusSource status)
+    {
+        if (config.Tls is null) return null;
+        try
+        {
+            return ServerTls.Start(config.Tls, loggerFactory, options.TimeProvider, status);
+        }
+        catch (TlsFileException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+    }
+
+    private static async Task<(WebApplication, int)> StartListenerAsync((IPAddress Address, int Port) binding, GatewayConfig config, ServerOptions options, RequestDelegate handler, ServerTls? tls)
     {
         // The empty builder: no appsettings.json or environment configuration sources (a krakend.json directory is not an
         // ASP.NET Core content root), and so no recursive file watch of the working directory, which the slim builder
@@ -182,8 +205,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
-            // Go refuses a signed Content-Length ("+5") with 400; Kestrel's parser accepts it (see StrictContentLength).
-            k.Listen(binding.Address, binding.Port, listen => listen.Use(Connections.StrictContentLength.Use));
+            // Clear-text HTTP/1.1, HTTPS (h2 and http/1.1 by ALPN) or h2c, and the signed Content-Length check.
+            k.Listen(binding.Address, binding.Port, listen => ListenerProtocols.Configure(listen, tls, config.UseH2c));
         });
         builder.Services.Configure<HostOptions>(h =>
             h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
@@ -296,12 +319,33 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             }
 
             var binding = BindingFor(config, _options);
+            var shape = ListenerProtocols.ShapeOf(config.Tls is not null, config.UseH2c);
+            if (binding == _binding && shape != _shape)
+            {
+                // Clear text and TLS cannot share a port, and the listener cannot be rebound on its own port without a
+                // moment in which connections are refused: keep serving, say why.
+                await next.DisposeAsync().ConfigureAwait(false);
+                return RejectCore($"the listener on port {Port} serves {_shape}; serving {shape} instead (a tls block added, removed or disabled, or use_h2c changed) needs a restart, or a new port");
+            }
+            var tls = _tls;
+            ServerTls? retiredTls = null;
+            try
+            {
+                if (config.Tls is null) { retiredTls = tls; tls = null; }
+                else if (tls is null) tls = ServerTls.Start(config.Tls, _loggerFactory, _options.TimeProvider, _status);
+                else await tls.ApplyAsync(config.Tls).ConfigureAwait(false); // new handshakes use the new block from here
+            }
+            catch (TlsFileException ex)
+            {
+                await next.DisposeAsync().ConfigureAwait(false);
+                return RejectCore(SecretMask.Apply(ex.Message));
+            }
             WebApplication? retiredListener = null;
             if (binding != _binding)
             {
                 try
                 {
-                    var (listener, port) = await StartListenerAsync(binding, config, _options, HandleAsync).ConfigureAwait(false);
+                    var (listener, port) = await StartListenerAsync(binding, config, _options, HandleAsync, tls).ConfigureAwait(false);
                     retiredListener = _listener;
                     _listener = listener;
                     _binding = binding;
@@ -309,12 +353,20 @@ internal sealed partial class GatewayServer : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
                 {
+                    if (tls is not null && !ReferenceEquals(tls, _tls)) await tls.DisposeAsync().ConfigureAwait(false);
                     await next.DisposeAsync().ConfigureAwait(false);
                     return RejectCore(SecretMask.Apply($"cannot listen on {binding.Address}:{binding.Port}: {ex.Message}"));
                 }
             }
 
             _current = next; // the swap: every request that starts from here on is served by the new generation
+            _tls = tls;
+            _shape = shape;
+            if (retiredTls is not null)
+            {
+                _status.Tls = null;
+                await retiredTls.DisposeAsync().ConfigureAwait(false);
+            }
             _logging.Apply(config); // the log level, formats and destinations follow, like everything else
             var swapped = _options.TimeProvider.GetElapsedTime(started);
             await Stats.ApplyAsync(config, next.Number).ConfigureAwait(false);
@@ -398,6 +450,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_tls is not null) await _tls.DisposeAsync().ConfigureAwait(false);
         await _current.DisposeAsync().ConfigureAwait(false);
         _telemetry.Dispose();
         await Stats.DisposeAsync().ConfigureAwait(false);

@@ -91,6 +91,47 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_TlsFilesThatCannotBeServed_NameTheFileAtTheNodeWithoutAStackTrace()
+    {
+        using var ca = global::Cuttle.Testing.TestCertificateAuthority.Create();
+        using var server = ca.IssueServer("localhost");
+        using var other = ca.IssueServer("other");
+        var (cert, _) = server.WriteTo(_dir);
+        var wrongKey = Write("wrong.key", other.KeyPem);
+        var notPem = Write("not.pem", "hello\n");
+        Write("tls.json", $$"""
+            {
+              "version": 3,
+              "tls": {
+                "keys": [{"public_key": "{{notPem}}", "private_key": "{{wrongKey}}"}],
+                "public_key": "{{cert}}", "private_key": "{{wrongKey}}",
+                "min_version": "TLS1.2", "cipher_suites": ["RC4_FOREVER"]
+              }
+            }
+            """);
+        var (code, _, stderr) = await Cuttle(null, "check", "--config", "tls.json");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"tls.json:4:29: error: the certificate file {notPem} holds no PEM certificate", stderr, StringComparison.Ordinal);
+        Assert.Contains($"error: the private key in {wrongKey} does not match the certificate in {cert}", stderr, StringComparison.Ordinal);
+        Assert.Contains("tls.json:6:20: error: unknown tls.min_version \"TLS1.2\"", stderr, StringComparison.Ordinal);
+        Assert.Contains("error: unknown cipher suite \"RC4_FOREVER\"", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithAMissingKeyFile_RefusesToStartNamingTheFile()
+    {
+        var missing = Path.Combine(_dir, "gone.key");
+        Write("run.json", $$$"""{"version": 3, "port": 0, "tls": {"public_key": "{{{missing}}}.crt", "private_key": "{{{missing}}}"}}""");
+        var (code, _, stderr) = await Cuttle(null, "run", "--config", "run.json");
+
+        Assert.Equal(3, code);
+        Assert.Contains($"ERROR starting the gateway: cannot read the certificate file {missing}.crt", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_MissingFile_IsAUsageErrorExitTwo()
     {
         var (code, _, stderr) = await Cuttle(null, "check", "-c", "nope.json");

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace Cuttle.Hosting.Connections;
 
@@ -16,9 +17,13 @@ internal static class StrictContentLength
 {
     public static ConnectionDelegate Use(ConnectionDelegate next) => connection =>
     {
-        connection.Transport = new GuardedPipe(connection.Transport);
+        // HTTP/2 (ALPN h2, or h2c with prior knowledge) frames its requests itself: there is no HTTP/1.1 text to follow.
+        if (!IsHttp2(connection)) connection.Transport = new GuardedPipe(connection.Transport);
         return next(connection);
     };
+
+    private static bool IsHttp2(ConnectionContext connection) =>
+        connection.Features.Get<ITlsApplicationProtocolFeature>() is { } alpn && alpn.ApplicationProtocol.Span.SequenceEqual("h2"u8);
 
     private sealed class GuardedPipe(IDuplexPipe inner) : IDuplexPipe
     {

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Cuttle.Hosting.Tls;
+
+/// <summary>
+/// What the listener speaks, decided once per listener: clear-text HTTP/1.1 (the default, and the only shape whose
+/// connections run no extra middleware); HTTPS with HTTP/2 and HTTP/1.1 by ALPN, as a Go http.Server serving TLS; or,
+/// with use_h2c, clear text that also takes HTTP/2 with prior knowledge (Go's h2c handler).
+/// </summary>
+internal static class ListenerProtocols
+{
+    /// <summary>The shape of a listener; a reload that changes it on the same address needs a restart.</summary>
+    public static string ShapeOf(bool tls, bool h2c) => tls ? "https" : h2c ? "http+h2c" : "http";
+
+    public static void Configure(ListenOptions listen, ServerTls? tls, bool h2c)
+    {
+        if (tls is not null)
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = tls.OnConnectionAsync,
+                HandshakeTimeout = TimeSpan.FromSeconds(10), // Go's http.Transport TLSHandshakeTimeout; Kestrel's default too
+            });
+        }
+        else if (h2c)
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Use(H2cPriorKnowledge.Use);
+            // An h2c request says :scheme http on a connection Kestrel takes for TLS (see H2cPriorKnowledge).
+            listen.KestrelServerOptions.AllowAlternateSchemes = true;
+        }
+        // Go refuses a signed Content-Length ("+5") with 400; Kestrel's parser accepts it (see StrictContentLength).
+        // After TLS, so that it reads the decrypted bytes; HTTP/2 connections skip it.
+        listen.Use(Connections.StrictContentLength.Use);
+    }
+}
