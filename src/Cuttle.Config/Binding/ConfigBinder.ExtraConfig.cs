@@ -79,6 +79,10 @@ internal sealed partial class ConfigBinder
             DisableAccessLog = B("disable_access_log"),
             LoggerSkipPaths = r["logger_skip_paths"] is { } lsp ? ReadStringList(lsp, "router.logger_skip_paths", asError: false) : [],
             RemoveExtraSlash = B("remove_extra_slash"),
+            ForwardedByClientIp = r["forwarded_by_client_ip"] is not { } fwd || ReadBool(fwd, "router.forwarded_by_client_ip", true, asError: false),
+            RemoteIpHeaders = BindRemoteIpHeaders(r["remote_ip_headers"]),
+            TrustedProxies = BindTrustedProxies(r["trusted_proxies"]),
+            AppEngine = B("app_engine"),
             ErrorBody404 = e404,
             ErrorBody405 = e405,
         };

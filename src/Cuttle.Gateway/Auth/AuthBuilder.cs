@@ -26,6 +26,6 @@ internal static class AuthBuilder
     {
         if (endpoint.JwtSigner is not { } options) return null;
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, maxAge: null);
-        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), context.Logger, context.Time);
+        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys), context.Logger, context.Time, context.Config.Router);
     }
 }

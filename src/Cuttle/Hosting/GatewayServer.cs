@@ -2,7 +2,6 @@ using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
-using Cuttle.Gateway.Endpoints;
 using Cuttle.Hosting.Sockets;
 using Cuttle.Telemetry.Logging;
 using Cuttle.Telemetry.OpenTelemetry;
@@ -241,7 +240,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         finally
         {
             generation.Exit();
-            if (accessStart != 0) _logging.Access(context, accessStart, GinClientIp.Of(context));
+            if (accessStart != 0) _logging.Access(context, accessStart, generation.ClientIp.ClientIp(context));
         }
     }
 
