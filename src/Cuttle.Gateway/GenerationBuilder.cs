@@ -26,7 +26,7 @@ namespace Cuttle.Gateway;
 public static partial class GenerationBuilder
 {
     /// <summary>The namespaces the core chain itself reads: router options, the endpoint proxy block, the HTTP client.</summary>
-    internal static readonly ImmutableArray<string> CoreNamespaces = ["router", "proxy", "backend/http"];
+    internal static readonly ImmutableArray<string> CoreNamespaces = ["router", "proxy", "backend/http", "backend/http/client"];
 
     /// <summary>
     /// Every extra_config namespace the gateway acts on (short names), so the loader warns about the others. Derived

@@ -19,7 +19,7 @@ internal sealed partial class ConfigBinder
             if (KnownNamespaces.IsKnown(name))
             {
                 if (_options.ImplementedNamespaces is { } implemented && !implemented.Contains(name))
-                    Warning(p, p.Value.Path, $"namespace {name} is not implemented by Cuttle and is ignored");
+                    Warning(p, p.Value.Path, $"namespace {name} is not implemented by Cuttle and is ignored{InsteadOfNamespace(name)}");
             }
             else if (_options.Lint && !IsCommentKey(p.Name) && p.Name != RateLimitHeadersNamespace)
             {

@@ -75,6 +75,12 @@ public sealed record BackendHttpOptions
 
     /// <summary>When true, the backend's status and body become the endpoint's error.</summary>
     public bool ReturnErrorCode { get; init; }
+
+    /// <summary>
+    /// extra_config."backend/http/client".send_body_on_redirect: the body is read before sending, so a 307 or 308
+    /// redirect is followed with it (lura proxy/http.go); otherwise such a redirect of a streamed body is not followed.
+    /// </summary>
+    public bool SendBodyOnRedirect { get; init; }
 }
 
 public enum StaticStrategy { Always, Success, Complete, Errored, Incomplete }

@@ -164,8 +164,12 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // Go writes header values as the bytes they are; a no-op pass-through carries a backend's obs-text
             // (RFC 9110 section 5.5), read as Latin-1, which Kestrel's default (ASCII only) refuses with a 500.
             k.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
-            if (config.ReadHeaderTimeout > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = config.ReadHeaderTimeout;
-            if (config.IdleTimeout > TimeSpan.Zero) k.Limits.KeepAliveTimeout = config.IdleTimeout;
+            // Go's http.Server: an unset ReadHeaderTimeout or IdleTimeout takes ReadTimeout (read_timeout's body part has no
+            // Kestrel limit; the loader warns).
+            var readHeader = config.ReadHeaderTimeout > TimeSpan.Zero ? config.ReadHeaderTimeout : config.ReadTimeout;
+            var idle = config.IdleTimeout > TimeSpan.Zero ? config.IdleTimeout : config.ReadTimeout;
+            if (readHeader > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = readHeader;
+            if (idle > TimeSpan.Zero) k.Limits.KeepAliveTimeout = idle;
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
