@@ -109,7 +109,8 @@ internal sealed partial class ConfigBinder
         {
             if (p.Name == "send_body_on_redirect")
                 send = ReadBool(p.Value, "backend/http/client.send_body_on_redirect", false, asError: false);
-            else if (p.Name != "client_tls" && !IsCommentKey(p.Name))
+            // client_tls included: until the backend client reads it, a per-backend TLS setting must not pass unnoticed.
+            else if (!IsCommentKey(p.Name))
                 Warning(p, p.Value.Path, $"backend/http/client.{p.Name} is not implemented by Cuttle and is ignored");
         }
         return send;
