@@ -89,7 +89,7 @@ public sealed class ConfigBinderExtraConfigTests
             new ConfigLoadOptions { ImplementedNamespaces = new HashSet<string> { "router" } });
         var w = Assert.Single(result.Diagnostics);
         Assert.Equal(DiagnosticSeverity.Warning, w.Severity);
-        Assert.Equal("namespace auth/revoker is not implemented by Cuttle and is ignored", w.Message);
+        Assert.Equal("namespace auth/revoker is not implemented by Cuttle and is ignored; no token is revoked", w.Message);
         AssertAt(w, 3, 3, "extra_config[\"auth/revoker\"]");
     }
 
