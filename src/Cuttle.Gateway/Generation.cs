@@ -16,6 +16,7 @@ public sealed class Generation : IAsyncDisposable
     private readonly BuiltinEndpoints _builtins;
     private readonly Backends.BackendClient _client;
     private readonly RouteFallback<IEndpointHandler> _fallback;
+    private readonly bool _removeExtraSlash;
     private int _inFlight;
     private int _disposed;
 
@@ -32,6 +33,7 @@ public sealed class Generation : IAsyncDisposable
         _builtins = builtins;
         _client = client;
         _fallback = new RouteFallback<IEndpointHandler>(routes, config.Router);
+        _removeExtraSlash = config.Router.RemoveExtraSlash;
     }
 
     /// <summary>Service-level layers run before routing, outermost first (security/cors, security/bot-detector).</summary>
@@ -55,6 +57,11 @@ public sealed class Generation : IAsyncDisposable
 
     /// <summary>The backend pool, offered to the next generation so an unchanged transport keeps its warm connections.</summary>
     public Backends.BackendClient Client => _client;
+
+    /// <summary>gin's ClientIP under this configuration's router options (the host's access log uses it).</summary>
+    public GinClientIp ClientIp => _clientIp ??= GinClientIp.For(Config.Router);
+
+    private GinClientIp? _clientIp;
 
     /// <summary>Serves one request on this generation (tracked for draining).</summary>
     public async Task HandleAsync(HttpContext context)
@@ -130,6 +137,8 @@ public sealed class Generation : IAsyncDisposable
         foreach (var filter in ServiceFilters) if (filter.Intercept(context) is { } answered) return answered;
         var path = context.Request.Path.Value ?? "/";
         if (path.Length == 0) path = "/";
+        // router.remove_extra_slash: gin routes (built-ins too) on cleanPath of the path, so "//a/../b" serves "/b".
+        if (_removeExtraSlash) path = RouteTable<IEndpointHandler>.CleanPath(path);
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;
         var method = context.Request.Method;
         var match = _routes.Find(method, path);

@@ -27,7 +27,7 @@ namespace Cuttle.Gateway;
 public static partial class GenerationBuilder
 {
     /// <summary>The namespaces the core chain itself reads: router options, the endpoint proxy block, the HTTP client.</summary>
-    internal static readonly ImmutableArray<string> CoreNamespaces = ["router", "proxy", "backend/http"];
+    internal static readonly ImmutableArray<string> CoreNamespaces = ["router", "proxy", "backend/http", "backend/http/client"];
 
     /// <summary>
     /// Every extra_config namespace the gateway acts on (short names), so the loader warns about the others. Derived
@@ -65,6 +65,7 @@ public static partial class GenerationBuilder
                 if (!routes.Add(endpoint.Method, endpoint.Endpoint, handler))
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
+            AutoOptionsHandler.Register(routes, config);
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
                 config.EchoEndpoint, options.TimeProvider, options.ReloadStatus, logger);
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
@@ -86,8 +87,8 @@ public static partial class GenerationBuilder
 
     /// <summary>
     /// The proxy pipe of one endpoint, built innermost first so it reads as KrakenD's chain (outer → inner):
-    /// signer or endpoint handler → otel proxy stage → metrics("pipe") → lua-proxy → CEL → json-schema → static →
-    /// flatmap → merge/sequential, and per backend concurrent → otel backend stage → metrics("backend") →
+    /// signer or endpoint handler → otel proxy stage → metrics("pipe") → lua-proxy → CEL → json-schema → shadow →
+    /// static → flatmap → merge/sequential, and per backend concurrent → otel backend stage → metrics("backend") →
     /// circuit-breaker → ratelimit/proxy → lua-backend → CEL → HTTP call (whose client carries the otel
     /// backend-request layer and, below it, the http-cache).
     /// </summary>
@@ -113,12 +114,16 @@ public static partial class GenerationBuilder
             if (endpoint.ConcurrentCalls > 1) proxy = new ConcurrentProxy(proxy, endpoint.ConcurrentCalls, endpoint.Timeout, context.Time);
             backends[i] = proxy;
         }
+        // CE proxy_factory: lura's shadow factory around its default one; the regular backends alone make the merge.
+        var shadows = ShadowBuilder.Split(endpoint, ref backends, out var regularEndpoint);
         IProxy stack;
-        if (backends.Length == 1) stack = backends[0];
-        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(endpoint), endpoint.Timeout, PropagatedParams(endpoint), context.Time);
+        if (backends.Length == 0) stack = NoRegularBackendProxy.Instance;
+        else if (backends.Length == 1) stack = backends[0];
+        else if (endpoint.Proxy.Sequential) stack = new SequentialProxy(backends, SequentialKeys(regularEndpoint), endpoint.Timeout, PropagatedParams(regularEndpoint), context.Time);
         else stack = new MergeProxy(backends, endpoint.Timeout, context.Time);
-        if (!endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
-        if (endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
+        if (backends.Length > 0 && !endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
+        if (backends.Length > 0 && endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
+        if (backends.Length > 0) stack = ShadowBuilder.Wrap(stack, shadows, endpoint, context);
         stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
         stack = StatsBuilder.WrapPipe(stack, endpoint, context); // CE: metrics("pipe") around lua-proxy

@@ -64,7 +64,8 @@ internal sealed class InMemoryBackend(Func<InMemoryBackend.Request, HttpResponse
     public static async Task<(int Status, IHeaderDictionary Headers, string Body)> Serve(Generation generation, string method, string pathAndQuery,
         params (string Name, string Value)[] headers)
     {
-        var context = new DefaultHttpContext();
+        // A real request comes from a socket: gin's ClientIP is "" without its address and then reads no forwarding header.
+        var context = new DefaultHttpContext { Connection = { RemoteIpAddress = System.Net.IPAddress.Loopback } };
         var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         context.Request.Method = method;
         context.Request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];

@@ -248,7 +248,7 @@ internal sealed partial class ConfigBinder
             InputQueryStrings = obj["input_query_strings"] is { } iq ? Quiet(() => ReadStringList(iq, "input_query_strings")) : [],
             Proxy = BindBackendProxy(obj["extra_config"]),
             LuaBackend = BindLua(obj["extra_config"], "modifier/lua-backend"),
-            Http = BindBackendHttp(obj["extra_config"]),
+            Http = BindBackendHttp(obj["extra_config"]) with { SendBodyOnRedirect = BindSendBodyOnRedirect(obj["extra_config"]) },
             Cel = BindCel(obj["extra_config"]),
             CircuitBreaker = BindCircuitBreaker(obj["extra_config"]),
             RateLimit = BindRateLimitProxy(obj["extra_config"]),

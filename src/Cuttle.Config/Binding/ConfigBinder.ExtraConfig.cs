@@ -16,10 +16,11 @@ internal sealed partial class ConfigBinder
         {
             var name = KnownNamespaces.Normalize(p.Name);
             b[name] = Element(p.Value);
+            if (name == "telemetry/opentelemetry") WarnUnsupportedTelemetry(p.Value);
             if (KnownNamespaces.IsKnown(name))
             {
                 if (_options.ImplementedNamespaces is { } implemented && !implemented.Contains(name))
-                    Warning(p, p.Value.Path, $"namespace {name} is not implemented by Cuttle and is ignored");
+                    Warning(p, p.Value.Path, $"namespace {name} is not implemented by Cuttle and is ignored{InsteadOfNamespace(name)}");
             }
             else if (_options.Lint && !IsCommentKey(p.Name) && p.Name != RateLimitHeadersNamespace)
             {
@@ -79,6 +80,10 @@ internal sealed partial class ConfigBinder
             DisableAccessLog = B("disable_access_log"),
             LoggerSkipPaths = r["logger_skip_paths"] is { } lsp ? ReadStringList(lsp, "router.logger_skip_paths", asError: false) : [],
             RemoveExtraSlash = B("remove_extra_slash"),
+            ForwardedByClientIp = r["forwarded_by_client_ip"] is not { } fwd || ReadBool(fwd, "router.forwarded_by_client_ip", true, asError: false),
+            RemoteIpHeaders = BindRemoteIpHeaders(r["remote_ip_headers"]),
+            TrustedProxies = BindTrustedProxies(r["trusted_proxies"]),
+            AppEngine = B("app_engine"),
             ErrorBody404 = e404,
             ErrorBody405 = e405,
         };

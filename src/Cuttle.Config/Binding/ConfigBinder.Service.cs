@@ -53,6 +53,7 @@ internal sealed partial class ConfigBinder
                 ExpectKind(p.Value, JsonNodeKind.Array, p.Name);
         }
         LintUnknown(root, ServiceKnown, "the service (root) configuration");
+        WarnUnsupportedService(root);
 
         var port = Int(root, "port", 0);
         if (port == 0)

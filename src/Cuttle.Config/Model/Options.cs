@@ -24,6 +24,21 @@ public sealed record RouterOptions
     public ImmutableArray<string> LoggerSkipPaths { get; init; } = [];
     public bool RemoveExtraSlash { get; init; }
 
+    /// <summary>gin's ForwardedByClientIP: the client IP may come from <see cref="RemoteIpHeaders"/> (gin's default: true).</summary>
+    public bool ForwardedByClientIp { get; init; } = true;
+
+    /// <summary>gin's RemoteIPHeaders, canonical, in order (default X-Forwarded-For, X-Real-Ip).</summary>
+    public ImmutableArray<string> RemoteIpHeaders { get; init; } = ["X-Forwarded-For", "X-Real-Ip"];
+
+    /// <summary>
+    /// gin's trusted proxies: addresses or CIDRs whose forwarding headers are believed. Default (null) is gin's: every
+    /// address. An entry gin cannot parse ends the list there (gin keeps what it parsed before it).
+    /// </summary>
+    public ImmutableArray<string>? TrustedProxies { get; init; }
+
+    /// <summary>gin's AppEngine flag: X-Appengine-Remote-Addr, when present, is the client IP.</summary>
+    public bool AppEngine { get; init; }
+
     /// <summary>CE's router.error_body: custom JSON bodies for "404" and "405".</summary>
     public JsonElement? ErrorBody404 { get; init; }
     public JsonElement? ErrorBody405 { get; init; }
@@ -60,6 +75,12 @@ public sealed record BackendHttpOptions
 
     /// <summary>When true, the backend's status and body become the endpoint's error.</summary>
     public bool ReturnErrorCode { get; init; }
+
+    /// <summary>
+    /// extra_config."backend/http/client".send_body_on_redirect: the body is read before sending, so a 307 or 308
+    /// redirect is followed with it (lura proxy/http.go); otherwise such a redirect of a streamed body is not followed.
+    /// </summary>
+    public bool SendBodyOnRedirect { get; init; }
 }
 
 public enum StaticStrategy { Always, Success, Complete, Errored, Incomplete }

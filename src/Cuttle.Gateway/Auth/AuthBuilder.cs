@@ -53,6 +53,6 @@ internal static class AuthBuilder
     {
         if (endpoint.JwtSigner is not { } options) return null;
         var keys = new JwkKeySource(options.JwkUrl, options.JwkLocalPath, context.Client, context.Time, maxAge: null);
-        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys, options.Typ, options.Full), context.Logger, context.Time);
+        return new JwtSignerEndpointHandler(endpoint, stack, new JwtSigner(options.Alg, options.Kid, keys, options.Typ, options.Full), context.Logger, context.Time, context.Config.Router);
     }
 }

@@ -15,9 +15,9 @@ namespace Cuttle.Gateway.Auth;
 /// missing response or a signing failure answers 400 with an empty body; no X-Krakend headers are written.
 /// </summary>
 internal sealed partial class JwtSignerEndpointHandler(EndpointConfig endpoint, IProxy proxy, JwtSigner signer, ILogger logger,
-    TimeProvider? time = null) : IEndpointHandler
+    TimeProvider? time = null, RouterOptions? router = null) : IEndpointHandler
 {
-    private readonly RequestFactory _requests = new(endpoint);
+    private readonly RequestFactory _requests = new(endpoint, router);
     private readonly string[] _keysToSign = [.. endpoint.JwtSigner!.KeysToSign];
 
     public async Task HandleAsync(HttpContext context, string[] parameters)

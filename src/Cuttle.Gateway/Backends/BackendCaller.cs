@@ -38,6 +38,9 @@ internal sealed class BackendCaller
     // backend/graphql and modifier/martian, compiled once; null (the common case) keeps SendAsync on its direct path.
     private readonly GraphQLRequest? _graphql;
     private readonly MartianPlan? _martian;
+    private readonly bool _sendBodyOnRedirect;
+    private readonly TimeSpan _responseHeaderTimeout;
+    private readonly TimeProvider _time;
     private int _next;
 
     [ThreadStatic]
@@ -47,6 +50,9 @@ internal sealed class BackendCaller
         TimeProvider? time = null, HttpCache? cache = null, IBackendCallObserver? observer = null)
     {
         _client = transport.Invoker;
+        _sendBodyOnRedirect = backend.Http.SendBodyOnRedirect;
+        _responseHeaderTimeout = transport.ResponseHeaderTimeout;
+        _time = time ?? TimeProvider.System;
         _cache = cache;
         _observer = observer;
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
@@ -199,6 +205,9 @@ internal sealed class BackendCaller
             var sendBody = _methodCanHaveBody;
             var target = _lean is null ? null : FindTarget(url);
             var lean = target is not null;
+            // backend/http/client.send_body_on_redirect: lura reads the body into a buffer first, so a 307/308 can resend it.
+            if (_sendBodyOnRedirect && sendBody && request.Body is not null && request.BufferedBody is null)
+                await request.BufferBodyAsync(ct).ConfigureAwait(false);
             var response = await SendHopAsync(request, url, target, method, sendBody, previous: null, redirects: 0, trace, ct).ConfigureAwait(false);
             for (var redirects = 1; IsFollowable(response, request, sendBody, redirects - 1); redirects++)
             {
@@ -234,6 +243,31 @@ internal sealed class BackendCaller
     /// (and stores) each hop, as krakend-httpcache does below Go's redirect loop.
     /// </summary>
     private ValueTask<BackendResponse> SendHopAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
+        string? previous, int redirects, TraceHeaders? trace, CancellationToken ct) =>
+        _responseHeaderTimeout > TimeSpan.Zero
+            ? SendHopWithHeaderTimeoutAsync(request, url, target, method, sendBody, previous, redirects, trace, ct)
+            : SendHopCoreAsync(request, url, target, method, sendBody, previous, redirects, trace, ct);
+
+    /// <summary>
+    /// response_header_timeout (Go's Transport.ResponseHeaderTimeout): each hop waits at most that long for the
+    /// response head, then fails as Go's does; the body is read under the endpoint's timeout alone.
+    /// </summary>
+    private async ValueTask<BackendResponse> SendHopWithHeaderTimeoutAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
+        string? previous, int redirects, TraceHeaders? trace, CancellationToken ct)
+    {
+        using var headers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), headers, _responseHeaderTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return await SendHopCoreAsync(request, url, target, method, sendBody, previous, redirects, trace, headers.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new HttpRequestException("net/http: timeout awaiting response headers");
+        }
+    }
+
+    private ValueTask<BackendResponse> SendHopCoreAsync(ProxyRequest request, string url, LeanTarget? target, string method, bool sendBody,
         string? previous, int redirects, TraceHeaders? trace, CancellationToken ct)
     {
         if (_cache is null) return SendOnceAsync(request, url, target, method, sendBody, previous, redirects, default, trace, ct);

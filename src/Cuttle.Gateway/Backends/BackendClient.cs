@@ -30,10 +30,10 @@ public sealed class BackendClient
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
     internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
-        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost, string? ClientTls)
+        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost, TimeSpan ResponseHeaderTimeout, string? ClientTls)
     {
-        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout, c.MaxIdleConnectionsPerHost,
-            c.ClientTls?.Identity);
+        public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout,
+            c.MaxIdleConnectionsPerHost, c.ResponseHeaderTimeout, c.ClientTls?.Identity);
     }
 
     /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
@@ -59,7 +59,7 @@ public sealed class BackendClient
                 Decompress = !config.DisableCompression,
                 Tls = BackendTls.Create(config.ClientTls),
             });
-        return new BackendClient(new BackendTransport(CreateInvoker(config), http1), settings);
+        return new BackendClient(new BackendTransport(CreateInvoker(config), http1) { ResponseHeaderTimeout = config.ResponseHeaderTimeout }, settings);
     }
 
     private bool TryAddReference()

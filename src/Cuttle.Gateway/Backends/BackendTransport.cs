@@ -21,6 +21,9 @@ internal sealed class BackendTransport(HttpMessageInvoker invoker, LeanHttpClien
     /// <summary>The own HTTP/1.1 client for http:// and https:// backends; null when every call goes through <see cref="Invoker"/>.</summary>
     public LeanHttpClient? Http1 { get; } = http1;
 
+    /// <summary>The service's response_header_timeout (zero: none), which every <see cref="BackendCaller"/> applies to each hop.</summary>
+    public TimeSpan ResponseHeaderTimeout { get; init; }
+
     public void Dispose()
     {
         Http1?.Dispose();

@@ -32,7 +32,7 @@ internal sealed partial class EndpointHandler : IEndpointHandler
         _time = time ?? TimeProvider.System;
         _endpoint = endpoint;
         _proxy = proxy;
-        _requests = new RequestFactory(endpoint);
+        _requests = new RequestFactory(endpoint, router);
         _renderer = ResponseRenderer.For(endpoint.OutputEncoding);
         _router = router;
         _logger = logger;

@@ -32,7 +32,7 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     {
         _endpoint = endpoint;
         _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger, cache: cache, observer: observer);
-        _requests = new RequestFactory(endpoint);
+        _requests = new RequestFactory(endpoint, router);
         _router = router;
         _logger = logger;
         _versionHeader = router.HideVersionHeader ? ResponseHeaders.HiddenVersionValue : ResponseHeaders.VersionValue;

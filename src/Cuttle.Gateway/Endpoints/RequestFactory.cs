@@ -1,4 +1,3 @@
-using System.Net;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
 using Cuttle.Go;
@@ -32,8 +31,11 @@ internal sealed class RequestFactory
         "Host", "X-Forwarded-For", "X-Forwarded-Host",
     };
 
-    public RequestFactory(EndpointConfig endpoint)
+    private readonly GinClientIp _clientIp;
+
+    public RequestFactory(EndpointConfig endpoint, RouterOptions? router = null)
     {
+        _clientIp = GinClientIp.For(router ?? RouterOptions.Default);
         _method = endpoint.Method;
         _allHeaders = endpoint.InputHeaders.Contains("*");
         // An empty input_headers forwards only Content-Type (lura server.HeadersToSend default).
@@ -76,7 +78,7 @@ internal sealed class RequestFactory
                 if (request.Headers.TryGetValue(name, out var values)) headers.Add(new(name, values));
             }
         }
-        headers.Add(new("X-Forwarded-For", ClientIp(context)));
+        headers.Add(new("X-Forwarded-For", _clientIp.ClientIp(context)));
         headers.Add(new("X-Forwarded-Host", request.Host.Value ?? ""));
         if (_forwardsUserAgent && request.Headers.ContainsKey("User-Agent")) headers.Add(new("X-Forwarded-Via", UserAgent));
         else
@@ -147,27 +149,5 @@ internal sealed class RequestFactory
     {
         for (var i = headers.Count - 1; i >= 0; i--)
             if (headers[i].Key.Equals(name, StringComparison.OrdinalIgnoreCase)) headers.RemoveAt(i);
-    }
-
-    private static readonly object ClientIpKey = new();
-
-    /// <summary>gin's ClientIP with its defaults: first valid IP of X-Forwarded-For, then X-Real-IP, then the socket.</summary>
-    internal static string ClientIp(HttpContext context)
-    {
-        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
-        if (forwarded.Length > 0)
-        {
-            var first = forwarded.Split(',')[0].Trim();
-            if (IPAddress.TryParse(first, out _)) return first;
-        }
-        var real = context.Request.Headers["X-Real-IP"].ToString().Trim();
-        if (real.Length > 0 && IPAddress.TryParse(real, out _)) return real;
-        // The socket address is the same for every request of a keep-alive connection: format it once per connection.
-        var items = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items;
-        if (items is not null && items.TryGetValue(ClientIpKey, out var cached) && cached is string s) return s;
-        var remote = context.Connection.RemoteIpAddress;
-        var ip = remote is null ? "" : remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
-        if (items is not null) items[ClientIpKey] = ip;
-        return ip;
     }
 }

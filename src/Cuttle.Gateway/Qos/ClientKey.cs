@@ -12,36 +12,35 @@ internal abstract class ClientKey
 {
     public abstract string Extract(HttpContext context, string[] parameters);
 
-    public static ClientKey For(RateLimitRouterOptions options, EndpointConfig endpoint) => For(options.Strategy, options.Key, endpoint);
+    public static ClientKey For(RateLimitRouterOptions options, EndpointConfig endpoint, GinClientIp? clientIp = null) =>
+        For(options.Strategy, options.Key, endpoint, clientIp ?? GinClientIp.Default);
 
     /// <summary>The shared (Redis) limit's client, named by the same strategies: "ip" (default), "header", "param".</summary>
-    public static ClientKey For(RedisRateLimitOptions options, EndpointConfig endpoint) => For(options.Strategy switch
+    public static ClientKey For(RedisRateLimitOptions options, EndpointConfig endpoint, GinClientIp? clientIp = null) => For(options.Strategy switch
     {
         "header" => RateLimitStrategy.Header,
         "param" => RateLimitStrategy.Param,
         _ => RateLimitStrategy.Ip,
-    }, options.Key, endpoint);
+    }, options.Key, endpoint, clientIp ?? GinClientIp.Default);
 
-    private static ClientKey For(RateLimitStrategy strategy, string key, EndpointConfig endpoint) => strategy switch
+    private static ClientKey For(RateLimitStrategy strategy, string key, EndpointConfig endpoint, GinClientIp clientIp) => strategy switch
     {
-        RateLimitStrategy.Ip => key.Length == 0 ? IpKey.Instance : new ForwardedIpKey(key),
+        RateLimitStrategy.Ip => key.Length == 0 ? new IpKey(clientIp) : new ForwardedIpKey(key, clientIp),
         RateLimitStrategy.Header => new HeaderKey(key),
         _ => new ParamKey(endpoint.Params.IndexOf(key)),
     };
 
     /// <summary>gin's ClientIP, as the rest of the gateway computes it.</summary>
-    private sealed class IpKey : ClientKey
+    private sealed class IpKey(GinClientIp clientIp) : ClientKey
     {
-        public static readonly IpKey Instance = new();
-
-        public override string Extract(HttpContext context, string[] parameters) => RequestFactory.ClientIp(context);
+        public override string Extract(HttpContext context, string[] parameters) => clientIp.ClientIp(context);
     }
 
     /// <summary>
     /// NewIPTokenExtractor(header): the first comma-separated value of the header, cut at its first ':' (which leaves
     /// nothing of an IPv6 address), when that parses as an IP; otherwise gin's ClientIP.
     /// </summary>
-    private sealed class ForwardedIpKey(string header) : ClientKey
+    private sealed class ForwardedIpKey(string header, GinClientIp clientIp) : ClientKey
     {
         public override string Extract(HttpContext context, string[] parameters)
         {
@@ -56,7 +55,7 @@ internal abstract class ClientKey
                 if (colon >= 0) first = first[..colon];
                 if (IsGoIPv4(first)) return first.ToString();
             }
-            return RequestFactory.ClientIp(context);
+            return clientIp.ClientIp(context);
         }
 
         /// <summary>net.ParseIP for what survives the cut at ':': four decimal octets, no leading zeros (Go 1.17+).</summary>

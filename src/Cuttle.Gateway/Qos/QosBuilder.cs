@@ -41,7 +41,7 @@ internal static class QosBuilder
             var settings = new ClientLimiterStore.Settings(options.ClientMaxRate, options.ClientCapacity, options.ClientTtl, options.NumShards,
                 options.CleanupPeriod);
             clients = context.State.GetOrCreate("ratelimit/router/client", identity, settings, () => new ClientLimiterStore(settings, context.Time));
-            key = ClientKey.For(options, endpoint);
+            key = ClientKey.For(options, endpoint, GinClientIp.For(context.Config.Router));
         }
         return new RateLimitEndpointHandler(handler, shared, clients, key, options.Headers);
     }
@@ -55,7 +55,7 @@ internal static class QosBuilder
     {
         if (endpoint.RedisRateLimit is not { } options || context.Redis is not { } connections) return handler;
         var limit = RedisRateLimitBuilder.Create(endpoint, connections, context)!;
-        return new SharedRateLimitEndpointHandler(handler, limit, limit.PerClient ? ClientKey.For(options, endpoint) : null, options.Headers);
+        return new SharedRateLimitEndpointHandler(handler, limit, limit.PerClient ? ClientKey.For(options, endpoint, GinClientIp.For(context.Config.Router)) : null, options.Headers);
     }
 
     /// <summary>

@@ -99,14 +99,17 @@ internal sealed class RouteTable<T> where T : class
     {
         if (p.Length == 0) return "/";
         var parts = new List<string>();
-        foreach (var s in p.Split('/'))
+        var segments = p.Split('/');
+        foreach (var s in segments)
         {
             if (s.Length == 0 || s == ".") continue;
             if (s == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
             parts.Add(s);
         }
         var cleaned = "/" + string.Join('/', parts);
-        if (p.EndsWith('/') && cleaned.Length > 1) cleaned += "/";
+        // gin's cleanPath keeps a trailing slash, and adds one where the path ended in "." or ".." ("/a/b/.." is "/a/").
+        var last = segments[^1];
+        if ((p.EndsWith('/') || last is "." or "..") && cleaned.Length > 1) cleaned += "/";
         return cleaned;
     }
 

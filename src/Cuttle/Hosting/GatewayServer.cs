@@ -3,7 +3,6 @@ using Cuttle.Config.Model;
 using Cuttle.Config.Tls;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
-using Cuttle.Gateway.Endpoints;
 using Cuttle.Hosting.Sockets;
 using Cuttle.Hosting.Tls;
 using Cuttle.LiveConsole;
@@ -200,8 +199,12 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // Go writes header values as the bytes they are; a no-op pass-through carries a backend's obs-text
             // (RFC 9110 section 5.5), read as Latin-1, which Kestrel's default (ASCII only) refuses with a 500.
             k.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
-            if (config.ReadHeaderTimeout > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = config.ReadHeaderTimeout;
-            if (config.IdleTimeout > TimeSpan.Zero) k.Limits.KeepAliveTimeout = config.IdleTimeout;
+            // Go's http.Server: an unset ReadHeaderTimeout or IdleTimeout takes ReadTimeout (read_timeout's body part has no
+            // Kestrel limit; the loader warns).
+            var readHeader = config.ReadHeaderTimeout > TimeSpan.Zero ? config.ReadHeaderTimeout : config.ReadTimeout;
+            var idle = config.IdleTimeout > TimeSpan.Zero ? config.IdleTimeout : config.ReadTimeout;
+            if (readHeader > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = readHeader;
+            if (idle > TimeSpan.Zero) k.Limits.KeepAliveTimeout = idle;
             if (config.MaxHeaderBytes > 0) k.Limits.MaxRequestHeadersTotalSize = config.MaxHeaderBytes;
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
@@ -280,7 +283,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         {
             generation.EndObservation(observation, context, failed);
             generation.Exit();
-            if (accessStart != 0) _logging.Access(context, accessStart, GinClientIp.Of(context));
+            if (accessStart != 0) _logging.Access(context, accessStart, generation.ClientIp.ClientIp(context));
         }
     }
 

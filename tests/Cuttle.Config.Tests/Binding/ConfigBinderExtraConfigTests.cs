@@ -89,7 +89,7 @@ public sealed class ConfigBinderExtraConfigTests
             new ConfigLoadOptions { ImplementedNamespaces = new HashSet<string> { "router" } });
         var w = Assert.Single(result.Diagnostics);
         Assert.Equal(DiagnosticSeverity.Warning, w.Severity);
-        Assert.Equal("namespace backend/lambda is not implemented by Cuttle and is ignored", w.Message);
+        Assert.Equal("namespace backend/lambda is not implemented by Cuttle and is ignored; the backend is called over HTTP at its host and url_pattern instead", w.Message);
         AssertAt(w, 3, 3, "extra_config[\"backend/lambda\"]");
     }
 

@@ -1,0 +1,114 @@
+using Cuttle.Config.Json;
+
+namespace Cuttle.Config.Binding;
+
+/// <summary>
+/// Settings KrakenD CE acts on that Cuttle cannot do as KrakenD does: each one present gets one warning, at its
+/// position, that names it and says what Cuttle does instead (`run` and `check` print them alike). Nothing KrakenD
+/// reads is accepted and then quietly dropped.
+/// </summary>
+internal sealed partial class ConfigBinder
+{
+    /// <summary>What Cuttle does instead of a namespace it does not implement, appended to the "not implemented" warning.</summary>
+    private static string InsteadOfNamespace(string name) => name switch
+    {
+        "backend/lambda" or "backend/amqp/consumer" or "backend/amqp/producer" or "backend/pubsub/publisher" or "backend/pubsub/subscriber"
+            => "; the backend is called over HTTP at its host and url_pattern instead",
+        "async/amqp" => "; no AMQP consumer is started",
+        "plugin/http-server" or "plugin/http-client" or "plugin/req-resp-modifier"
+            => "; Cuttle loads no Go plugins, so requests pass without the plugin",
+        "telemetry/influx" => "; no metrics are sent to InfluxDB",
+        _ => "",
+    };
+
+    /// <summary>The service's settings that Cuttle cannot honour exactly (one warning each, at the key).</summary>
+    private void WarnUnsupportedService(JsonNode root)
+    {
+        foreach (var p in root.Properties)
+        {
+            var message = p.Name switch
+            {
+                "plugin" => "plugin: Cuttle cannot load KrakenD's Go plugins (.so files); none is loaded, and the plugin/* namespaces that would use them are ignored",
+                "async_agent" when p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 } agents =>
+                    $"async_agent: Cuttle runs no async agents; the {agents.Items.Length} agent(s) configured here (AMQP consumers) are not started",
+                "read_timeout" when Positive(p.Value) =>
+                    $"read_timeout {p.Value.Text}: Cuttle bounds reading the request head with it (when read_header_timeout is unset) and idle keep-alive connections (when idle_timeout is unset), not the body: a slow request body is cut only by Kestrel's minimum data rate (240 bytes/s after a 5 s grace)",
+                "write_timeout" when Positive(p.Value) =>
+                    $"write_timeout {p.Value.Text} is not applied: Cuttle does not cut a response that takes longer to write; Kestrel's minimum response data rate (240 bytes/s after a 5 s grace) applies instead",
+                "max_idle_connections" when ReadIntQuiet(p.Value, 0) is var max && max > 0 =>
+                    $"max_idle_connections {max} is not applied: Cuttle has no limit on idle backend connections across hosts, only max_idle_connections_per_host for each host",
+                "expect_continue_timeout" when Positive(p.Value) =>
+                    $"expect_continue_timeout {p.Value.Text} is not applied: Cuttle's backend client sends a request body without waiting for 100 Continue",
+                "dialer_fallback_delay" when Positive(p.Value) =>
+                    $"dialer_fallback_delay {p.Value.Text} is not applied: Cuttle's backend client tries a host's addresses one after the other with the platform's own fallback",
+                "dialer_keep_alive" when Positive(p.Value) =>
+                    $"dialer_keep_alive {p.Value.Text} is not applied: backend connections use the operating system's TCP keep-alive settings",
+                _ => null,
+            };
+            if (message is not null)
+                Warning(p, p.Value.Path, message);
+        }
+
+        if (root["extra_config"] is { Kind: JsonNodeKind.Object } extra)
+        {
+            foreach (var p in extra.Properties)
+            {
+                if (KnownNamespaces.Normalize(p.Name) == "modifier/lua-endpoint")
+                    Warning(p, p.Value.Path, "modifier/lua-endpoint at the service level (KrakenD runs it around every request) is not implemented by Cuttle and is ignored; set it on each endpoint instead");
+            }
+        }
+    }
+
+    /// <summary>
+    /// telemetry/opentelemetry settings Cuttle binds but does not act on, wherever the namespace (or one of its layers)
+    /// sets them: each one that asks for something gets a warning.
+    /// </summary>
+    private void WarnUnsupportedTelemetry(JsonNode node)
+    {
+        if (node.Kind == JsonNodeKind.Array)
+        {
+            foreach (var item in node.Items)
+                WarnUnsupportedTelemetry(item);
+            return;
+        }
+        if (node.Kind != JsonNodeKind.Object)
+            return;
+        foreach (var p in node.Properties)
+        {
+            var asks = p.Name switch
+            {
+                "report_headers" or "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
+                "skip_headers" => p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 },
+                "semantic_convention" => p.Value is { Kind: JsonNodeKind.String, Text.Length: > 0 },
+                _ => false,
+            };
+            if (asks)
+                Warning(p, p.Value.Path, $"telemetry/opentelemetry {p.Name} is not implemented by Cuttle and is ignored: spans and metrics carry Cuttle's default attributes");
+            else
+                WarnUnsupportedTelemetry(p.Value);
+        }
+    }
+
+    /// <summary>A duration setting's value when it parses and is above zero (type errors are reported elsewhere).</summary>
+    private bool Positive(JsonNode node) => Quiet(() => ReadDuration(node, node.Path, TimeSpan.Zero)) > TimeSpan.Zero;
+
+    /// <summary>
+    /// lura proxy/http.go: backend/http/client's send_body_on_redirect; other keys of the namespace are named (the
+    /// namespace's other settings are not Cuttle's).
+    /// </summary>
+    private bool BindSendBodyOnRedirect(JsonNode? extra)
+    {
+        if (Namespace(extra, "backend/http/client") is not { } ns)
+            return false;
+        var send = false;
+        foreach (var p in ns.Properties)
+        {
+            if (p.Name == "send_body_on_redirect")
+                send = ReadBool(p.Value, "backend/http/client.send_body_on_redirect", false, asError: false);
+            // client_tls included: until the backend client reads it, a per-backend TLS setting must not pass unnoticed.
+            else if (!IsCommentKey(p.Name))
+                Warning(p, p.Value.Path, $"backend/http/client.{p.Name} is not implemented by Cuttle and is ignored");
+        }
+        return send;
+    }
+}
