@@ -24,6 +24,7 @@ internal sealed partial class ConfigBinder
     private readonly ConfigLoadOptions _options;
     private readonly ConfigFormat _format;
     private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private JsonNode? _root;
 
     public ConfigBinder(byte[] utf8, string file, string sourcePath, Lazy<string> hash, ConfigLoadOptions options, ConfigFormat format = ConfigFormat.Json)
     {
@@ -38,6 +39,7 @@ internal sealed partial class ConfigBinder
     public ConfigLoadResult Bind()
     {
         var root = ConfigDocument.Read(_utf8, _format, out var syntax);
+        _root = root;
         if (root is null)
         {
             _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, syntax!.Message,
@@ -83,7 +85,8 @@ internal sealed partial class ConfigBinder
         }
     }
 
-    private ConfigLoadResult Result(GatewayConfig? config) => new(config, [.. _diagnostics]);
+    private ConfigLoadResult Result(GatewayConfig? config)
+        => new(config, [.. _diagnostics]) { Document = _options.KeepDocument && _root is not null ? Element(_root) : null };
 
     // ---- diagnostics -------------------------------------------------------------------------------------------
 

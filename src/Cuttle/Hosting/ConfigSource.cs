@@ -11,6 +11,6 @@ internal static class ConfigSource
         .Concat(Telemetry.Logging.TelemetryLogging.Namespaces) // the host's own: logging is not part of a generation
         .ToFrozenSet(StringComparer.Ordinal);
 
-    public static ConfigLoadResult Load(string path, bool lint = false)
-        => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces });
+    public static ConfigLoadResult Load(string path, bool lint = false, bool keepDocument = false)
+        => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces, KeepDocument = keepDocument });
 }
