@@ -16,4 +16,10 @@ public sealed record ConfigLoadOptions
     /// not in this set gets a warning; null disables the check.
     /// </summary>
     public IReadOnlySet<string>? ImplementedNamespaces { get; init; }
+
+    /// <summary>
+    /// Also return the whole document as JSON (<see cref="ConfigLoadResult.Document"/>), whatever syntax it was
+    /// written in: <c>check --lint-schema</c> validates it and <c>audit</c> reads the fields the model leaves out.
+    /// </summary>
+    public bool KeepDocument { get; init; }
 }

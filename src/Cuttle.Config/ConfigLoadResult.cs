@@ -8,4 +8,7 @@ namespace Cuttle.Config;
 public sealed record ConfigLoadResult(GatewayConfig? Config, ImmutableArray<ConfigDiagnostic> Diagnostics)
 {
     public bool Success => Config is not null;
+
+    /// <summary>The parsed document as JSON when <see cref="ConfigLoadOptions.KeepDocument"/> asked for it and it parsed.</summary>
+    public System.Text.Json.JsonElement? Document { get; init; }
 }

@@ -3,23 +3,18 @@ using System.Security.Cryptography;
 using Cuttle.Config.Binding;
 using Cuttle.Config.Diagnostics;
 using Cuttle.Config.FlexibleConfig;
+using Cuttle.Config.Formats;
 using Cuttle.Config.Model;
 
 namespace Cuttle.Config;
 
-/// <summary>Reads a krakend.json (version 3) into an immutable <see cref="GatewayConfig"/> with KrakenD's defaults.</summary>
+/// <summary>Reads a krakend.json, .yaml or .toml (version 3) into an immutable <see cref="GatewayConfig"/> with KrakenD's defaults.</summary>
 public static class ConfigLoader
 {
     /// <summary>Reads and parses a file. Diagnostics name the file as given; <see cref="GatewayConfig.SourcePath"/> is its full path.</summary>
     public static ConfigLoadResult Load(string path, ConfigLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var ext = Path.GetExtension(path).ToLowerInvariant();
-        // KrakenD picks the parser by extension (krakend-koanf); Cuttle reads JSON only for now.
-        if (ext is ".yml" or ".yaml" or ".toml")
-        {
-            return Fail(path, $"{(ext == ".toml" ? "TOML" : "YAML")} configuration files are not supported by Cuttle; convert the file to JSON (krakend.json)");
-        }
         options ??= ConfigLoadOptions.Default;
         var env = EnvironmentLookup(options);
         if (FlexibleConfigRenderer.IsEnabled(env))
@@ -41,7 +36,7 @@ public static class ConfigLoader
         }
         catch (UnauthorizedAccessException)
         {
-            return Fail(path, Directory.Exists(path) ? "the configuration path is a directory, expected a JSON file" : "permission denied reading the configuration file");
+            return Fail(path, Directory.Exists(path) ? "the configuration path is a directory, expected a configuration file" : "permission denied reading the configuration file");
         }
         catch (IOException ex)
         {
@@ -51,7 +46,7 @@ public static class ConfigLoader
         {
             return Fail(path, "invalid configuration file path: " + ex.Message);
         }
-        return ParseCore(bytes, path, fullPath, options);
+        return ParseCore(bytes, path, fullPath, options, ConfigFormats.FromPath(path));
     }
 
     /// <summary>
@@ -75,15 +70,27 @@ public static class ConfigLoader
         }
         var fullPath = Path.GetFullPath(path);
         var shownName = rendered.OutPath ?? path + " (rendered)";
-        var result = ParseCore(rendered.Rendered, shownName, fullPath, options);
+        var format = RenderedFormat(path, rendered.OutPath);
+        var result = ParseCore(rendered.Rendered, shownName, fullPath, options, format);
         var note = rendered.OutPath is null
             ? $" (rendered from template {path}; set FC_OUT to keep the rendered file)"
             : $" (rendered from template {path} into FC_OUT {rendered.OutPath})";
-        var diagnostics = rendered.Warnings.Select(w => new ConfigDiagnostic(DiagnosticSeverity.Warning, w, new SourceLocation(path, 0, 0, "")))
+        var warnings = rendered.Warnings;
+        if (format != ConfigFormat.Json && rendered.OutPath is null)
+            warnings = warnings.Add($"the template is {ConfigFormats.Name(format)} and FC_OUT is not set: KrakenD parses the rendered output as JSON (its temporary file ends in .json) and would refuse it; set FC_OUT to a .{(format == ConfigFormat.Toml ? "toml" : "yaml")} path");
+        var diagnostics = warnings.Select(w => new ConfigDiagnostic(DiagnosticSeverity.Warning, w, new SourceLocation(path, 0, 0, "")))
             .Concat(result.Diagnostics.Select(d => d with { Message = d.Message + note })).ToImmutableArray();
         var config = result.Config is null ? null : result.Config with { ContentHash = rendered.ContentHash, ReferencedFiles = rendered.Files };
         return new ConfigLoadResult(config, diagnostics);
     }
+
+    /// <summary>
+    /// The syntax of the rendered template. krakend-flexibleconfig writes it to FC_OUT or to a temporary file ending
+    /// in .json and parses that by extension; Cuttle takes FC_OUT's extension, else the template's own, so a
+    /// krakend.yaml template renders as YAML (with a warning that KrakenD needs FC_OUT for that).
+    /// </summary>
+    private static ConfigFormat RenderedFormat(string templatePath, string? outPath)
+        => outPath is not null ? ConfigFormats.FromPath(outPath) : ConfigFormats.FromPath(templatePath);
 
     /// <summary>Errors in the main template name it as given; errors in FC_TEMPLATES files name the file alone.</summary>
     private static string TemplatePath(string path, string templateName)
@@ -97,17 +104,18 @@ public static class ConfigLoader
     }
 
     /// <summary>Parses bytes already in memory; <paramref name="fileName"/> is only used in diagnostics.</summary>
+    /// <remarks>The syntax follows <paramref name="fileName"/>'s extension, as for a file.</remarks>
     public static ConfigLoadResult Parse(ReadOnlySpan<byte> utf8, string fileName, ConfigLoadOptions? options = null)
-        => ParseCore(utf8.ToArray(), fileName, "", options ?? ConfigLoadOptions.Default);
+        => ParseCore(utf8.ToArray(), fileName, "", options ?? ConfigLoadOptions.Default, ConfigFormats.FromPath(fileName));
 
-    private static ConfigLoadResult ParseCore(byte[] bytes, string fileName, string sourcePath, ConfigLoadOptions options)
+    private static ConfigLoadResult ParseCore(byte[] bytes, string fileName, string sourcePath, ConfigLoadOptions options, ConfigFormat format)
     {
         var original = bytes;
         var hash = new Lazy<string>(() => Convert.ToHexStringLower(SHA256.HashData(original)));
         // Editors on Windows may write a byte order mark; skip it rather than refuse the file.
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
             bytes = bytes[3..];
-        return new ConfigBinder(bytes, fileName, sourcePath, hash, options).Bind();
+        return new ConfigBinder(bytes, fileName, sourcePath, hash, options, format).Bind();
     }
 
     private static ConfigLoadResult Fail(string file, string message)

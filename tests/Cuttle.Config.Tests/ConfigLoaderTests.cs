@@ -1,4 +1,3 @@
-using Cuttle.Config.Diagnostics;
 using static Cuttle.Config.Tests.TestConfig;
 
 namespace Cuttle.Config.Tests;
@@ -98,15 +97,25 @@ public sealed class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("krakend.yml", "YAML")]
-    [InlineData("krakend.yaml", "YAML")]
-    [InlineData("krakend.toml", "TOML")]
-    public void Load_YamlOrToml_IsRefusedWithAClearMessage(string name, string format)
+    [InlineData("krakend.yml", "name: gw\nversion: 3\nport: 9001\n")]
+    [InlineData("krakend.YAML", "name: gw\nversion: 3\nport: 9001\n")]
+    [InlineData("krakend.toml", "name = \"gw\"\nversion = 3\nport = 9001\n")]
+    [InlineData("krakend.conf", "{\"name\": \"gw\", \"version\": 3, \"port\": 9001}")]
+    public void Load_PicksTheSyntaxByExtension(string name, string content)
     {
-        var result = ConfigLoader.Load(name);
-        var d = Assert.Single(result.Diagnostics);
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-        Assert.Contains($"{format} configuration files are not supported", d.Message, StringComparison.Ordinal);
+        var dir = Directory.CreateTempSubdirectory("cuttle-formats-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, name);
+            File.WriteAllText(path, content);
+            var result = ConfigLoader.Load(path, new ConfigLoadOptions { Environment = new Dictionary<string, string>() });
+            Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+            Assert.Equal(("gw", 9001), (result.Config!.Name, result.Config.Port));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

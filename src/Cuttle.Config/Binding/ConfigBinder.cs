@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Cuttle.Config.Diagnostics;
+using Cuttle.Config.Formats;
 using Cuttle.Config.Json;
 using Cuttle.Config.Model;
 using Cuttle.Go;
@@ -21,10 +22,13 @@ internal sealed partial class ConfigBinder
     private readonly string _sourcePath;
     private readonly Lazy<string> _hash;
     private readonly ConfigLoadOptions _options;
+    private readonly ConfigFormat _format;
     private readonly List<ConfigDiagnostic> _diagnostics = [];
+    private JsonNode? _root;
 
-    public ConfigBinder(byte[] utf8, string file, string sourcePath, Lazy<string> hash, ConfigLoadOptions options)
+    public ConfigBinder(byte[] utf8, string file, string sourcePath, Lazy<string> hash, ConfigLoadOptions options, ConfigFormat format = ConfigFormat.Json)
     {
+        _format = format;
         _utf8 = utf8;
         _file = file;
         _sourcePath = sourcePath;
@@ -34,7 +38,8 @@ internal sealed partial class ConfigBinder
 
     public ConfigLoadResult Bind()
     {
-        var root = JsonNodeReader.Read(_utf8, out var syntax);
+        var root = ConfigDocument.Read(_utf8, _format, out var syntax);
+        _root = root;
         if (root is null)
         {
             _diagnostics.Add(new ConfigDiagnostic(DiagnosticSeverity.Error, syntax!.Message,
@@ -43,7 +48,7 @@ internal sealed partial class ConfigBinder
         }
         if (root.Kind != JsonNodeKind.Object)
         {
-            Error(root, $"the configuration must be a JSON object, got {root.KindName}");
+            Error(root, $"the configuration must be {(_format == ConfigFormat.Json ? "a JSON object" : "a " + ConfigFormats.Name(_format) + " mapping of keys to values")}, got {root.KindName}");
             return Result(null);
         }
         root = ApplyEnvironment(root);
@@ -80,7 +85,8 @@ internal sealed partial class ConfigBinder
         }
     }
 
-    private ConfigLoadResult Result(GatewayConfig? config) => new(config, [.. _diagnostics]);
+    private ConfigLoadResult Result(GatewayConfig? config)
+        => new(config, [.. _diagnostics]) { Document = _options.KeepDocument && _root is not null ? Element(_root) : null };
 
     // ---- diagnostics -------------------------------------------------------------------------------------------
 

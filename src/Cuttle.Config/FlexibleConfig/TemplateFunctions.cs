@@ -9,7 +9,7 @@ namespace Cuttle.Config.FlexibleConfig;
 /// GenericFuncMap functions real configs use, and KrakenD's own <c>marshal</c> and <c>include</c>
 /// (krakend-flexibleconfig template.go). A plain switch, no reflection, so NativeAOT keeps working.
 /// </summary>
-internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<string, string> include)
+internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<string, string> include, Func<string, object?[], (bool Found, object? Value)>? extra = null)
 {
     public object? Call(string name, object?[] a)
     {
@@ -178,6 +178,9 @@ internal sealed class TemplateFunctions(Func<string, string?> getEnv, Func<strin
             case "last": Exact(a, 1); return a[0] is List<object?> { Count: > 0 } ll ? ll[^1] : null;
             case "has": Exact(a, 2); return a[1] is List<object?> hl && hl.Exists(x => Compare(x, a[0], true) == 0);
             default:
+                // A caller's own functions (the audit format's "colored") come after the built-in ones.
+                if (extra?.Invoke(name, a) is { Found: true } found)
+                    return found.Value;
                 throw new TemplateFunctionException($"function \"{name}\" not defined");
         }
     }

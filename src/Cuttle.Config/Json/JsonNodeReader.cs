@@ -126,25 +126,53 @@ internal sealed class JsonNodeReader
         }
     }
 
-    /// <summary>Clones the source bytes of a node as a standalone element (extra_config values, static data).</summary>
+    /// <summary>
+    /// Clones the source bytes of a node as a standalone element (extra_config values, static data). Nodes without
+    /// source bytes (environment overrides, YAML and TOML documents) are written from the tree.
+    /// </summary>
     public static JsonElement ToElement(byte[] utf8, JsonNode node)
     {
         if (node.Start < 0)
         {
-            // Synthetic (environment) value: a string.
-            return JsonSerializerlessString(node.Text ?? "");
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer))
+                Write(w, node);
+            using var built = JsonDocument.Parse(buffer.WrittenMemory);
+            return built.RootElement.Clone();
         }
         using var doc = JsonDocument.Parse(utf8.AsMemory(node.Start, node.End - node.Start));
         return doc.RootElement.Clone();
     }
 
-    private static JsonElement JsonSerializerlessString(string value)
+    /// <summary>Writes a node tree as JSON; a repeated key keeps its last value, as Go's maps do.</summary>
+    public static void Write(Utf8JsonWriter w, JsonNode node)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-            w.WriteStringValue(value);
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
+        switch (node.Kind)
+        {
+            case JsonNodeKind.Object:
+                w.WriteStartObject();
+                for (var i = 0; i < node.Properties.Length; i++)
+                {
+                    var p = node.Properties[i];
+                    if (!ReferenceEquals(node[p.Name], p.Value))
+                        continue;
+                    w.WritePropertyName(p.Name);
+                    Write(w, p.Value);
+                }
+                w.WriteEndObject();
+                break;
+            case JsonNodeKind.Array:
+                w.WriteStartArray();
+                foreach (var item in node.Items)
+                    Write(w, item);
+                w.WriteEndArray();
+                break;
+            case JsonNodeKind.String: w.WriteStringValue(node.Text); break;
+            case JsonNodeKind.Number: w.WriteRawValue(node.Text!, skipInputValidation: false); break;
+            case JsonNodeKind.True: w.WriteBooleanValue(true); break;
+            case JsonNodeKind.False: w.WriteBooleanValue(false); break;
+            default: w.WriteNullValue(); break;
+        }
     }
 
     private (int Line, int Column) Position(int offset)

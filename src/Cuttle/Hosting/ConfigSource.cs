@@ -12,6 +12,6 @@ internal static class ConfigSource
         .Append("cuttle/console") // the host's own: the live console (LiveConsole/)
         .ToFrozenSet(StringComparer.Ordinal);
 
-    public static ConfigLoadResult Load(string path, bool lint = false)
-        => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces });
+    public static ConfigLoadResult Load(string path, bool lint = false, bool keepDocument = false)
+        => ConfigLoader.Load(path, new ConfigLoadOptions { Lint = lint, ImplementedNamespaces = ImplementedNamespaces, KeepDocument = keepDocument });
 }

@@ -181,7 +181,8 @@ public sealed class CheckCommandTests : IDisposable
         Write("krakend.json", Valid);
         var (code, stdout, _) = await Cuttle(null, "check", "-d");
         Assert.Equal(0, code);
-        Assert.Contains("GET /a timeout=00:00:02", stdout, StringComparison.Ordinal);
-        Assert.Contains("GET http://127.0.0.1:19/b encoding=json", stdout, StringComparison.Ordinal);
+        // krakend-cobra's dumper: the endpoint, its timeout, then each backend with its hosts.
+        Assert.Contains("\t- GET /a\n\tTimeout: 2s\n", stdout, StringComparison.Ordinal);
+        Assert.Contains("\t\t[+] GET /b\n\t\tTimeout: 2s\n\t\tHosts: [http://127.0.0.1:19]\n", stdout, StringComparison.Ordinal);
     }
 }

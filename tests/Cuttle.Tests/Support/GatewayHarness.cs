@@ -21,10 +21,11 @@ public sealed class GatewayHarness : IAsyncDisposable
     public string ConfigPath { get; }
     public int Port => Server.Port;
 
-    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false, bool kestrelSocketTransport = false)
+    /// <summary>Writes the configuration to a temporary file named <c>fileName</c> (its extension picks the syntax) and serves it.</summary>
+    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false, bool kestrelSocketTransport = false, string fileName = "krakend.json")
     {
         var dir = Directory.CreateTempSubdirectory("cuttle-test-").FullName;
-        var path = Path.Combine(dir, "krakend.json");
+        var path = Path.Combine(dir, fileName);
         await File.WriteAllTextAsync(path, json);
         var loaded = ConfigSource.Load(path);
         if (!loaded.Success) throw new InvalidOperationException("test config invalid: " + string.Join("\n", loaded.Diagnostics));
