@@ -56,6 +56,9 @@ internal sealed partial class ConfigBinder
         var n = Whole("n", 1);
         var ttl = Whole("ttl", 1);
         var port = (int)Math.Min(Whole("port", 0), int.MaxValue);
+        // KrakenD opens a Go RPC server on this port for revocations; Cuttle has none, so say so where it is set.
+        if (port > 0)
+            Warning(Get("port")!, $"\"{ns}.port\" {port}: Cuttle does not open KrakenD's Go RPC port for revocations; they are added over HTTP at \"cuttle_admin_address\" instead (no listener when that is unset)");
         double probability = 0;
         if (Get("p") is { } pn && pn.Kind == JsonNodeKind.Number && double.TryParse(pn.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var pv) && pv is > 0 and < 1)
             probability = pv;

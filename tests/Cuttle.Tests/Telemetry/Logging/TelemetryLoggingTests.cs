@@ -258,7 +258,9 @@ public sealed class TelemetryLoggingTests
             telemetry.CreateLogger("Cuttle").LogInformation("reload {I}", i);
         }
         var until = DateTime.UtcNow.AddSeconds(5);
-        while (UdpSocketsTo(port) > 1 && DateTime.UtcNow < until) Thread.Sleep(20);
+        // The pump connects the live setup's socket on its first send, on its own thread: wait for exactly one, not
+        // merely for no more than one (0 is the moment between the old sockets closing and the new one connecting).
+        while (UdpSocketsTo(port) != 1 && DateTime.UtcNow < until) Thread.Sleep(20);
         Assert.Equal(1, UdpSocketsTo(port)); // the live setup's socket, and none of the 199 before it
         telemetry.Apply(Config("\"router\": {}"));
         until = DateTime.UtcNow.AddSeconds(5);
