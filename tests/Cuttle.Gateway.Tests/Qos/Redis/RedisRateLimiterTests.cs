@@ -11,7 +11,11 @@ namespace Cuttle.Gateway.Tests.Qos.Redis;
 /// <summary>
 /// The shared rate limit against a real redis-server (started per test on a free port, killed after). Each
 /// <see cref="RedisConnectionCache"/> stands for one gateway process: its own multiplexer, breaker and local buckets.
+/// Runs alone: a Redis call that outlives its 100 ms timeout takes a local token by design, and with other test classes
+/// running beside it on a two-core machine that happened (one local take in a thousand calls) and failed the
+/// three-replica test's "nobody fell back" check.
 /// </summary>
+[Collection(nameof(ProcessWideMeasurements))]
 public sealed class RedisRateLimiterTests : IDisposable
 {
     private readonly RedisServer _redis = RedisServer.StartNew();
