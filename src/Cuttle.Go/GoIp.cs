@@ -22,6 +22,14 @@ public static class GoIp
             return true;
         }
         Span<byte> bytes = stackalloc byte[4];
+        if (!TryParseIPv4(s, bytes)) return false;
+        address = new IPAddress(bytes);
+        return true;
+    }
+
+    /// <summary>Go's IPv4 form: four decimal octets, no leading zeros (Go 1.17+), written into <paramref name="bytes"/>.</summary>
+    public static bool TryParseIPv4(ReadOnlySpan<char> s, Span<byte> bytes)
+    {
         var field = 0;
         var i = 0;
         while (true)
@@ -41,9 +49,7 @@ public static class GoIp
             if (s[i] != '.' || field == 4) return false;
             i++;
         }
-        if (field != 4) return false;
-        address = new IPAddress(bytes);
-        return true;
+        return field == 4;
     }
 
     /// <summary>

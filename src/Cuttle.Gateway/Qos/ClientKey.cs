@@ -1,5 +1,6 @@
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Endpoints;
+using Cuttle.Go;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Qos;
@@ -59,28 +60,7 @@ internal abstract class ClientKey
         }
 
         /// <summary>net.ParseIP for what survives the cut at ':': four decimal octets, no leading zeros (Go 1.17+).</summary>
-        internal static bool IsGoIPv4(ReadOnlySpan<char> s)
-        {
-            var fields = 0;
-            var i = 0;
-            while (true)
-            {
-                var start = i;
-                var value = 0;
-                while (i < s.Length && char.IsAsciiDigit(s[i]))
-                {
-                    value = (value * 10) + (s[i] - '0');
-                    i++;
-                    if (i - start > 3) return false;
-                }
-                var length = i - start;
-                if (length == 0 || value > 255 || (length > 1 && s[start] == '0')) return false;
-                fields++;
-                if (i == s.Length) return fields == 4;
-                if (s[i] != '.' || fields == 4) return false;
-                i++;
-            }
-        }
+        internal static bool IsGoIPv4(ReadOnlySpan<char> s) => GoIp.TryParseIPv4(s, stackalloc byte[4]);
     }
 
     /// <summary>HeaderTokenExtractor: the header's first value (Header.Get), empty when absent.</summary>
