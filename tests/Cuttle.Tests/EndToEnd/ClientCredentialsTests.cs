@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Cuttle.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cuttle.Tests.EndToEnd;
 
@@ -14,6 +15,9 @@ public sealed class ClientCredentialsTests
     [Fact]
     public async Task The_backend_gets_a_cached_token_that_is_refreshed_before_expiry_and_a_down_token_endpoint_fails_the_call()
     {
+        // The token's expiry is read from the gateway's clock: a fake one makes "before expiry" and "after" exact
+        // instead of a race against a loaded machine.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var issued = 0;
         await using var idp = await FakeBackend.StartAsync(async ctx =>
         {
@@ -32,7 +36,7 @@ public sealed class ClientCredentialsTests
               { "endpoint": "/down",
                 "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/down",
                   "extra_config": { "auth/client-credentials": { "client_id": "x", "client_secret": "y", "token_url": "http://127.0.0.1:{{TestPorts.Closed()}}/token" } } } ] } ] }
-            """);
+            """, time: clock);
 
         using (var first = new HttpRequestMessage(HttpMethod.Get, "/api"))
         {
@@ -50,7 +54,7 @@ public sealed class ClientCredentialsTests
         Assert.Equal("application/x-www-form-urlencoded", tokenRequest.Headers["Content-Type"]);
         Assert.Equal("audience=backend-api&grant_type=client_credentials&scope=read+write", tokenRequest.Body);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        clock.Advance(TimeSpan.FromSeconds(1.2));
         Assert.Equal(HttpStatusCode.OK, (await gw.Client.GetAsync("/api")).StatusCode);
         Assert.Equal("Bearer tok-2", backend.Requests.Last().Headers["Authorization"]);
         Assert.Equal(2, idp.Requests.Count);

@@ -21,8 +21,11 @@ public sealed class GatewayHarness : IAsyncDisposable
     public string ConfigPath { get; }
     public int Port => Server.Port;
 
-    /// <summary>Writes the configuration to a temporary file named <c>fileName</c> (its extension picks the syntax) and serves it.</summary>
-    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false, bool kestrelSocketTransport = false, string fileName = "krakend.json")
+    /// <summary>
+    /// Writes the configuration to a temporary file named <c>fileName</c> (its extension picks the syntax) and serves it;
+    /// <paramref name="time"/> replaces the clock the pipelines read (token expiry, caches), not Kestrel's.
+    /// </summary>
+    public static async Task<GatewayHarness> StartAsync(string json, bool debug = false, bool kestrelSocketTransport = false, string fileName = "krakend.json", TimeProvider? time = null)
     {
         var dir = Directory.CreateTempSubdirectory("cuttle-test-").FullName;
         var path = Path.Combine(dir, fileName);
@@ -36,6 +39,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             ListenAddress = IPAddress.Loopback,
             DrainTimeout = TimeSpan.FromSeconds(5),
             KestrelSocketTransport = kestrelSocketTransport,
+            TimeProvider = time ?? TimeProvider.System,
         });
         return new GatewayHarness(server, dir, path);
     }

@@ -14,17 +14,22 @@ internal sealed class LogPump : IDisposable
 {
     public const int DefaultCapacity = 8192;
 
+    /// <summary>Formatted bytes the writer gathers before it writes them out (it also writes whenever the queue empties).</summary>
+    public const int DefaultBatchBytes = 48 * 1024;
+
     private readonly Channel<LogItem> _channel;
     private readonly Stream _stdout;
     private readonly TextWriter _stderr;
     private readonly TimeProvider _time;
     private readonly Thread _thread;
     private readonly string _host;
+    private readonly int _batchBytes;
     private long _dropped;
     private long _droppedReported;
 
-    public LogPump(Stream stdout, TextWriter stderr, TimeProvider time, int capacity = DefaultCapacity)
+    public LogPump(Stream stdout, TextWriter stderr, TimeProvider time, int capacity = DefaultCapacity, int batchBytes = DefaultBatchBytes)
     {
+        _batchBytes = batchBytes;
         _stdout = stdout;
         _stderr = stderr;
         _time = time;
@@ -95,7 +100,7 @@ internal sealed class LogPump : IDisposable
                 {
                     // A log line must never take the writer down.
                 }
-                if (stdout.WrittenCount >= 48 * 1024) Flush(stdout);
+                if (stdout.WrittenCount >= _batchBytes) Flush(stdout);
             }
             Flush(stdout);
             ReportDrops();

@@ -22,11 +22,11 @@ internal sealed class TelemetryLogging : ILoggerProvider
     private volatile LogSetup _setup = LogSetup.None;
     private long _sequence;
 
-    public TelemetryLogging(ILoggerFactory fallback, Stream stdout, TextWriter stderr, TimeProvider time, string? syslogPath, int capacity = LogPump.DefaultCapacity)
+    public TelemetryLogging(ILoggerFactory fallback, Stream stdout, TextWriter stderr, TimeProvider time, string? syslogPath, int capacity = LogPump.DefaultCapacity, int batchBytes = LogPump.DefaultBatchBytes)
     {
         _fallback = fallback;
         _syslogPath = syslogPath;
-        _pump = new LogPump(stdout, stderr, time, capacity);
+        _pump = new LogPump(stdout, stderr, time, capacity, batchBytes);
     }
 
     public LogSetup Setup => _setup;

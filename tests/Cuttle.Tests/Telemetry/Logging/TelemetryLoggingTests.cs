@@ -95,7 +95,7 @@ public sealed class TelemetryLoggingTests
     {
         var stdout = new BlockedStream();
         var stderr = new StringWriter();
-        var telemetry = new TelemetryLogging(NullLoggerFactory.Instance, stdout, TextWriter.Synchronized(stderr), Clock, null, capacity: 16);
+        var telemetry = new TelemetryLogging(NullLoggerFactory.Instance, stdout, TextWriter.Synchronized(stderr), Clock, null, capacity: 16, batchBytes: 1024);
         telemetry.Apply(Config("""
             "telemetry/logging": {"level": "INFO", "stdout": true}
             """));
@@ -103,10 +103,12 @@ public sealed class TelemetryLoggingTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 1000; i++) logger.LogInformation("line {I}", i);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), "logging blocked on a stuck stdout");
-        // The pump drains whatever is queued into its batch before its first write blocks, so how many lines it took
-        // depends on scheduling (26 once in CI); most of the 1000 must be dropped, and every line is accounted for.
+        // What the stuck output can hold back is bounded, whatever the scheduling: the 16 queued records plus one batch
+        // (the writer blocks at the latest once it holds 1 KB, i.e. at most 1 KB / shortest line + 1 lines); every
+        // other line is dropped, and every line is accounted for.
         var dropped = telemetry.Pump.Dropped;
-        Assert.True(dropped >= 1000 - 16 - 200, $"dropped {dropped}");
+        var shortest = "2026/12/07 14:03:09.042 line 0\n".Length;
+        Assert.True(dropped >= 1000 - 16 - (1024 / shortest + 1), $"dropped {dropped}");
         stdout.Release.Set();
         telemetry.Dispose();
         Assert.Contains("log lines dropped", stderr.ToString());
