@@ -2,7 +2,7 @@ using System.Text;
 using Cuttle.Config;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
-using Cuttle.Gateway.Tests.Backends.Http1;
+using Cuttle.Testing;
 
 namespace Cuttle.Gateway.Tests.Backends;
 

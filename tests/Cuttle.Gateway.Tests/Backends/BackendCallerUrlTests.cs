@@ -2,8 +2,8 @@ using System.Text;
 using Cuttle.Config;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Data;
-using Cuttle.Gateway.Tests.Backends.Http1;
 using Cuttle.Go;
+using Cuttle.Testing;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Tests.Backends;

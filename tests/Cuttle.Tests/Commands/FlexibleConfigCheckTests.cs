@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.Commands;
 
@@ -17,27 +17,8 @@ public sealed class FlexibleConfigCheckTests : IDisposable
         return path;
     }
 
-    private async Task<(int Code, string Out, string Err)> Cuttle(IDictionary<string, string> env, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cuttle.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("KRAKEND_", StringComparison.Ordinal) || k.StartsWith("FC_", StringComparison.Ordinal)).ToList())
-            psi.Environment.Remove(key);
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Out, string Err)> Cuttle(Dictionary<string, string> env, params string[] args) =>
+        CuttleCli.RunAsync(_dir, env, args);
 
     private const string Template = """
         {

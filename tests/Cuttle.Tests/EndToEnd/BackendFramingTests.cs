@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Cuttle.Testing;
 using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.EndToEnd;
@@ -24,7 +25,7 @@ public sealed class BackendFramingTests
         // Each answer is exactly one 16 KiB read buffer of the gateway's client, and a second answer follows in the same
         // write: it waits in the kernel when the first ends, and a reused connection handed it to the next request.
         const string stale = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\n\r\nid=stale";
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is { } line)
             {
@@ -53,7 +54,7 @@ public sealed class BackendFramingTests
     [Fact]
     public async Task A_chunked_answer_that_also_declares_a_Content_Length_reaches_a_no_op_client_whole()
     {
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null)
                 await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
@@ -74,7 +75,7 @@ public sealed class BackendFramingTests
         for (var i = 0; i < Fields; i++) head.Append("A: ").Append((char)('a' + i % 26)).Append("\r\n");
         head.Append("Content-Length: 2\r\n\r\nok");
         var answer = head.ToString();
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
         });
@@ -118,7 +119,7 @@ public sealed class BackendFramingTests
     [InlineData("ftp://127.0.0.1/file")]
     public async Task A_redirect_to_an_unparsable_or_non_http_Location_fails_that_backend_only_and_frees_its_connection(string location)
     {
-        await using var redirecting = new RawBackend(async (c, _) =>
+        await using var redirecting = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null)
                 await c.SendAsync($"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
@@ -154,7 +155,7 @@ public sealed class NoOpBodyFailureTests
 
     private static async Task AssertStatusThenFailedBody(string answer, int status, int times = 1)
     {
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             if (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
         });
@@ -204,7 +205,7 @@ public sealed class NoOpBodilessAnswerTests
     [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 200)]
     public async Task Reach_a_no_op_client_with_their_status(string answer, int status)
     {
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
         });
@@ -229,7 +230,7 @@ public sealed class NoOpHeaderValueTests
     [Fact]
     public async Task Obs_text_passes_byte_for_byte_and_control_characters_become_spaces()
     {
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null)
                 await c.SendAsync("HTTP/1.1 200 OK\r\nX-Obs: caf\u00e9\r\nX-Ctl: a\u0001b\u007fc\r\nX-Nul: a\u0000b\r\nX-Tab: a\tb\r\nContent-Length: 2\r\n\r\nok");
@@ -266,7 +267,7 @@ public sealed class NoOpResetContentTests
     [InlineData("HTTP/1.1 205 Reset Content\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")]
     public async Task Reaches_a_no_op_client_as_a_205_without_content(string answer)
     {
-        await using var backend = new RawBackend(async (c, _) =>
+        await using var backend = new RawServer(async (c, _) =>
         {
             while (await c.ReadRequestLineAsync() is not null) await c.SendAsync(answer);
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Cuttle.Testing;
 using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.EndToEnd;
@@ -24,7 +25,7 @@ public sealed class BackendMemoryTests : IAsyncLifetime
         var headsSent = 0;
         var allHeadsSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var liar = new RawBackend(async (c, _) =>
+        await using var liar = new RawServer(async (c, _) =>
         {
             if (await c.ReadRequestLineAsync() is null) return;
             await c.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 67000000\r\n\r\n{\"a\":1");

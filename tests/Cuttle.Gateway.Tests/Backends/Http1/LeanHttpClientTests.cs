@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Testing;
 using Microsoft.Extensions.Primitives;
 
 namespace Cuttle.Gateway.Tests.Backends.Http1;

@@ -1,6 +1,7 @@
 using System.Text;
 using Cuttle.Gateway.Backends;
 using Cuttle.Gateway.Backends.Http1;
+using Cuttle.Testing;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Tests.Backends.Http1;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using Cuttle.Tests.Support;
 
@@ -24,21 +21,8 @@ public sealed partial class StrictContentLengthTests
     /// <summary>Sends the bytes, reads until the gateway closes (or 5 s), returns the status codes in order.</summary>
     private static async Task<string[]> SendAsync(int port, string request)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, port);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
-        var received = new StringBuilder();
-        var buffer = new byte[8192];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(buffer, timeout.Token)) > 0) received.Append(Encoding.Latin1.GetString(buffer, 0, n));
-        }
-        catch (OperationCanceledException) { }
-        catch (IOException) { }
-        return [.. StatusLine().Matches(received.ToString()).Select(m => m.Groups[1].Value)];
+        var received = await RawClient.SendAndReadToCloseAsync(port, request);
+        return [.. StatusLine().Matches(received).Select(m => m.Groups[1].Value)];
     }
 
     [Theory]

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Cuttle.Gateway.Tests.Backends.Http1;
+namespace Cuttle.Testing;
 
 /// <summary>
-/// A scripted HTTP/1.1 backend on a raw socket (127.0.0.1, ephemeral port): each accepted connection runs the
-/// script with its index, so tests can send exactly the bytes (and closes) they need.
+/// A scripted HTTP/1.1 backend on a raw socket (127.0.0.1, ephemeral port) for hostile answers a real server would
+/// never send: each accepted connection runs the script with its index, so tests can send exactly the bytes (and
+/// closes) they need.
 /// </summary>
-internal sealed class RawServer : IAsyncDisposable
+public sealed class RawServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -23,6 +24,7 @@ internal sealed class RawServer : IAsyncDisposable
     }
 
     public int Port { get; }
+    public string Url => "http://127.0.0.1:" + Port;
     public int Accepted => Volatile.Read(ref _accepted);
     public List<string> Requests { get; } = [];
 
@@ -38,7 +40,7 @@ internal sealed class RawServer : IAsyncDisposable
                 {
                     using var connection = new RawConnection(socket, this);
                     try { await script(connection, index); }
-                    catch (Exception) { /* the client hung up or the test ended */ }
+                    catch (Exception) { /* the peer hung up or the test ended */ }
                 });
             }
         }
@@ -55,7 +57,7 @@ internal sealed class RawServer : IAsyncDisposable
     }
 }
 
-internal sealed class RawConnection(Socket socket, RawServer server) : IDisposable
+public sealed class RawConnection(Socket socket, RawServer server) : IDisposable
 {
     private readonly byte[] _buffer = new byte[65536];
     private int _length;
@@ -100,6 +102,10 @@ internal sealed class RawConnection(Socket socket, RawServer server) : IDisposab
             _length += read;
         }
     }
+
+    /// <summary>Reads one request and returns its request line, or null when the client closed.</summary>
+    public async Task<string?> ReadRequestLineAsync() =>
+        await ReadRequestAsync() is { } request ? request[..request.IndexOf("\r\n", StringComparison.Ordinal)] : null;
 
     public async Task SendAsync(string text) => await SendAsync(Encoding.Latin1.GetBytes(text));
 
