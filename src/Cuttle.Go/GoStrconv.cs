@@ -34,4 +34,71 @@ public static class GoStrconv
         }
         return sb.Append('"').ToString();
     }
+
+    /// <summary>
+    /// strconv.ParseInt(s, 0, 64): an optional sign, then decimal, <c>0x</c> hex, <c>0o</c> or leading-<c>0</c> octal,
+    /// or <c>0b</c> binary; underscores only between digits or after the base prefix (Go's underscoreOK); no spaces;
+    /// the full range of a long, <c>-9223372036854775808</c> included.
+    /// </summary>
+    public static bool TryParseInt(ReadOnlySpan<char> s, out long value)
+    {
+        value = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] is '+' or '-')
+        {
+            negative = s[0] == '-';
+            s = s[1..];
+        }
+        if (s.IsEmpty)
+            return false;
+        var radix = 10;
+        // "_" must follow a digit or the base prefix (the leading 0 of an octal number is a digit) and precede a digit.
+        var lastWasDigit = false;
+        if (s.Length > 1 && s[0] == '0')
+        {
+            lastWasDigit = true;
+            var prefixed = s[1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B';
+            radix = s[1] switch
+            {
+                'x' or 'X' => 16,
+                'b' or 'B' => 2,
+                _ => 8,
+            };
+            s = prefixed ? s[2..] : s[1..];
+            if (s.IsEmpty)
+                return false;
+        }
+        ulong acc = 0;
+        var sawUnderscore = false;
+        foreach (var c in s)
+        {
+            if (c == '_')
+            {
+                if (!lastWasDigit)
+                    return false;
+                sawUnderscore = true;
+                lastWasDigit = false;
+                continue;
+            }
+            var digit = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => 99,
+            };
+            if (digit >= radix)
+                return false;
+            lastWasDigit = true;
+            acc = (acc * (ulong)radix) + (ulong)digit;
+            if (acc > (ulong)long.MaxValue + 1)
+                return false;
+        }
+        if (sawUnderscore && !lastWasDigit)
+            return false;
+        if (!negative && acc > long.MaxValue)
+            return false;
+        value = negative ? (long)(0 - acc) : (long)acc;
+        return true;
+    }
 }

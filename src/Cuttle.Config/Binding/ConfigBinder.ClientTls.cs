@@ -7,6 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Cuttle.Config.Json;
 using Cuttle.Config.Model;
+using Cuttle.Go;
 
 namespace Cuttle.Config.Binding;
 
@@ -131,7 +132,7 @@ internal sealed partial class ConfigBinder
         {
             var item = list.Items[i];
             var field = $"client_tls.{key}[{i}]";
-            if (item.Kind == JsonNodeKind.String && !TryParseGoInt(item.Text!, out _))
+            if (item.Kind == JsonNodeKind.String && !GoStrconv.TryParseInt(item.Text!, out _))
             {
                 var id = byName(item.Text!);
                 Error(item, id >= 0

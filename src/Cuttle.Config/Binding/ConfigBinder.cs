@@ -203,7 +203,7 @@ internal sealed partial class ConfigBinder
             case JsonNodeKind.String:
                 if (node.Text!.Length == 0)
                     return 0;
-                if (TryParseGoInt(node.Text, out var s))
+                if (GoStrconv.TryParseInt(node.Text, out var s))
                     return s;
                 break;
         }
@@ -220,59 +220,6 @@ internal sealed partial class ConfigBinder
             return fallback;
         }
         return (int)v;
-    }
-
-    /// <summary>strconv.ParseInt(s, 0, 64): decimal, 0x hex, 0o/0 octal, 0b binary, optional sign.</summary>
-    private static bool TryParseGoInt(string text, out long value)
-    {
-        value = 0;
-        var s = text.AsSpan().Trim();
-        if (s.Length != text.Length)
-            return false;
-        var neg = false;
-        if (s.Length > 0 && s[0] is '+' or '-')
-        {
-            neg = s[0] == '-';
-            s = s[1..];
-        }
-        if (s.IsEmpty)
-            return false;
-        var radix = 10;
-        if (s.Length > 1 && s[0] == '0')
-        {
-            switch (s[1])
-            {
-                case 'x' or 'X': radix = 16; s = s[2..]; break;
-                case 'b' or 'B': radix = 2; s = s[2..]; break;
-                case 'o' or 'O': radix = 8; s = s[2..]; break;
-                default: radix = 8; s = s[1..]; break;
-            }
-            if (s.IsEmpty)
-                return false;
-        }
-        long acc = 0;
-        foreach (var c in s)
-        {
-            var digit = c switch
-            {
-                >= '0' and <= '9' => c - '0',
-                >= 'a' and <= 'f' => c - 'a' + 10,
-                >= 'A' and <= 'F' => c - 'A' + 10,
-                _ => 99,
-            };
-            if (digit >= radix)
-                return false;
-            try
-            {
-                acc = checked((acc * radix) + digit);
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-        value = neg ? -acc : acc;
-        return true;
     }
 
     private bool ReadBool(JsonNode node, string field, bool fallback, bool asError = true)

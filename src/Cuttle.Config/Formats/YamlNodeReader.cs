@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cuttle.Config.Json;
+using Cuttle.Go;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -206,60 +207,12 @@ internal sealed partial class YamlNodeReader
         if (value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.'))
         {
             var plain = value.Replace("_", "", StringComparison.Ordinal);
-            if (TryParseGoInt(plain, out var l))
+            if (GoStrconv.TryParseInt(plain, out var l))
                 return Of(JsonNodeKind.Number, l.ToString(CultureInfo.InvariantCulture));
             if (YamlFloat().IsMatch(plain) && double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
                 return Of(JsonNodeKind.Number, d.ToString("R", CultureInfo.InvariantCulture));
         }
         return Str();
-    }
-
-    /// <summary>strconv.ParseInt(s, 0, 64): decimal, 0x, 0o or leading-0 octal, 0b, with a sign.</summary>
-    private static bool TryParseGoInt(string s, out long value)
-    {
-        value = 0;
-        var span = s.AsSpan();
-        var negative = false;
-        if (span.Length > 0 && span[0] is '+' or '-')
-        {
-            negative = span[0] == '-';
-            span = span[1..];
-        }
-        if (span.IsEmpty)
-            return false;
-        var radix = 10;
-        if (span.Length > 1 && span[0] == '0')
-        {
-            radix = span[1] switch
-            {
-                'x' or 'X' => 16,
-                'b' or 'B' => 2,
-                _ => 8,
-            };
-            span = span[1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B' ? span[2..] : span[1..];
-            if (span.IsEmpty)
-                return false;
-        }
-        ulong acc = 0;
-        foreach (var c in span)
-        {
-            var digit = c switch
-            {
-                >= '0' and <= '9' => c - '0',
-                >= 'a' and <= 'f' => c - 'a' + 10,
-                >= 'A' and <= 'F' => c - 'A' + 10,
-                _ => 99,
-            };
-            if (digit >= radix)
-                return false;
-            acc = (acc * (ulong)radix) + (ulong)digit;
-            if (acc > (ulong)long.MaxValue + 1)
-                return false;
-        }
-        if (!negative && acc > long.MaxValue)
-            return false;
-        value = negative ? (long)(0 - acc) : (long)acc;
-        return true;
     }
 
     /// <summary>An alias or a merged value is the anchored node under the path where it is used.</summary>
