@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -247,6 +248,12 @@ internal sealed partial class GatewayServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (HttpProtocol.IsHttp2(context.Request.Protocol) && Connections.Http2RequestGuard.IsMalformed(context.Request.Headers))
+        {
+            // A malformed HTTP/2 request is a stream error, as Go's server answers it; no handler, no log line.
+            context.Features.Get<IHttpResetFeature>()?.Reset(Connections.Http2RequestGuard.ProtocolError);
+            return;
+        }
         // The one read of the live generation for this request: it serves the request to the end.
         var generation = _current;
         generation.Enter();

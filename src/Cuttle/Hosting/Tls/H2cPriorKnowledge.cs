@@ -23,9 +23,20 @@ internal static class H2cPriorKnowledge
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
-    public static ConnectionDelegate Use(ConnectionDelegate next) => async connection =>
+    /// <summary>
+    /// The middleware; <paramref name="headerTimeout"/> bounds the wait for the preface. Kestrel's own request-head
+    /// timeout only starts once this hands the connection on, so without a bound a client that sends "PRI" (or nothing)
+    /// and stalls would hold its connection for ever; Go reads the preface as a request line under ReadHeaderTimeout.
+    /// </summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Use(TimeSpan headerTimeout) => next => async connection =>
     {
-        if (await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed).ConfigureAwait(false))
+        var preface = await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed, headerTimeout).ConfigureAwait(false);
+        if (preface is null)
+        {
+            connection.Abort(new ConnectionAbortedException("no request head within the header timeout"));
+            return;
+        }
+        if (preface == true)
         {
             connection.Features.Set<ITlsConnectionFeature>(PriorKnowledge.Instance);
             connection.Features.Set<ITlsApplicationProtocolFeature>(PriorKnowledge.Instance);
@@ -33,19 +44,25 @@ internal static class H2cPriorKnowledge
         await next(connection).ConfigureAwait(false);
     };
 
-    /// <summary>Reads until the bytes are the preface or depart from it; leaves every byte unread for the parser.</summary>
-    internal static async ValueTask<bool> StartsWithPrefaceAsync(PipeReader input, CancellationToken closed)
+    /// <summary>
+    /// Reads until the bytes are the preface or depart from it; leaves every byte unread for the parser. Null when the
+    /// timeout passed first.
+    /// </summary>
+    internal static async ValueTask<bool?> StartsWithPrefaceAsync(PipeReader input, CancellationToken closed, TimeSpan timeout)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(closed);
+        deadline.CancelAfter(timeout);
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(closed).ConfigureAwait(false);
+                result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return false;
+                // Closed by the client: Kestrel sees the end itself.
+                return closed.IsCancellationRequested ? false : null;
             }
             var buffer = result.Buffer;
             var verdict = Compare(buffer);

@@ -28,7 +28,8 @@ internal static class ListenerProtocols
         else if (h2c)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.Use(H2cPriorKnowledge.Use);
+            // The limits are set before any listener: the request-head timeout is final here.
+            listen.Use(H2cPriorKnowledge.Use(listen.KestrelServerOptions.Limits.RequestHeadersTimeout));
             // An h2c request says :scheme http on a connection Kestrel takes for TLS (see H2cPriorKnowledge).
             listen.KestrelServerOptions.AllowAlternateSchemes = true;
         }
