@@ -19,11 +19,13 @@ internal static class ListenerProtocols
         if (tls is not null)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.Use(TlsInput.Capture); // the socket's reader, for TlsInput.Use below
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 OnConnection = tls.OnConnectionAsync,
                 HandshakeTimeout = TimeSpan.FromSeconds(10), // Go's http.Transport TLSHandshakeTimeout; Kestrel's default too
             });
+            listen.Use(TlsInput.Use); // HTTP/1.1 requests read without suspended async frames per wait (see TlsInput)
         }
         else if (h2c)
         {

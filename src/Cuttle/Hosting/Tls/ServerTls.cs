@@ -25,9 +25,6 @@ namespace Cuttle.Hosting.Tls;
 /// <remarks>Handshakes are per connection, not per request: the request path of a clear-text listener never sees this type.</remarks>
 internal sealed partial class ServerTls : IAsyncDisposable
 {
-    // What a Go http.Server offers by ALPN when it serves TLS (h2 first).
-    private static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ReloadStatusSource _status;
@@ -67,21 +64,13 @@ internal sealed partial class ServerTls : IAsyncDisposable
     internal TlsMaterial Material => _material;
 
     /// <summary>Kestrel's per-handshake callback: the certificate for the client's SNI name and the settings, from one snapshot.</summary>
-    public ValueTask<SslServerAuthenticationOptions> OnConnectionAsync(TlsHandshakeCallbackContext context)
-    {
-        var material = _material;
-        var options = new SslServerAuthenticationOptions
-        {
-            ServerCertificateContext = material.Select(context.ClientHelloInfo.ServerName),
-            EnabledSslProtocols = material.Protocols,
-            CipherSuitesPolicy = material.CipherPolicy,
-            ApplicationProtocols = Alpn,
-            ClientCertificateRequired = material.ClientRoots is not null,
-            RemoteCertificateValidationCallback = material.ClientRoots is not null ? material.ValidateClient : null,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck, // Go checks no revocation either
-        };
-        return new ValueTask<SslServerAuthenticationOptions>(options);
-    }
+    /// <remarks>
+    /// The options object is built once per certificate when the snapshot loads and handed to every handshake (SslStream
+    /// copies what it needs, nothing writes to it): a handshake allocates nothing here, and a rotation's new snapshot
+    /// brings new objects, so new handshakes get the new certificate.
+    /// </remarks>
+    public ValueTask<SslServerAuthenticationOptions> OnConnectionAsync(TlsHandshakeCallbackContext context) =>
+        new(_material.OptionsFor(context.ClientHelloInfo.ServerName));
 
     /// <summary>A configuration reload's tls block: loads it now (the reload is refused if it cannot) and watches its files.</summary>
     /// <exception cref="TlsFileException">A file of the new block cannot be used; nothing changed.</exception>
@@ -209,6 +198,11 @@ internal sealed class TlsMaterial
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
+    // What a Go http.Server offers by ALPN when it serves TLS (h2 first).
+    private static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+
+    private readonly SslServerAuthenticationOptions[] _options;
+
     private TlsMaterial(ImmutableArray<ServedCertificate> certificates, SslProtocols protocols, CipherSuitesPolicy? cipherPolicy, X509Certificate2Collection? clientRoots, bool systemRoots)
     {
         Certificates = certificates;
@@ -216,10 +210,26 @@ internal sealed class TlsMaterial
         CipherPolicy = cipherPolicy;
         ClientRoots = clientRoots;
         SystemRoots = systemRoots;
+        _options = new SslServerAuthenticationOptions[certificates.Length];
+        RemoteCertificateValidationCallback? validate = clientRoots is not null ? ValidateClient : null;
+        for (var i = 0; i < _options.Length; i++)
+        {
+            _options[i] = new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = certificates[i].Context,
+                EnabledSslProtocols = protocols,
+                CipherSuitesPolicy = cipherPolicy,
+                ApplicationProtocols = Alpn,
+                ClientCertificateRequired = clientRoots is not null,
+                RemoteCertificateValidationCallback = validate,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck, // Go checks no revocation either
+            };
+        }
     }
 
     public ImmutableArray<ServedCertificate> Certificates { get; }
     public SslProtocols Protocols { get; }
+    /// <summary>Null when the default does the same (TLS 1.3 only); see <see cref="PolicyFor"/>.</summary>
     public CipherSuitesPolicy? CipherPolicy { get; }
 
     /// <summary>Null without mTLS.</summary>
@@ -246,21 +256,27 @@ internal sealed class TlsMaterial
             foreach (var ca in options.CaCerts) roots.AddRange(TlsFiles.LoadCaCertificates(ca));
             foreach (var c in certificates) roots.Add(c.Leaf);
         }
-        return new TlsMaterial(certificates.MoveToImmutable(), ProtocolsFor(options), PolicyFor(options), roots, !options.DisableSystemCaPool);
+        var protocols = ProtocolsFor(options);
+        return new TlsMaterial(certificates.MoveToImmutable(), protocols, PolicyFor(options, protocols), roots, !options.DisableSystemCaPool);
     }
 
-    /// <summary>Go's choice: the first certificate whose names cover the SNI name, else the first certificate.</summary>
-    public SslStreamCertificateContext Select(string? serverName)
+    /// <summary>
+    /// The handshake options of the certificate for the SNI name, Go's choice: the first certificate whose names cover
+    /// it, else the first certificate. The same object for every handshake of this snapshot.
+    /// </summary>
+    public SslServerAuthenticationOptions OptionsFor(string? serverName) => _options[IndexFor(serverName)];
+
+    private int IndexFor(string? serverName)
     {
         var certificates = Certificates;
         if (certificates.Length > 1 && !string.IsNullOrEmpty(serverName))
         {
-            foreach (var c in certificates)
+            for (var i = 0; i < certificates.Length; i++)
             {
-                if (c.Matches(serverName)) return c.Context;
+                if (certificates[i].Matches(serverName)) return i;
             }
         }
-        return certificates[0].Context;
+        return 0;
     }
 
     /// <summary>Go's RequireAndVerifyClientCert: a client certificate chaining to the client roots, valid for client authentication.</summary>
@@ -320,9 +336,16 @@ internal sealed class TlsMaterial
 #pragma warning restore SYSLIB0039, CA5397
 
     /// <summary>The configured TLS 1.2 suites plus, as Go does whatever the list says, all TLS 1.3 suites.</summary>
-    private static CipherSuitesPolicy? PolicyFor(ServerTlsOptions options)
+    /// <remarks>
+    /// TLS 1.3 only (the default) needs no policy: the list then governs TLS 1.3 alone, whose suites are all allowed
+    /// either way, and OpenSSL's defaults are those three. Without a policy SslStream keeps one OpenSSL context per
+    /// certificate and reuses it (with its session cache and tickets) across handshakes; a policy makes it build a new
+    /// context, certificate and key loaded again, for every connection, and no session can be resumed.
+    /// </remarks>
+    private static CipherSuitesPolicy? PolicyFor(ServerTlsOptions options, SslProtocols protocols)
     {
         if (OperatingSystem.IsWindows()) return null; // SChannel takes no policy; see the README
+        if (protocols == SslProtocols.Tls13) return null;
         List<TlsCipherSuite> suites = [TlsCipherSuite.TLS_AES_128_GCM_SHA256, TlsCipherSuite.TLS_AES_256_GCM_SHA384, TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256];
         foreach (var s in options.CipherSuites)
         {
