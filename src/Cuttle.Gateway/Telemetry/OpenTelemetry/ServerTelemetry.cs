@@ -134,7 +134,7 @@ internal sealed class ServerTelemetry
         activity.SetTag("url.full", request.Scheme + "://" + request.Host.Value + request.Path.Value + request.QueryString.Value);
         activity.SetTag("server.address", request.Host.Value);
         activity.SetTag("http.request.method", request.Method);
-        if (request.ContentLength is { } length) activity.SetTag("http.request.body.size", length);
+        if (request.ContentLength is { } length) activity.SetTag("http.request.body.size", KrakendInstruments.Size(length));
         if (request.Headers.UserAgent.ToString() is { Length: > 0 } ua) activity.SetTag("user_agent.original", ua);
         if (context.Connection.RemoteIpAddress is { } ip) activity.SetTag("client.address", ClientAddress(context, ip));
         foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
@@ -161,7 +161,7 @@ internal sealed class ServerTelemetry
         {
             activity.SetTag("http.route", route);
             activity.SetTag("http.response.status_code", KrakendInstruments.Status(status));
-            activity.SetTag("http.response.body.size", context.Response.ContentLength ?? 0);
+            activity.SetTag("http.response.body.size", KrakendInstruments.Size(context.Response.ContentLength ?? 0));
             activity.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
         activity.Dispose();
