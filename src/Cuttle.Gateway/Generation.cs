@@ -69,9 +69,11 @@ public sealed class Generation : IAsyncDisposable
         Enter();
         DispatchObservation observation = default;
         var failed = false;
+        var threw = true;
         try
         {
             await DispatchAsync(context, out observation).ConfigureAwait(false);
+            threw = false;
         }
         catch (Exception) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -80,7 +82,7 @@ public sealed class Generation : IAsyncDisposable
         }
         finally
         {
-            EndObservation(observation, context, failed);
+            EndObservation(observation, context, failed, threw);
             Exit();
         }
     }
@@ -96,38 +98,57 @@ public sealed class Generation : IAsyncDisposable
     /// <summary>telemetry/opentelemetry's global layer, around routing; null when off (then dispatch pays nothing for it).</summary>
     internal Telemetry.OpenTelemetry.ServerTelemetry? Telemetry { get; init; }
 
+    /// <summary>Whether the console's counters wrap the endpoints (<see cref="Telemetry.Traffic.TrafficEndpointHandler"/>): only while it is on.</summary>
+    internal bool CountsTraffic { get; init; }
+
     /// <summary>
     /// Routes and serves a request; callers bracket it with Enter/Exit and, once the returned task has ended, hand
-    /// <paramref name="observation"/> to <see cref="EndObservation"/> (the global telemetry layer's begin and end run in
-    /// the caller's frame, which costs no extra async frame per request).
+    /// <paramref name="observation"/> to <see cref="EndObservation(in DispatchObservation, HttpContext, bool, bool)"/>
+    /// (the global telemetry layer's and the console counters' begin and end run in the caller's frame, which costs no
+    /// extra async frame per request).
     /// </summary>
     public Task DispatchAsync(HttpContext context, out DispatchObservation observation)
     {
-        if (Telemetry is not { } telemetry)
+        var telemetry = Telemetry;
+        if (telemetry is null && !CountsTraffic)
         {
             observation = default;
             return DispatchCore(context, out _);
         }
-        observation = telemetry.Begin(context);
+        var started = _time.GetTimestamp();
+        System.Diagnostics.Activity? activity = null;
+        var observed = telemetry is not null && telemetry.Begin(context, out activity);
+        observation = observed || CountsTraffic ? new DispatchObservation(started, activity, null, observed) : default;
+        IEndpointHandler? handler = null;
         try
         {
-            var task = DispatchCore(context, out var handler);
+            var task = DispatchCore(context, out handler);
             if (observation.Observed) observation = observation.WithHandler(handler);
             return task;
         }
         catch (Exception) when (observation.Observed)
         {
-            // Thrown before the handler's first await: end the span here, the caller never gets the observation.
-            telemetry.End(observation, context, failed: true);
+            // Thrown before the handler's first await: end here, the caller never gets the observation. The global
+            // layer has no route for it yet (the answer's status stands for it); the console counts the endpoint's 500.
+            var elapsed = _time.GetElapsedTime(started);
+            if (handler is Telemetry.Traffic.TrafficEndpointHandler counted) counted.Record(context, elapsed, threw: true);
+            if (observation.ByTelemetry) telemetry!.End(observation, context, elapsed, failed: true);
             observation = default;
             throw;
         }
     }
 
-    /// <summary>Ends what <see cref="DispatchAsync"/> began: metrics recorded, server span ended (<paramref name="failed"/>: the host answers 500).</summary>
-    public void EndObservation(in DispatchObservation observation, HttpContext context, bool failed)
+    /// <summary>
+    /// Ends what <see cref="DispatchAsync"/> began: metrics recorded, server span ended, the console's endpoint counted.
+    /// <paramref name="failed"/>: the host answers 500; <paramref name="threw"/>: the request ended with an exception
+    /// (the console counts it as a 500 even when the client had gone).
+    /// </summary>
+    public void EndObservation(in DispatchObservation observation, HttpContext context, bool failed, bool threw)
     {
-        if (observation.Observed) Telemetry!.End(observation, context, failed);
+        if (!observation.Observed) return;
+        var elapsed = _time.GetElapsedTime(observation.Started);
+        if (observation.Handler is Telemetry.Traffic.TrafficEndpointHandler counted) counted.Record(context, elapsed, threw);
+        if (observation.ByTelemetry) Telemetry!.End(observation, context, elapsed, failed);
     }
 
     /// <summary>Routing and serving without the global layer; <paramref name="handler"/> is the matched endpoint's.</summary>

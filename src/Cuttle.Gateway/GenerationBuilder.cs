@@ -74,6 +74,7 @@ public static partial class GenerationBuilder
                 Revocations = AuthBuilder.Revocations(context),
                 State = context.State.Build(),
                 Telemetry = TelemetryBuilder.Server(config),
+                CountsTraffic = context.Traffic is not null,
                 Redis = redis,
             };
         }

@@ -259,10 +259,11 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         generation.Enter();
         var accessStart = _logging.AccessStart();
         DispatchObservation observation = default;
-        var failed = false;
+        bool failed = false, threw = true;
         try
         {
             await generation.DispatchAsync(context, out observation).ConfigureAwait(false);
+            threw = false;
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or ConnectionResetException)
         {
@@ -288,7 +289,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         finally
         {
-            generation.EndObservation(observation, context, failed);
+            generation.EndObservation(observation, context, failed, threw);
             generation.Exit();
             if (accessStart != 0) _logging.Access(context, accessStart, generation.ClientIp.ClientIp(context));
         }

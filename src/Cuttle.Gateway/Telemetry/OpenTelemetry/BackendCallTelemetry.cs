@@ -88,7 +88,7 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
             else if (response is not null)
             {
                 activity.SetTag("http.response.status_code", KrakendInstruments.Status(response.StatusCode));
-                activity.SetTag("http.response.body.size", response.ContentLength ?? -1);
+                activity.SetTag("http.response.body.size", KrakendInstruments.Size(response.ContentLength ?? -1));
                 activity.SetTag("response-duration", seconds);
             }
         }

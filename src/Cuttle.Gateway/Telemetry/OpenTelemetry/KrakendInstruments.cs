@@ -65,6 +65,14 @@ internal static class KrakendInstruments
 
     public static object Bool(bool value) => value ? True : False;
 
+    private static readonly object?[] Sizes = new object?[1024];
+
+    /// <summary>
+    /// A body size as a span's tag value, boxed once per process for 0-1023 bytes (filled as met; small bodies repeat),
+    /// so a sampled request's span does not box the same size again each time.
+    /// </summary>
+    public static object Size(long bytes) => (ulong)bytes < (ulong)Sizes.Length ? Sizes[bytes] ??= bytes : bytes;
+
     /// <summary>krakend-otel's validMethod: anything but the registered methods is "_OTHER" (bounded cardinality).</summary>
     public static string ValidMethod(string method) => method switch
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Data;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Cuttle.Gateway.Telemetry.OpenTelemetry;
@@ -12,7 +13,8 @@ namespace Cuttle.Gateway.Telemetry.OpenTelemetry;
 /// "404 Not Found"-style text). The gateway decides sampling itself (<see cref="TraceSampling"/>) before any Activity
 /// exists: an unsampled request gets none (the SDK would create one per request just to carry the context), only a
 /// <see cref="RequestTrace"/> with its trace id, a new span id and flag 00 for its backends. Built once per
-/// generation; immutable. Its begin and end run in the host's frame for the request (<see cref="DispatchObservation"/>).
+/// generation; immutable. Its begin and end run in the host's frame for the request (<see cref="DispatchObservation"/>),
+/// timed on the generation's clock.
 /// </summary>
 internal sealed class ServerTelemetry
 {
@@ -48,14 +50,17 @@ internal sealed class ServerTelemetry
         return tags;
     }
 
-    /// <summary>Starts observing a request (default when its path is skipped); the server span, if sampled, is current from here.</summary>
-    public DispatchObservation Begin(HttpContext context)
+    /// <summary>
+    /// Starts observing a request: false when its path is skipped. The server span, if sampled, is current from here;
+    /// the caller keeps it with the start in its <see cref="DispatchObservation"/>.
+    /// </summary>
+    public bool Begin(HttpContext context, out Activity? activity)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (_skip.Contains(path)) return default;
-        var started = Stopwatch.GetTimestamp();
-        var activity = _traces || _propagate ? StartTrace(context, path) : null;
-        return new DispatchObservation(started, activity, null);
+        activity = null;
+        if (_skip.Contains(path)) return false;
+        if (_traces || _propagate) activity = StartTrace(context, path);
+        return true;
     }
 
     /// <summary>
@@ -96,16 +101,21 @@ internal sealed class ServerTelemetry
         return null;
     }
 
-    /// <summary>Records the request's metrics and ends its server span; <paramref name="failed"/>: it ended with an exception the host answers 500.</summary>
-    public void End(in DispatchObservation observation, HttpContext context, bool failed)
+    /// <summary>
+    /// Records the request's metrics and ends its server span; <paramref name="elapsed"/>: since the request began;
+    /// <paramref name="failed"/>: it ended with an exception the host answers 500.
+    /// </summary>
+    public void End(in DispatchObservation observation, HttpContext context, TimeSpan elapsed, bool failed)
     {
         var status = failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode;
-        var route = observation.Handler is RouteTelemetryHandler r ? r.Route : StatusRoute(status);
-        if (_metrics && KrakendInstruments.ServerDuration.Enabled) Record(context, observation.Started, route, status);
+        // The console's counters wrap the route outermost while it is on; the route is the handler inside them.
+        var handler = observation.Handler is Traffic.TrafficEndpointHandler counted ? counted.Inner : observation.Handler;
+        var route = handler is RouteTelemetryHandler r ? r.Route : StatusRoute(status);
+        if (_metrics && KrakendInstruments.ServerDuration.Enabled) Record(context, elapsed, route, status);
         if (observation.Activity is { } activity) End(activity, context, route, status, failed);
     }
 
-    private void Record(HttpContext context, long started, string route, int status)
+    private void Record(HttpContext context, TimeSpan elapsed, string route, int status)
     {
         var tags = new TagList(_metricTags.AsSpan())
         {
@@ -114,7 +124,7 @@ internal sealed class ServerTelemetry
             { "http.route", route },
             { "http.response.status_code", KrakendInstruments.Status(status) },
         };
-        KrakendInstruments.ServerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        KrakendInstruments.ServerDuration.Record(elapsed.TotalSeconds, tags);
         KrakendInstruments.ServerResponseSize.Record(context.Response.ContentLength ?? 0, tags);
     }
 
@@ -124,10 +134,25 @@ internal sealed class ServerTelemetry
         activity.SetTag("url.full", request.Scheme + "://" + request.Host.Value + request.Path.Value + request.QueryString.Value);
         activity.SetTag("server.address", request.Host.Value);
         activity.SetTag("http.request.method", request.Method);
-        if (request.ContentLength is { } length) activity.SetTag("http.request.body.size", length);
+        if (request.ContentLength is { } length) activity.SetTag("http.request.body.size", KrakendInstruments.Size(length));
         if (request.Headers.UserAgent.ToString() is { Length: > 0 } ua) activity.SetTag("user_agent.original", ua);
-        if (context.Connection.RemoteIpAddress is { } ip) activity.SetTag("client.address", ip.ToString() + ":" + context.Connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (context.Connection.RemoteIpAddress is { } ip) activity.SetTag("client.address", ClientAddress(context, ip));
         foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
+    }
+
+    private static readonly object ClientAddressKey = new();
+
+    /// <summary>
+    /// The socket's "ip:port", the same for every request of a connection: formatted once per connection and kept in
+    /// its items (as gin's client IP is), not per sampled request.
+    /// </summary>
+    private static string ClientAddress(HttpContext context, System.Net.IPAddress ip)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is not null && items.TryGetValue(ClientAddressKey, out var cached) && cached is string s) return s;
+        var address = ip.ToString() + ":" + context.Connection.RemotePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (items is not null) items[ClientAddressKey] = address;
+        return address;
     }
 
     private static void End(Activity activity, HttpContext context, string route, int status, bool failed)
@@ -136,7 +161,7 @@ internal sealed class ServerTelemetry
         {
             activity.SetTag("http.route", route);
             activity.SetTag("http.response.status_code", KrakendInstruments.Status(status));
-            activity.SetTag("http.response.body.size", context.Response.ContentLength ?? 0);
+            activity.SetTag("http.response.body.size", KrakendInstruments.Size(context.Response.ContentLength ?? 0));
             activity.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
         activity.Dispose();

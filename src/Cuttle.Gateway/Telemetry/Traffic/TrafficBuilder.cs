@@ -13,7 +13,7 @@ namespace Cuttle.Gateway.Telemetry.Traffic;
 internal static class TrafficBuilder
 {
     public static IEndpointHandler WrapRoute(IEndpointHandler inner, EndpointConfig endpoint, BuildContext context)
-        => context.Traffic is { } t ? new TrafficEndpointHandler(inner, t.Registry.Endpoint(TrafficKeys.Endpoint(endpoint), t.Generation), context.Time) : inner;
+        => context.Traffic is { } t ? new TrafficEndpointHandler(inner, t.Registry.Endpoint(TrafficKeys.Endpoint(endpoint), t.Generation)) : inner;
 
     public static IProxy WrapBackend(IProxy inner, EndpointConfig endpoint, int index, BuildContext context)
         => context.Traffic is { } t ? new TrafficProxy(inner, t.Registry.Backend(TrafficKeys.Backend(endpoint, index), t.Generation), context.Time) : inner;

@@ -45,12 +45,12 @@ public sealed class TelemetryGenerationTests : IDisposable
     private List<Dictionary<string, object?>> Measured(string instrument, string tag, string value) =>
         [.. _measurements.Where(m => m.Instrument == instrument && Equals(m.Tags.GetValueOrDefault(tag), value)).Select(m => m.Tags)];
 
-    private static Generation Build(string endpoints, string telemetry = "{}")
+    private static Generation Build(string endpoints, string telemetry = "{}", Gateway.Telemetry.Traffic.TrafficRegistry? traffic = null)
     {
         var json = $$"""{ "version": 3, "endpoints": [ {{endpoints}} ], "extra_config": { "telemetry/opentelemetry": {{telemetry}} } }""";
         var loaded = ConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "krakend.json");
         Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
-        return GenerationBuilder.Build(loaded.Config!, new GenerationOptions { BackendHandler = new InMemoryBackend(_ => Json("""{"ok":true}""")) });
+        return GenerationBuilder.Build(loaded.Config!, new GenerationOptions { BackendHandler = new InMemoryBackend(_ => Json("""{"ok":true}""")), Traffic = traffic });
     }
 
     private string Endpoint(string path, string extra = "", string backendExtra = "") =>
@@ -109,6 +109,26 @@ public sealed class TelemetryGenerationTests : IDisposable
         Assert.Single(Measured("krakend.backend.duration", "krakend.endpoint.route", _prefix + "/a/:id"));
         Assert.Empty(Measured("krakend.backend.duration", "krakend.endpoint.route", _prefix + "/skipped/:id"));
         Assert.DoesNotContain(_spans, s => s.DisplayName == _prefix + "/skipped/:id");
+    }
+
+    /// <summary>
+    /// The live console's counters wrap each route outermost; the global layer still reports the endpoint's pattern
+    /// (not the status text of an unmatched request), and the console counts a path the layer skips.
+    /// </summary>
+    [Fact]
+    public async Task With_the_consoles_counters_on_the_server_metric_keeps_the_route_and_both_count()
+    {
+        var traffic = new Gateway.Telemetry.Traffic.TrafficRegistry();
+        await using var generation = Build(Endpoint("/c/{id}") + ", " + Endpoint("/cskipped/{id}"), $$"""{ "skip_paths": ["{{_prefix}}/cskipped/{id}"] }""", traffic);
+        Assert.Equal(200, (await Serve(generation, "GET", _prefix + "/c/1")).Status);
+        Assert.Equal(200, (await Serve(generation, "GET", _prefix + "/cskipped/1")).Status);
+
+        var server = Assert.Single(Measured("http.server.duration", "http.route", _prefix + "/c/:id"));
+        Assert.Equal((object)200, server["http.response.status_code"]);
+        Assert.Empty(Measured("http.server.duration", "http.route", _prefix + "/cskipped/:id"));
+        var endpoints = traffic.Endpoints();
+        Assert.Equal((1, 1), (endpoints["GET " + _prefix + "/c/{id}"].Requests, endpoints["GET " + _prefix + "/c/{id}"].Status2xx));
+        Assert.Equal(1, endpoints["GET " + _prefix + "/cskipped/{id}"].Requests);
     }
 
     [Fact]
