@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Cuttle.Config;
 using Cuttle.Gateway.Telemetry.Traffic;
+using Cuttle.Testing;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 
@@ -44,10 +45,10 @@ public sealed class TrafficAllocationTests(ITestOutputHelper output)
         const int Concurrent = 32, Batches = 100;
         var batch = new Task[Concurrent];
         for (var i = 0; i < 20; i++) await BatchAsync(generation, batch);
-        // The whole process: the request moves between thread-pool threads; the collection runs alone.
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < Batches; i++) await BatchAsync(generation, batch);
-        return (GC.GetTotalAllocatedBytes(precise: true) - before) / (Concurrent * Batches);
+        return await AllocationProbe.LeastBytesPerOperationAsync(async () =>
+        {
+            for (var i = 0; i < Batches; i++) await BatchAsync(generation, batch);
+        }, Concurrent * Batches);
     }
 
     /// <summary>Requests in flight together, as under load: an async frame then costs a box the async pools do not cover.</summary>
