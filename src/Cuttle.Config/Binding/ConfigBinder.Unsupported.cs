@@ -77,8 +77,7 @@ internal sealed partial class ConfigBinder
         {
             var asks = p.Name switch
             {
-                "report_headers" or "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
-                "skip_headers" => p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 },
+                "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
                 "semantic_convention" => p.Value is { Kind: JsonNodeKind.String, Text.Length: > 0 },
                 _ => false,
             };
