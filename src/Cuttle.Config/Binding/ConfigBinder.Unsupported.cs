@@ -104,7 +104,11 @@ internal sealed partial class ConfigBinder
         {
             if (p.Name == "send_body_on_redirect")
                 send = ReadBool(p.Value, "backend/http/client.send_body_on_redirect", false, asError: false);
-            // client_tls included: until the backend client reads it, a per-backend TLS setting must not pass unnoticed.
+            // KrakenD CE 2.13 (lura v2.14 proxy/http.go) reads only send_body_on_redirect here: a backend's own
+            // client_tls is an Enterprise setting CE ignores, calling the backend with the service's client_tls.
+            // Cuttle does the same, and says so: a TLS setting must not pass unnoticed.
+            else if (p.Name == "client_tls")
+                Warning(p, p.Value.Path, "backend/http/client.client_tls is a KrakenD Enterprise setting that KrakenD CE ignores, and so does Cuttle: this backend is called with the service's client_tls");
             else if (!IsCommentKey(p.Name))
                 Warning(p, p.Value.Path, $"backend/http/client.{p.Name} is not implemented by Cuttle and is ignored");
         }
