@@ -17,7 +17,6 @@ internal sealed partial class ConfigBinder
         "async/amqp" => "; no AMQP consumer is started",
         "plugin/http-server" or "plugin/http-client" or "plugin/req-resp-modifier"
             => "; Cuttle loads no Go plugins, so requests pass without the plugin",
-        "telemetry/influx" => "; no metrics are sent to InfluxDB",
         _ => "",
     };
 
