@@ -9,8 +9,9 @@ internal sealed partial class ConfigBinder
     private static readonly FrozenSet<string> InfluxKeys = FrozenSet.ToFrozenSet(["address", "username", "password", "ttl", "db", "buffer_size", "timeout"], StringComparer.Ordinal);
 
     /// <summary>
-    /// krakend-influx's configGetter. KrakenD logs and runs without InfluxDB when address is missing or ttl does not
-    /// parse, and skips a value of the wrong type; Cuttle reports each at check time with its position instead.
+    /// krakend-influx's configGetter. KrakenD logs and runs without InfluxDB when address is missing (a warning here
+    /// too) or ttl does not parse, and skips a value of the wrong type; Cuttle reports those at check time with
+    /// their position instead.
     /// buffer_size and timeout are accepted and, as in KrakenD, have no effect (see <see cref="InfluxOptions"/>).
     /// </summary>
     private InfluxOptions? BindInflux(JsonNode? extra)
@@ -39,7 +40,8 @@ internal sealed partial class ConfigBinder
         var address = Text("address", "");
         if (address.Length == 0)
         {
-            Error(o["address"] ?? o, $"\"{ns}.address\" is required: the InfluxDB URL, such as \"http://influxdb:8086\"");
+            // krakend-influx: "address is required", logged, and the gateway runs without InfluxDB.
+            Warning(o["address"] ?? o, $"{ns} has no address (the InfluxDB URL, such as \"http://influxdb:8086\"): as in KrakenD, no metrics are pushed");
             return null;
         }
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
