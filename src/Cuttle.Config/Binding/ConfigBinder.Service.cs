@@ -120,6 +120,7 @@ internal sealed partial class ConfigBinder
             HttpSecure = BindHttpSecure(root["extra_config"]),
             Revoker = BindRevoker(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
+            Influx = BindInflux(root["extra_config"]),
             Console = BindConsole(root["extra_config"]),
             Redis = BindRedis(root["extra_config"]),
             OpenTelemetry = BindOpenTelemetry(root["extra_config"], Str(root, "name", "") ?? "") ?? BindOpenCensus(root["extra_config"], Str(root, "name", "") ?? ""),

@@ -17,7 +17,6 @@ internal sealed partial class ConfigBinder
         "async/amqp" => "; no AMQP consumer is started",
         "plugin/http-server" or "plugin/http-client" or "plugin/req-resp-modifier"
             => "; Cuttle loads no Go plugins, so requests pass without the plugin",
-        "telemetry/influx" => "; no metrics are sent to InfluxDB",
         _ => "",
     };
 
@@ -77,8 +76,7 @@ internal sealed partial class ConfigBinder
         {
             var asks = p.Name switch
             {
-                "report_headers" or "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
-                "skip_headers" => p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 },
+                "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
                 "semantic_convention" => p.Value is { Kind: JsonNodeKind.String, Text.Length: > 0 },
                 _ => false,
             };
@@ -105,7 +103,11 @@ internal sealed partial class ConfigBinder
         {
             if (p.Name == "send_body_on_redirect")
                 send = ReadBool(p.Value, "backend/http/client.send_body_on_redirect", false, asError: false);
-            // client_tls included: until the backend client reads it, a per-backend TLS setting must not pass unnoticed.
+            // KrakenD CE 2.13 (lura v2.14 proxy/http.go) reads only send_body_on_redirect here: a backend's own
+            // client_tls is an Enterprise setting CE ignores, calling the backend with the service's client_tls.
+            // Cuttle does the same, and says so: a TLS setting must not pass unnoticed.
+            else if (p.Name == "client_tls")
+                Warning(p, p.Value.Path, "backend/http/client.client_tls is a KrakenD Enterprise setting that KrakenD CE ignores, and so does Cuttle: this backend is called with the service's client_tls");
             else if (!IsCommentKey(p.Name))
                 Warning(p, p.Value.Path, $"backend/http/client.{p.Name} is not implemented by Cuttle and is ignored");
         }

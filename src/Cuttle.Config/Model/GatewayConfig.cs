@@ -97,6 +97,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of extra_config."telemetry/metrics"; null when absent.</summary>
     public MetricsOptions? Metrics { get; init; }
 
+    /// <summary>extra_config."telemetry/influx": the metrics pushed to InfluxDB; null when absent.</summary>
+    public InfluxOptions? Influx { get; init; }
+
     /// <summary>Typed view of Cuttle's extra_config."cuttle/console" (the live console); null when absent.</summary>
     public ConsoleOptions? Console { get; init; }
 

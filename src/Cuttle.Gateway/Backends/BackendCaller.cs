@@ -170,7 +170,7 @@ internal sealed class BackendCaller
     /// </summary>
     private ValueTask<BackendResponse> ObservedSendAsync(ProxyRequest request, string url, IBackendCallObserver observer, CancellationToken ct)
     {
-        var activity = observer.Start(url, MethodName, request.Trace);
+        var activity = observer.Start(url, MethodName, request, FilterFor(request));
         var started = Stopwatch.GetTimestamp();
         return SendCoreAsync(request, url, observer.Propagate ? Propagated(request.Trace) : null, ct, new Observation(observer, activity, started));
     }

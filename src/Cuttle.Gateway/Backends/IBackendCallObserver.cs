@@ -13,10 +13,11 @@ internal interface IBackendCallObserver
     bool Propagate { get; }
 
     /// <summary>
-    /// Starts the client span (null when not traced or not sampled: an unsampled request's <paramref name="trace"/>
-    /// says so before any Activity exists); it becomes Activity.Current for the send.
+    /// Starts the client span (null when not traced or not sampled: an unsampled request's trace says so before any
+    /// Activity exists); it becomes Activity.Current for the send. <paramref name="headerFilter"/> is the backend's
+    /// input_headers filter, so the headers reported are the ones sent.
     /// </summary>
-    Activity? Start(string url, string method, Data.RequestTrace? trace);
+    Activity? Start(string url, string method, Data.ProxyRequest request, HashSet<string>? headerFilter);
 
     /// <summary>Records one request that ended with a response or an exception (<paramref name="response"/> null).</summary>
     void End(Activity? activity, long startTimestamp, string url, string method, BackendResponse? response, Exception? error, CancellationToken ct);

@@ -39,6 +39,10 @@ internal static class EventIds
     public const int StatsBindFailed = 3702;
     public const int StatsStopping = 3703;
 
+    // Telemetry/Influx: telemetry/influx's pushes (42xx).
+    public const int InfluxStarted = 4201;
+    public const int InfluxWriteFailed = 4202;
+
     // LiveConsole: the cuttle/console listener (39xx).
     public const int ConsoleListening = 3901;
     public const int ConsoleBindFailed = 3902;

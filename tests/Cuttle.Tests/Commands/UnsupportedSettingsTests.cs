@@ -35,7 +35,7 @@ public sealed class UnsupportedSettingsTests : IAsyncLifetime
             "extra_config": {
               "backend/lambda": { "function_name": "f" },
               "backend/amqp/producer": { "name": "q" },
-              "backend/http/client": { "send_body_on_redirect": true, "unknown_knob": 1 }
+              "backend/http/client": { "send_body_on_redirect": true, "unknown_knob": 1, "client_tls": { "min_version": "TLS12" } }
             } } ] }
           ]
         }
@@ -52,6 +52,7 @@ public sealed class UnsupportedSettingsTests : IAsyncLifetime
         (":13:7", "namespace backend/lambda is not implemented by Cuttle and is ignored; the backend is called over HTTP"),
         (":14:7", "namespace backend/amqp/producer is not implemented by Cuttle and is ignored; the backend is called over HTTP"),
         (":15:63", "backend/http/client.unknown_knob is not implemented by Cuttle and is ignored"),
+        (":15:82", "backend/http/client.client_tls is a KrakenD Enterprise setting that KrakenD CE ignores, and so does Cuttle: this backend is called with the service's client_tls"),
     ];
 
     private static void AssertWarnings(string output)

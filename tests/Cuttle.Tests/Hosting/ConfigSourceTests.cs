@@ -10,7 +10,7 @@ public sealed class ConfigSourceTests
         "router", "proxy", "backend/http", "backend/http/client", "security/cors", "security/bot-detector", "security/http", "validation/json-schema",
         "validation/cel", "auth/validator", "auth/signer", "auth/revoker", "auth/client-credentials", "modifier/lua-endpoint", "modifier/lua-proxy", "modifier/lua-backend",
         "qos/circuit-breaker", "qos/ratelimit/router", "qos/ratelimit/proxy", "qos/http-cache", "redis", "qos/ratelimit/router/redis",
-        "telemetry/metrics",
+        "telemetry/metrics", "telemetry/influx",
         "telemetry/opentelemetry", "telemetry/opencensus", "modifier/martian", "backend/graphql",
         "telemetry/logging", "telemetry/logstash", "telemetry/gelf",
         "cuttle/console",

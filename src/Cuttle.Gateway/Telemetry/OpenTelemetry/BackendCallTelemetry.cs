@@ -16,10 +16,12 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
     private readonly KeyValuePair<string, object?>[] _metricTags;
     private readonly KeyValuePair<string, object?>[] _traceTags;
     private readonly HostTags[] _hosts;
+    private readonly HeaderAttributes? _headers;
 
     public BackendCallTelemetry(string spanName, bool metrics, bool traces, bool propagate, KeyValuePair<string, object?>[] metricTags,
-        KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts)
+        KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts, HeaderAttributes? headers = null)
     {
+        _headers = headers;
         _spanName = spanName;
         _metrics = metrics;
         _traces = traces;
@@ -32,10 +34,10 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
 
     public bool Propagate { get; }
 
-    public Activity? Start(string url, string method, Data.RequestTrace? trace)
+    public Activity? Start(string url, string method, Data.ProxyRequest request, HashSet<string>? headerFilter)
     {
         if (!_traces) return null;
-        var activity = TraceSampling.StartSpan(_spanName, ActivityKind.Client, trace);
+        var activity = TraceSampling.StartSpan(_spanName, ActivityKind.Client, request.Trace);
         if (activity is { IsAllDataRequested: true })
         {
             foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
@@ -43,6 +45,8 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
             activity.SetTag("http.request.method", method);
             var host = Find(url);
             activity.SetTag("server.address", host.Address);
+            // transport_traces.go reads the headers before the trace context is injected: traceparent is not among them.
+            _headers?.Request(activity, request.Headers, headerFilter);
         }
         return activity;
     }
@@ -90,9 +94,18 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
                 activity.SetTag("http.response.status_code", KrakendInstruments.Status(response.StatusCode));
                 activity.SetTag("http.response.body.size", KrakendInstruments.Size(response.ContentLength ?? -1));
                 activity.SetTag("response-duration", seconds);
+                if (_headers is not null) ReportResponseHeaders(activity, response);
             }
         }
         activity.Dispose();
+    }
+
+    /// <summary>The backend's response headers as Cuttle passes them on (hop-by-hop fields are not kept by the response).</summary>
+    private void ReportResponseHeaders(Activity activity, BackendResponse response)
+    {
+        var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        response.CopyHeadersTo(headers);
+        _headers!.Response(activity, headers);
     }
 
     private HostTags Find(string url)

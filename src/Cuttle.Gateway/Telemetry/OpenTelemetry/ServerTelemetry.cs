@@ -25,6 +25,7 @@ internal sealed class ServerTelemetry
     private readonly double _rate;
     private readonly KeyValuePair<string, object?>[] _metricTags;
     private readonly KeyValuePair<string, object?>[] _traceTags;
+    private readonly HeaderAttributes? _headers;
 
     public ServerTelemetry(OpenTelemetryOptions options)
     {
@@ -36,6 +37,7 @@ internal sealed class ServerTelemetry
         _rate = options.TraceSampleRate;
         _metricTags = Tags(g.MetricsStaticAttributes);
         _traceTags = [new("krakend.stage", "global"), .. Tags(g.TracesStaticAttributes)];
+        _headers = HeaderAttributes.For(g.ReportHeaders, g.SkipHeaders);
         TraceSampling.InstallGenerator();
     }
 
@@ -138,6 +140,7 @@ internal sealed class ServerTelemetry
         if (request.Headers.UserAgent.ToString() is { Length: > 0 } ua) activity.SetTag("user_agent.original", ua);
         if (context.Connection.RemoteIpAddress is { } ip) activity.SetTag("client.address", ClientAddress(context, ip));
         foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
+        _headers?.Request(activity, request.Headers);
     }
 
     private static readonly object ClientAddressKey = new();
@@ -155,13 +158,14 @@ internal sealed class ServerTelemetry
         return address;
     }
 
-    private static void End(Activity activity, HttpContext context, string route, int status, bool failed)
+    private void End(Activity activity, HttpContext context, string route, int status, bool failed)
     {
         if (activity.IsAllDataRequested)
         {
             activity.SetTag("http.route", route);
             activity.SetTag("http.response.status_code", KrakendInstruments.Status(status));
             activity.SetTag("http.response.body.size", KrakendInstruments.Size(context.Response.ContentLength ?? 0));
+            _headers?.Response(activity, context.Response.Headers);
             activity.SetStatus(failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok);
         }
         activity.Dispose();

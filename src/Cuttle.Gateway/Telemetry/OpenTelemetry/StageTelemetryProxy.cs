@@ -17,10 +17,12 @@ internal sealed class StageTelemetryProxy : IProxy
     private readonly bool _traces;
     private readonly KeyValuePair<string, object?>[] _metricTags;
     private readonly KeyValuePair<string, object?>[] _traceTags;
+    private readonly HeaderAttributes? _headers;
 
     public StageTelemetryProxy(IProxy next, string spanName, System.Diagnostics.Metrics.Histogram<double>? duration, bool traces,
-        KeyValuePair<string, object?>[] metricTags, KeyValuePair<string, object?>[] traceTags)
+        KeyValuePair<string, object?>[] metricTags, KeyValuePair<string, object?>[] traceTags, HeaderAttributes? headers = null)
     {
+        _headers = headers;
         _next = next;
         _spanName = spanName;
         _duration = duration;
@@ -41,7 +43,10 @@ internal sealed class StageTelemetryProxy : IProxy
     private async ValueTask<ProxyResult> ObservedAsync(ProxyRequest request, Activity? activity, CancellationToken ct)
     {
         if (activity is { IsAllDataRequested: true })
+        {
             foreach (var tag in _traceTags) activity.SetTag(tag.Key, tag.Value);
+            _headers?.Request(activity, request.Headers);
+        }
         var started = Stopwatch.GetTimestamp();
         ProxyResult result = default;
         var canceled = false;
@@ -78,6 +83,8 @@ internal sealed class StageTelemetryProxy : IProxy
                     else if (result.Error is { } e) activity.SetTag("error", e.Message);
                     activity.SetTag("http.response.status_code",
                         KrakendInstruments.Status(result.Error is not null || canceled ? 500 : result.Response?.StatusCode is > 0 and var s ? s : 200));
+                    // lura/proxy_tracer.go: the response's metadata headers, only when the stage did not fail.
+                    if (_headers is not null && result.Error is null && !canceled) _headers.Response(activity, result.Response?.Headers);
                     activity.SetTag("complete", KrakendInstruments.Bool(complete));
                 }
                 activity.Dispose();

@@ -39,7 +39,8 @@ internal static class TelemetryBuilder
         KeyValuePair<string, object?>[] baseTags = [new("http.request.method", endpoint.Method), new("http.route", route)];
         return new StageTelemetryProxy(stack, route, opts.DisableMetrics ? null : KrakendInstruments.ProxyDuration, !opts.DisableTraces,
             [.. baseTags, .. ServerTelemetry.Tags(opts.MetricsStaticAttributes)],
-            [.. baseTags, .. ServerTelemetry.Tags(opts.TracesStaticAttributes), new("krakend.stage", "proxy")]);
+            [.. baseTags, .. ServerTelemetry.Tags(opts.TracesStaticAttributes), new("krakend.stage", "proxy")],
+            HeaderAttributes.For(opts.ReportHeaders, opts.SkipHeaders));
     }
 
     private static BackendLayerOptions BackendOptions(OpenTelemetryOptions o, BackendConfig backend) => backend.Telemetry?.Backend ?? o.Backend;
@@ -62,7 +63,8 @@ internal static class TelemetryBuilder
         return new StageTelemetryProxy(proxy, KrakendInstruments.RoutePattern(backend.UrlPattern, lowerCase: true),
             opts.Metrics.DisableStage ? null : KrakendInstruments.BackendDuration, !opts.Traces.DisableStage,
             [.. tags, .. ServerTelemetry.Tags(opts.Metrics.StaticAttributes)],
-            [.. tags, .. ServerTelemetry.Tags(opts.Traces.StaticAttributes), new("krakend.stage", "backend")]);
+            [.. tags, .. ServerTelemetry.Tags(opts.Traces.StaticAttributes), new("krakend.stage", "backend")],
+            HeaderAttributes.For(opts.Traces.ReportHeaders, opts.Traces.SkipHeaders));
     }
 
     /// <summary>
@@ -83,6 +85,7 @@ internal static class TelemetryBuilder
             // http.request.method is added per request (after redirects it may be GET), so not twice here.
             [.. tags.AsSpan(1), .. ServerTelemetry.Tags(opts.Metrics.StaticAttributes), new("clientname", pattern)],
             [.. tags, new("krakend.stage", "backend-request"), .. ServerTelemetry.Tags(opts.Traces.StaticAttributes)],
-            backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : backend.Host);
+            backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : backend.Host,
+            traces ? HeaderAttributes.For(opts.Traces.ReportHeaders, opts.Traces.SkipHeaders) : null);
     }
 }

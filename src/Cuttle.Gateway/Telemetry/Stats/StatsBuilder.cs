@@ -18,7 +18,7 @@ internal sealed record StatsScope(StatsCollector Collector, long Generation, Met
 /// </summary>
 internal static class StatsBuilder
 {
-    public static readonly ImmutableArray<string> Namespaces = ["telemetry/metrics"];
+    public static readonly ImmutableArray<string> Namespaces = ["telemetry/metrics", "telemetry/influx"]; // influx: the host pushes the collector's snapshot
 
     public static StatsScope? Scope(GatewayConfig config, GenerationOptions options)
         => config.Metrics is { } metrics && options.Stats is { } collector ? new StatsScope(collector, options.Number, metrics) : null;

@@ -175,11 +175,38 @@ public sealed class StatsCollector : IDisposable
         var dis = Disconnected.TakeAndClear();
         DisconnectedGauge.Update(dis);
         DisconnectedTotal.Inc(dis);
-        foreach (var (_, metric) in Entries())
+        var keep = KeepSnapshots;
+        var entries = Entries();
+        var snapshot = keep ? new StatsSnapshot(_time.GetUtcNow()) : null;
+        foreach (var (name, metric) in entries)
         {
-            if (metric is StatsHistogram h) h.Clear();
+            switch (metric)
+            {
+                case StatsHistogram h:
+                    snapshot?.Histograms.Add(new(name, h.Snapshot()));
+                    h.Clear();
+                    break;
+                case StatsCounter c when snapshot is not null:
+                    snapshot.Counters.Add(new(name, c.Count));
+                    break;
+                case StatsGauge g when snapshot is not null:
+                    snapshot.Gauges.Add(new(name, g.Value));
+                    break;
+            }
         }
+        if (snapshot is not null) Volatile.Write(ref _latest, snapshot);
     }
+
+    private StatsSnapshot? _latest;
+
+    /// <summary>
+    /// Whether each collection keeps what it saw (krakend-metrics' TakeSnapshot, read by krakend-influx): on only while
+    /// something reads <see cref="LatestSnapshot"/>, so /__stats alone pays nothing for it.
+    /// </summary>
+    public bool KeepSnapshots { get; set; }
+
+    /// <summary>The registry as the last collection saw it (histograms before they were cleared); null before the first.</summary>
+    public StatsSnapshot? LatestSnapshot => Volatile.Read(ref _latest);
 
     /// <summary>A copy of the registry's entries, sorted by name (ordinal, as Go's expvar sorts its keys).</summary>
     internal List<KeyValuePair<string, object>> Entries()

@@ -30,7 +30,10 @@ internal sealed partial class StatsServer : IAsyncDisposable
     {
         _logger = loggerFactory.CreateLogger("Cuttle.Stats");
         Collector = new StatsCollector(time);
+        _influx = new Influx.InfluxPusher(Collector, time, loggerFactory);
     }
+
+    private readonly Influx.InfluxPusher _influx;
 
     public StatsCollector Collector { get; }
 
@@ -40,6 +43,7 @@ internal sealed partial class StatsServer : IAsyncDisposable
     public async Task ApplyAsync(GatewayConfig config, long generation)
     {
         Collector.Prune(generation);
+        _influx.Apply(config); // telemetry/influx reads this collector's snapshots
         if (config.Metrics is not { } metrics)
         {
             Collector.Stop();
@@ -179,6 +183,7 @@ internal sealed partial class StatsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _influx.Dispose();
         Collector.Dispose();
         await StopListenerAsync().ConfigureAwait(false);
     }

@@ -142,6 +142,60 @@ public sealed class TelemetryGenerationTests : IDisposable
         Assert.Equal("00f067aa0ba902b7", server.ParentSpanId.ToHexString());
     }
 
+    [Fact]
+    public async Task Report_headers_puts_each_layers_headers_on_its_span_but_the_skipped_ones()
+    {
+        var backend = new InMemoryBackend(_ =>
+        {
+            var answer = Json("""{"ok":true}""");
+            answer.Headers.TryAddWithoutValidation("X-Backend", ["one", "two"]);
+            return answer;
+        });
+        var json = $$"""
+            { "version": 3, "endpoints": [
+              { "endpoint": "{{_prefix}}/h", "input_headers": ["X-Keep", "X-Skip", "Authorization"],
+                "backend": [ { "host": ["http://backend.test"], "url_pattern": "{{_prefix}}/hb" } ] },
+              { "endpoint": "{{_prefix}}/plain", "input_headers": ["X-Keep"],
+                "extra_config": { "telemetry/opentelemetry": { "proxy": { } } },
+                "backend": [ { "host": ["http://backend.test"], "url_pattern": "{{_prefix}}/pb",
+                  "extra_config": { "telemetry/opentelemetry": { "backend": { "traces": { "round_trip": true } } } } } ] } ],
+              "extra_config": { "telemetry/opentelemetry": { "layers": {
+                "global": { "report_headers": true, "skip_headers": ["authorization"] },
+                "proxy": { "report_headers": true, "skip_headers": ["x-skip"] },
+                "backend": { "traces": { "round_trip": true, "report_headers": true, "skip_headers": ["X-SKIP"] } } } } } }
+            """;
+        await using var generation = InMemoryBackend.Build(json, backend);
+        (string, string)[] headers = [("X-Keep", "k"), ("x-skip", "s"), ("Authorization", "secret")];
+        Assert.Equal(200, (await Serve(generation, "GET", _prefix + "/h", headers)).Status);
+        Assert.Equal(200, (await Serve(generation, "GET", _prefix + "/plain", headers)).Status);
+
+        var server = Assert.Single(_spans, s => s.DisplayName == _prefix + "/h" && s.Kind == ActivityKind.Server);
+        Assert.Equal("k", Values(server, "http.request.header.x-keep"));
+        Assert.Equal("s", Values(server, "http.request.header.x-skip"));
+        Assert.Null(server.GetTagItem("http.request.header.authorization"));
+        Assert.Equal("application/json; charset=utf-8", Values(server, "http.response.header.content-type"));
+
+        var proxy = Assert.Single(_spans, s => s.DisplayName == _prefix + "/h" && s.Kind == ActivityKind.Internal);
+        Assert.Equal("k", Values(proxy, "http.request.header.x-keep"));
+        Assert.Equal("secret", Values(proxy, "http.request.header.authorization"));
+        Assert.Null(proxy.GetTagItem("http.request.header.x-skip"));
+
+        var stage = Assert.Single(_spans, s => s.DisplayName == _prefix + "/hb" && Equals(s.GetTagItem("krakend.stage"), "backend"));
+        Assert.Equal("k", Values(stage, "http.request.header.x-keep"));
+        Assert.Null(stage.GetTagItem("http.request.header.x-skip"));
+        var call = Assert.Single(_spans, s => s.DisplayName == _prefix + "/hb" && s.Kind == ActivityKind.Client);
+        Assert.Equal("k", Values(call, "http.request.header.x-keep"));
+        Assert.Null(call.GetTagItem("http.request.header.x-skip"));
+        Assert.Equal("one|two", Values(call, "http.response.header.x-backend"));
+
+        // The endpoint's and backend's own blocks replace the service's: report_headers is off there.
+        var plain = _spans.Where(s => s.DisplayName is var n && (n == _prefix + "/pb" || (n == _prefix + "/plain" && s.Kind != ActivityKind.Server))).ToArray();
+        Assert.Equal(3, plain.Length);
+        Assert.All(plain, s => Assert.DoesNotContain(s.TagObjects, t => t.Key.StartsWith("http.request.header.", StringComparison.Ordinal)));
+    }
+
+    private static string? Values(Activity span, string tag) => span.GetTagItem(tag) is string?[] values ? string.Join("|", values) : null;
+
     public void Dispose()
     {
         _meters.Dispose();
