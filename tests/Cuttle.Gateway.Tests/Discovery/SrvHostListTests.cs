@@ -72,4 +72,31 @@ public sealed class SrvHostListTests : IDisposable
 
         Assert.Equal(2, Volatile.Read(ref _queries));
     }
+
+    /// <summary>lura's ExampleRegister (sd/dnssrv): the weight-0 host is dropped, the rest repeat by weight / gcd.</summary>
+    [Fact]
+    public void Hosts_follow_luras_example_register()
+    {
+        SrvRecord[] answer =
+        [
+            new(0, 2, 90, "foobar"), new(0, 2, 90, "127.0.0.1"), new(0, 2, 80, "127.0.0.1"), new(0, 4, 81, "127.0.0.1"),
+            new(2, 10, 82, "127.0.0.1"), new(0, 0, 83, "127.0.0.1"),
+        ];
+
+        Assert.Equal(["http://127.0.0.1:81", "http://127.0.0.1:81", "http://127.0.0.1:80", "http://127.0.0.1:90", "http://foobar:90"], SrvHostList.Expand(answer, "http"));
+    }
+
+    /// <summary>lura's Examplecompact_basicweights and Examplecompact_custom_weights, value for value.</summary>
+    [Theory]
+    [InlineData(new ushort[] { 25, 10000, 1000 }, new ushort[] { 0, 10, 1 })]
+    [InlineData(new ushort[] { 25, 1000, 10000, 0, 65535 }, new ushort[] { 0, 1, 13, 0, 85 })]
+    [InlineData(new ushort[] { 1, 65535 }, new ushort[] { 0, 1 })]
+    [InlineData(new ushort[] { }, new ushort[] { })]
+    [InlineData(new ushort[] { 0, 0, 0, 0 }, new ushort[] { 0, 0, 0, 0 })]
+    [InlineData(new ushort[] { 15015, 15016, 15017, 15018, 15019 }, new ushort[] { 19, 19, 20, 20, 20 })]
+    [InlineData(new ushort[] { 0, 105, 210, 315, 420 }, new ushort[] { 0, 1, 2, 3, 4 })]
+    public void Weights_are_compacted_like_lura(ushort[] weights, ushort[] expected)
+    {
+        Assert.Equal(expected, SrvHostList.Compact(weights));
+    }
 }

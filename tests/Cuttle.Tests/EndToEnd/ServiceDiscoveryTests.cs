@@ -5,6 +5,7 @@ using Cuttle.Tests.Support;
 namespace Cuttle.Tests.EndToEnd;
 
 /// <summary>sd: dns end to end: a real UDP DNS server on loopback answers SRV queries that point at a real backend.</summary>
+[Collection(nameof(DnsServerVariableCollection))]
 public sealed class ServiceDiscoveryTests
 {
     [Fact]
@@ -35,7 +36,7 @@ public sealed class ServiceDiscoveryTests
                 await dns.SendAsync(r.ToArray(), request.RemoteEndPoint);
             }
         });
-        Environment.SetEnvironmentVariable("CUTTLE_DNS_SERVER", dnsEndpoint.ToString());
+        using var variable = new DnsServerVariable(dnsEndpoint.ToString());
         try
         {
             await using var gw = await GatewayHarness.StartAsync("""
