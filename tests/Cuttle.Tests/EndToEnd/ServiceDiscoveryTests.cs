@@ -26,7 +26,9 @@ public sealed class ServiceDiscoveryTests
                 Interlocked.Increment(ref queries);
                 var q = request.Buffer;
                 var r = new List<byte>(q[..2]) { 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
-                r.AddRange(q[12..]);
+                var end = 12;
+                while (q[end] != 0) end += q[end] + 1;
+                r.AddRange(q[12..(end + 5)]); // the question only: an EDNS record the query carries is not echoed
                 r.AddRange(new byte[] { 0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 30 });
                 var rdata = new List<byte> { 0, 10, 0, 1, (byte)(backendPort >> 8), (byte)backendPort };
                 foreach (var label in "127.0.0.1".Split('.')) { rdata.Add((byte)label.Length); rdata.AddRange(System.Text.Encoding.ASCII.GetBytes(label)); }
