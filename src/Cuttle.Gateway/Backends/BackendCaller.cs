@@ -58,7 +58,7 @@ internal sealed class BackendCaller
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
-            _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.System, backend.DnsCacheTtl,
+            _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.FromSystem(), backend.DnsCacheTtl,
                 logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time);
         if (transport.Http1 is { } lean && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {

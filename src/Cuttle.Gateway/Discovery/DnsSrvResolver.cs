@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using DnsClient;
 
 namespace Cuttle.Gateway.Discovery;
 
@@ -9,144 +8,93 @@ namespace Cuttle.Gateway.Discovery;
 internal readonly record struct SrvRecord(ushort Priority, ushort Weight, ushort Port, string Target);
 
 /// <summary>
-/// A minimal DNS client for SRV lookups (RFC 1035 wire format over UDP), because .NET has no SRV API and KrakenD's
-/// sd: dns is Go's net.LookupSRV. It asks the first nameserver of /etc/resolv.conf unless told otherwise, follows no
-/// recursion itself (the resolver does), and understands name compression.
+/// SRV lookups for sd: dns, which is Go's net.LookupSRV in KrakenD. .NET has no SRV API; DnsClient replaced a
+/// hand-written UDP client because it falls back to TCP on a truncated answer (an SRV set over 512 bytes failed before),
+/// retries a lost datagram, and rejects malformed answers as errors (bench/RESULTS.md, "sd: dns resolver").
+/// Like Go's resolver it caches nothing itself (lura's dns_cache_ttl is the only cache) and asks the nameservers of
+/// /etc/resolv.conf in order, 5 s per attempt, two attempts.
 /// </summary>
-internal sealed class DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, TimeProvider? time = null)
+internal sealed class DnsSrvResolver
 {
-    private const ushort TypeSrv = 33;
+    private readonly LookupClient _client;
 
-    public IPEndPoint Nameserver => nameserver;
+    public DnsSrvResolver(IPEndPoint nameserver, TimeSpan timeout, int attempts = 2)
+        : this([nameserver], timeout, attempts)
+    {
+    }
 
-    private static DnsSrvResolver? s_system;
+    public DnsSrvResolver(IReadOnlyList<IPEndPoint> nameservers, TimeSpan timeout, int attempts = 2)
+    {
+        Nameservers = nameservers;
+        var servers = new NameServer[nameservers.Count];
+        for (var i = 0; i < servers.Length; i++) servers[i] = new NameServer(nameservers[i]);
+        _client = new LookupClient(new LookupClientOptions(servers)
+        {
+            UseCache = false,
+            Timeout = timeout,
+            Retries = Math.Max(0, attempts - 1),
+            UseTcpFallback = true,
+            UseRandomNameServer = false,
+            // An error answer (NXDOMAIN, SERVFAIL) is returned, not thrown, and ends the lookup as Go's does.
+            ThrowDnsErrors = false,
+            ContinueOnDnsError = false,
+            ContinueOnEmptyResponse = false,
+        });
+    }
 
-    /// <summary>The resolver of /etc/resolv.conf, read once (2 s per query, as Go's default resolver timeout is 5 s with retries).</summary>
-    public static DnsSrvResolver System => s_system ??= FromSystem(TimeSpan.FromSeconds(2));
+    public IReadOnlyList<IPEndPoint> Nameservers { get; }
 
     /// <summary>
-    /// The nameserver named by CUTTLE_DNS_SERVER (host:port), else the first of /etc/resolv.conf, else 127.0.0.1:53.
+    /// The nameserver named by CUTTLE_DNS_SERVER (host:port, read each time a backend is built), else those of
+    /// /etc/resolv.conf, else 127.0.0.1:53 as Go's resolver falls back to.
     /// </summary>
-    public static DnsSrvResolver FromSystem(TimeSpan timeout)
+    public static DnsSrvResolver FromSystem() => FromSystem(TimeSpan.FromSeconds(5), "/etc/resolv.conf");
+
+    internal static DnsSrvResolver FromSystem(TimeSpan timeout, string resolvConf)
     {
         if (Environment.GetEnvironmentVariable("CUTTLE_DNS_SERVER") is { Length: > 0 } forced && IPEndPoint.TryParse(forced, out var ep))
             return new DnsSrvResolver(ep.Port == 0 ? new IPEndPoint(ep.Address, 53) : ep, timeout);
+        var servers = new List<IPEndPoint>();
         try
         {
-            foreach (var line in File.ReadLines("/etc/resolv.conf"))
+            foreach (var line in File.ReadLines(resolvConf))
             {
                 var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length >= 2 && parts[0] == "nameserver" && IPAddress.TryParse(parts[1], out var ip))
-                    return new DnsSrvResolver(new IPEndPoint(ip, 53), timeout);
+                if (parts.Length >= 2 && parts[0] == "nameserver" && IPAddress.TryParse(parts[1], out var ip)) servers.Add(new IPEndPoint(ip, 53));
             }
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        return new DnsSrvResolver(new IPEndPoint(IPAddress.Loopback, 53), timeout);
+        if (servers.Count == 0) servers.Add(new IPEndPoint(IPAddress.Loopback, 53));
+        return new DnsSrvResolver(servers, timeout);
     }
 
+    /// <summary>The SRV records of <paramref name="name"/>; a failed lookup throws <see cref="DnsException"/>.</summary>
     public async Task<IReadOnlyList<SrvRecord>> LookupAsync(string name, CancellationToken ct)
     {
-        var id = (ushort)Random.Shared.Next(ushort.MaxValue);
-        var query = BuildQuery(id, name);
-        using var socket = new Socket(nameserver.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var timer = cts.CancelAfterOn(timeout, time ?? TimeProvider.System);
-        await socket.ConnectAsync(nameserver, cts.Token).ConfigureAwait(false);
-        await socket.SendAsync(query, SocketFlags.None, cts.Token).ConfigureAwait(false);
-        var buffer = new byte[4096];
-        while (true)
+        IDnsQueryResponse response;
+        try
         {
-            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token).ConfigureAwait(false);
-            if (n >= 12 && BinaryPrimitives.ReadUInt16BigEndian(buffer) == id) return Parse(buffer.AsSpan(0, n), name);
+            response = await _client.QueryAsync(name, QueryType.SRV, QueryClass.IN, ct).ConfigureAwait(false);
         }
-    }
-
-    internal static byte[] BuildQuery(ushort id, string name)
-    {
-        var ms = new MemoryStream();
-        Span<byte> header = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt16BigEndian(header, id);
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], 0x0100); // standard query, recursion desired
-        BinaryPrimitives.WriteUInt16BigEndian(header[4..], 1);      // one question
-        ms.Write(header);
-        foreach (var label in name.TrimEnd('.').Split('.'))
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            var bytes = Encoding.ASCII.GetBytes(label);
-            if (bytes.Length is 0 or > 63) throw new ArgumentException($"invalid DNS name '{name}'");
-            ms.WriteByte((byte)bytes.Length);
-            ms.Write(bytes);
+            throw;
         }
-        ms.WriteByte(0);
-        Span<byte> tail = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt16BigEndian(tail, TypeSrv);
-        BinaryPrimitives.WriteUInt16BigEndian(tail[2..], 1); // class IN
-        ms.Write(tail);
-        return ms.ToArray();
-    }
-
-    internal static IReadOnlyList<SrvRecord> Parse(ReadOnlySpan<byte> msg, string name)
-    {
-        var flags = BinaryPrimitives.ReadUInt16BigEndian(msg[2..]);
-        var rcode = flags & 0xF;
-        if (rcode == 3) throw new DnsException($"lookup {name}: no such host");
-        if (rcode != 0) throw new DnsException($"lookup {name}: server answered rcode {rcode}");
-        if ((flags & 0x0200) != 0) throw new DnsException($"lookup {name}: truncated answer (TCP fallback not supported)");
-        var qd = BinaryPrimitives.ReadUInt16BigEndian(msg[4..]);
-        var an = BinaryPrimitives.ReadUInt16BigEndian(msg[6..]);
-        var pos = 12;
-        for (var i = 0; i < qd; i++)
+        catch (Exception ex) when (ex is DnsResponseException or DnsXidMismatchException or DnsResponseParseException or SocketException
+            or IOException or OperationCanceledException or ArgumentException or InvalidOperationException)
         {
-            ReadName(msg, ref pos);
-            pos += 4;
+            // Timeouts, malformed answers and mismatched ids (each already retried) become one error type for the caller.
+            throw new DnsException($"lookup {name}: {ex.Message}");
         }
-        var records = new List<SrvRecord>(an);
-        for (var i = 0; i < an; i++)
+        if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain) throw new DnsException($"lookup {name}: no such host");
+        if (response.HasError) throw new DnsException($"lookup {name}: server answered {response.ErrorMessage}");
+        var records = new List<SrvRecord>(response.Answers.Count);
+        foreach (var answer in response.Answers)
         {
-            ReadName(msg, ref pos);
-            var type = BinaryPrimitives.ReadUInt16BigEndian(msg[pos..]);
-            var length = BinaryPrimitives.ReadUInt16BigEndian(msg[(pos + 8)..]);
-            pos += 10;
-            if (type == TypeSrv)
-            {
-                var p = pos + 6;
-                var target = ReadName(msg, ref p);
-                records.Add(new SrvRecord(
-                    BinaryPrimitives.ReadUInt16BigEndian(msg[pos..]),
-                    BinaryPrimitives.ReadUInt16BigEndian(msg[(pos + 2)..]),
-                    BinaryPrimitives.ReadUInt16BigEndian(msg[(pos + 4)..]),
-                    target));
-            }
-            pos += length;
+            if (answer is DnsClient.Protocol.SrvRecord srv) records.Add(new SrvRecord(srv.Priority, srv.Weight, srv.Port, srv.Target.Value));
         }
         return records;
-    }
-
-    private static string ReadName(ReadOnlySpan<byte> msg, ref int pos)
-    {
-        var sb = new StringBuilder();
-        var p = pos;
-        var jumped = false;
-        for (var guard = 0; guard < 128; guard++)
-        {
-            var len = msg[p];
-            if (len == 0)
-            {
-                if (!jumped) pos = p + 1;
-                return sb.Length == 0 ? "." : sb.ToString();
-            }
-            if ((len & 0xC0) == 0xC0)
-            {
-                var offset = ((len & 0x3F) << 8) | msg[p + 1];
-                if (!jumped) pos = p + 2;
-                jumped = true;
-                p = offset;
-                continue;
-            }
-            sb.Append(Encoding.ASCII.GetString(msg.Slice(p + 1, len))).Append('.');
-            p += len + 1;
-        }
-        throw new DnsException("malformed DNS name (compression loop)");
     }
 }
 

@@ -5,7 +5,7 @@ namespace Cuttle.Gateway.Discovery;
 
 /// <summary>
 /// KrakenD's sd: dns (lura sd/dnssrv): the backend's hosts are the SRV answers for host[0], as scheme://target:port,
-/// each repeated in proportion to its weight, lowest priority only. Answers are cached for dns_cache_ttl; the first
+/// each repeated in proportion to its weight as lura compacts it, lowest priority only. Answers are cached for dns_cache_ttl; the first
 /// request after that starts a background refresh (no timer, so nothing outlives a retired generation) and keeps using
 /// the previous answer. Requests read the current list with one volatile read and never wait on DNS.
 /// </summary>
@@ -84,7 +84,7 @@ internal sealed partial class SrvHostList
 
     /// <summary>
     /// lura sd/dnssrv resolve: sort by priority, then weight (descending), target, port; keep the lowest priority;
-    /// repeat each host by its weight divided by the weights' greatest common divisor (a weight of 0 counts as 1).
+    /// repeat each host by its compacted weight (<see cref="Compact"/>), so a weight that compacts to 0 drops the host.
     /// </summary>
     internal static string[] Expand(IReadOnlyList<SrvRecord> records, string scheme)
     {
@@ -96,21 +96,44 @@ internal sealed partial class SrvHostList
             : !string.Equals(a.Target, b.Target, StringComparison.Ordinal) ? string.CompareOrdinal(a.Target, b.Target)
             : a.Port.CompareTo(b.Port));
         var best = sorted[0].Priority;
-        var gcd = 0;
-        foreach (var r in sorted) if (r.Priority == best) gcd = Gcd(gcd, Math.Max(1, (int)r.Weight));
-        var hosts = new List<string>();
+        var weights = new List<ushort>();
         foreach (var r in sorted)
         {
             if (r.Priority != best) break;
-            var host = $"{scheme}://{r.Target.TrimEnd('.')}:{r.Port}";
-            for (var i = 0; i < Math.Max(1, (int)r.Weight) / gcd; i++) hosts.Add(host);
+            weights.Add(r.Weight);
+        }
+        var times = Compact(weights);
+        var hosts = new List<string>();
+        for (var i = 0; i < times.Length; i++)
+        {
+            var host = $"{scheme}://{sorted[i].Target.TrimEnd('.')}:{sorted[i].Port}";
+            for (var j = 0; j < times[i]; j++) hosts.Add(host);
         }
         return [.. hosts];
     }
 
+    /// <summary>
+    /// lura's compact: weights whose sum exceeds max(100, count) are first scaled to that sum (integer division, so a
+    /// small weight can become 0), then divided by their greatest common divisor when it is 2 or more.
+    /// </summary>
+    internal static ushort[] Compact(IReadOnlyList<ushort> weights)
+    {
+        var scale = Math.Max(100, weights.Count);
+        long sum = 0;
+        foreach (var w in weights) sum += w;
+        var result = new ushort[weights.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = sum <= scale ? weights[i] : (ushort)(weights[i] * (long)scale / sum);
+        if (result.Length == 0) return result;
+        int gcd = result[0];
+        for (var i = 1; i < result.Length; i++) gcd = Gcd(gcd, result[i]);
+        if (gcd < 2) return result;
+        for (var i = 0; i < result.Length; i++) result[i] = (ushort)(result[i] / gcd);
+        return result;
+    }
+
     private static int Gcd(int a, int b)
     {
-        while (b != 0) (a, b) = (b, a % b);
+        while (b > 0) (a, b) = (b, a % b);
         return a;
     }
 

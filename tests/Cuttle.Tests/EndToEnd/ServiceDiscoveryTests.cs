@@ -5,6 +5,7 @@ using Cuttle.Tests.Support;
 namespace Cuttle.Tests.EndToEnd;
 
 /// <summary>sd: dns end to end: a real UDP DNS server on loopback answers SRV queries that point at a real backend.</summary>
+[Collection(nameof(DnsServerVariableCollection))]
 public sealed class ServiceDiscoveryTests
 {
     [Fact]
@@ -25,7 +26,9 @@ public sealed class ServiceDiscoveryTests
                 Interlocked.Increment(ref queries);
                 var q = request.Buffer;
                 var r = new List<byte>(q[..2]) { 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
-                r.AddRange(q[12..]);
+                var end = 12;
+                while (q[end] != 0) end += q[end] + 1;
+                r.AddRange(q[12..(end + 5)]); // the question only: an EDNS record the query carries is not echoed
                 r.AddRange(new byte[] { 0xC0, 12, 0, 33, 0, 1, 0, 0, 0, 30 });
                 var rdata = new List<byte> { 0, 10, 0, 1, (byte)(backendPort >> 8), (byte)backendPort };
                 foreach (var label in "127.0.0.1".Split('.')) { rdata.Add((byte)label.Length); rdata.AddRange(System.Text.Encoding.ASCII.GetBytes(label)); }
@@ -35,7 +38,7 @@ public sealed class ServiceDiscoveryTests
                 await dns.SendAsync(r.ToArray(), request.RemoteEndPoint);
             }
         });
-        Environment.SetEnvironmentVariable("CUTTLE_DNS_SERVER", dnsEndpoint.ToString());
+        using var variable = new DnsServerVariable(dnsEndpoint.ToString());
         try
         {
             await using var gw = await GatewayHarness.StartAsync("""
