@@ -106,8 +106,9 @@ public sealed class JsonSchemaSuiteTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The suite's rule: a schema without $schema is read as the draft of its folder.</summary>
     private static JsonSchemaValidator Compile(JsonElement schema, string draft) =>
-        JsonSchemaValidator.Compile(schema);
+        JsonSchemaValidator.Compile(schema, draft == "draft7" ? JsonSchemaDraft.Draft7 : JsonSchemaDraft.Draft202012, Remotes.Value);
 
     private static Dictionary<Uri, JsonElement> LoadRemotes()
     {
