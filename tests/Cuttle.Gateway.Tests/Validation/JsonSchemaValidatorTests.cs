@@ -50,4 +50,75 @@ public sealed class JsonSchemaValidatorTests
         using var s = JsonDocument.Parse("""{"pattern":"(unclosed"}""");
         Assert.Throws<ArgumentException>(() => JsonSchemaValidator.Compile(s.RootElement));
     }
+
+    [Fact]
+    public void Without_a_schema_keyword_the_schema_is_read_as_draft7_as_KrakenD_does()
+    {
+        // Draft 7's tuple form: the second item is refused by additionalItems.
+        Assert.NotEmpty(Validate("""{"items":[{"type":"string"}],"additionalItems":false}""", """["a",1]"""));
+        Assert.Empty(Validate("""{"items":[{"type":"string"}],"additionalItems":false}""", """["a"]"""));
+    }
+
+    [Fact]
+    public void The_schema_keyword_picks_the_draft()
+    {
+        const string schema = """{"$schema":"https://json-schema.org/draft/2020-12/schema","allOf":[{"properties":{"a":{}}}],"unevaluatedProperties":false}""";
+        Assert.Empty(Validate(schema, """{"a":1}"""));
+        Assert.NotEmpty(Validate(schema, """{"a":1,"b":2}"""));
+    }
+
+    [Fact]
+    public void A_draft4_schema_keeps_its_boolean_exclusive_bounds()
+    {
+        const string schema = """{"$schema":"http://json-schema.org/draft-04/schema#","minimum":0,"exclusiveMinimum":true,"maximum":10,"exclusiveMaximum":false}""";
+        Assert.NotEmpty(Validate(schema, "0"));
+        Assert.Empty(Validate(schema, "10"));
+        Assert.Empty(Validate(schema, "0.5"));
+    }
+
+    [Fact]
+    public void Format_is_asserted_as_gojsonschema_does()
+    {
+        Assert.NotEmpty(Validate("""{"format":"email"}""", "\"not an address\""));
+        Assert.Empty(Validate("""{"format":"email"}""", "\"a@example.com\""));
+        Assert.Contains("(root): Does not match format 'date-time'", Validate("""{"format":"date-time"}""", "\"yesterday\""));
+    }
+
+    [Fact]
+    public void Errors_use_gojsonschema_wording()
+    {
+        var errors = Validate(
+            """{"type":"object","required":["a","b"],"properties":{"n":{"type":"string"},"l":{"type":"array","items":{"maxLength":1}}},"additionalProperties":false}""",
+            """{"n":1,"l":["xy"],"x":true}""");
+        Assert.Contains("(root): a is required", errors);
+        Assert.Contains("(root): b is required", errors);
+        Assert.Contains("n: Invalid type. Expected: string, given: integer", errors);
+        Assert.Contains("l.0: String length must be less than or equal to 1", errors);
+        Assert.Contains("(root): Additional property x is not allowed", errors);
+    }
+
+    [Fact]
+    public void A_ref_to_a_missing_definition_is_refused_when_compiling()
+    {
+        using var s = JsonDocument.Parse("""{"properties":{"a":{"$ref":"#/definitions/missing"}}}""");
+        Assert.Throws<ArgumentException>(() => JsonSchemaValidator.Compile(s.RootElement));
+    }
+
+    [Fact]
+    public void A_remote_ref_is_never_fetched()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            using var s = JsonDocument.Parse($$"""{"$ref":"http://127.0.0.1:{{port}}/schema.json"}""");
+            Assert.Throws<ArgumentException>(() => JsonSchemaValidator.Compile(s.RootElement));
+            Assert.False(listener.Pending());
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
 }
