@@ -94,7 +94,7 @@ internal sealed class LuaScript
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                error = $"{options.Namespace} of {owner}: cannot read Lua source \"{file}\": {ex.Message}";
+                error = $"{options.Namespace} of {owner} ({options.Location}): cannot read Lua source \"{file}\": {ex.Message}";
                 return null;
             }
             if (options.Md5.TryGetValue(file, out var want))
@@ -102,7 +102,7 @@ internal sealed class LuaScript
                 var have = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
                 if (!string.Equals(have, want, StringComparison.OrdinalIgnoreCase))
                 {
-                    error = $"{options.Namespace} of {owner}: wrong md5 checksum for Lua source \"{file}\": have {have}, want {want}";
+                    error = $"{options.Namespace} of {owner} ({options.Location}): wrong md5 checksum for Lua source \"{file}\": have {have}, want {want}";
                     return null;
                 }
             }
