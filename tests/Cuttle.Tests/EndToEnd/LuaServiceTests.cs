@@ -83,10 +83,11 @@ public sealed class LuaServiceTests
         {
             await File.WriteAllTextAsync(file, "local n = 0\nfunction bump() n = n + 1 return n end\n");
             await using var gw = await GatewayHarness.StartAsync(Config(backend.Url,
-                "if seen or bump() > 1 then custom_error('leaked') end seen = true string.seen = true",
+                "if seen or string.seen or bump() > 1 then custom_error('leaked') end seen = true string.seen = true ctx.load():headers('X-From-Lua', 'ran')",
                 $$""", "sources": [{{System.Text.Json.JsonSerializer.Serialize(file)}}]"""));
 
             for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await gw.Client.GetAsync("/a")).StatusCode);
+            Assert.Equal(3, backend.Received.Split("X-From-Lua: ran").Length - 1);
         }
         finally
         {
