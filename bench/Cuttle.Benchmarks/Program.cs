@@ -8,6 +8,8 @@ using Cuttle.Benchmarks;
 //                                                                                    the bytes each sub-step allocates)
 // dotnet run -c Release --project bench/Cuttle.Benchmarks -- client-store [N]          (bytes per client of the
 //                                                                                    rate limit's per-client store)
+// dotnet run -c Release --project bench/Cuttle.Benchmarks -- lua-state [N]             (µs and bytes per request of a
+//                                                                                    Lua state: fresh, reset, reused)
 if (args is ["check"])
 {
     var b = new ResponseStepBenchmarks { BodyBytes = 1024 };
@@ -16,6 +18,11 @@ if (args is ["check"])
     Console.WriteLine($"merge: {await b.Merge()} bytes: {b.LastOutput()[..Math.Min(300, b.LastOutput().Length)]}...");
     AllocationBreakdown.Print(1024);
     AllocationBreakdown.Print(100 * 1024);
+    return;
+}
+if (args is ["lua-state", ..])
+{
+    LuaStateCost.Print(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
     return;
 }
 if (args is ["client-store", ..])

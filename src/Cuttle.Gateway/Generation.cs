@@ -155,13 +155,50 @@ public sealed class Generation : IAsyncDisposable
     internal Task DispatchCore(HttpContext context, out IEndpointHandler? handler)
     {
         handler = null;
-        foreach (var filter in ServiceFilters) if (filter.Intercept(context) is { } answered) return answered;
+        var filters = ServiceFilters;
+        for (var i = 0; i < filters.Length; i++)
+        {
+            // CE router_engine.go registers the service-level Lua middleware after security/http, before the bot detector.
+            if (LuaService is { } lua && filters[i] is Security.BotDetector.BotDetectorFilter) return lua.HandleAsync(context, this, i);
+            if (filters[i].Intercept(context) is { } answered) return answered;
+        }
+        if (LuaService is { } last) return last.HandleAsync(context, this, filters.Length);
+        return Route(context, RoutePath(context), context.Request.Method, out handler);
+    }
+
+    /// <summary>service-level modifier/lua-endpoint: a gin engine middleware, so it runs for every route registered after it
+    /// and for 404/405, but not for /__health (lura registers it with the engine) nor gin's redirects (no handler runs).</summary>
+    internal Lua.LuaServiceHandler? LuaService { get; init; }
+
+    /// <summary>What follows the service-level Lua: the remaining filters from <paramref name="from"/>, then routing on
+    /// the path and method matched before the script ran (gin routes before its middlewares run).</summary>
+    internal Task Continue(HttpContext context, int from, string path, string method)
+    {
+        var filters = ServiceFilters;
+        for (var i = from; i < filters.Length; i++) if (filters[i].Intercept(context) is { } answered) return answered;
+        return Route(context, path, method, out _);
+    }
+
+    /// <summary>True when gin would answer the request without its engine middlewares (/__health, a redirect).</summary>
+    internal bool BypassesMiddleware(HttpContext context, string path, string method)
+    {
+        if (_builtins.BypassesMiddleware(path, method)) return true;
+        return _routes.Find(method, path).Handler is null && !_builtins.Serves(path) && _fallback.Redirects(method, path);
+    }
+
+    internal string RoutePath(HttpContext context)
+    {
         var path = context.Request.Path.Value ?? "/";
         if (path.Length == 0) path = "/";
         // router.remove_extra_slash: gin routes (built-ins too) on cleanPath of the path, so "//a/../b" serves "/b".
         if (_removeExtraSlash) path = RouteTable<IEndpointHandler>.CleanPath(path);
+        return path;
+    }
+
+    private Task Route(HttpContext context, string path, string method, out IEndpointHandler? handler)
+    {
+        handler = null;
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;
-        var method = context.Request.Method;
         var match = _routes.Find(method, path);
         handler = match.Handler;
         if (match.Handler is not null) return match.Handler.HandleAsync(context, match.Params);

@@ -71,6 +71,7 @@ public static partial class GenerationBuilder
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
             {
                 ServiceFilters = SecurityBuilder.ServiceFilters(context),
+                LuaService = LuaBuilder.Service(context),
                 Revocations = AuthBuilder.Revocations(context),
                 State = context.State.Build(),
                 Telemetry = TelemetryBuilder.Server(config),

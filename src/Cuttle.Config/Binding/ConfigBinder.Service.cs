@@ -118,6 +118,7 @@ internal sealed partial class ConfigBinder
             Cors = BindCors(root["extra_config"]),
             BotDetector = BindBotDetector(root["extra_config"]),
             HttpSecure = BindHttpSecure(root["extra_config"]),
+            LuaEndpoint = BindLua(root["extra_config"], "modifier/lua-endpoint"),
             Revoker = BindRevoker(root["extra_config"]),
             Metrics = BindMetrics(root["extra_config"]),
             Influx = BindInflux(root["extra_config"]),

@@ -47,15 +47,6 @@ internal sealed partial class ConfigBinder
             if (message is not null)
                 Warning(p, p.Value.Path, message);
         }
-
-        if (root["extra_config"] is { Kind: JsonNodeKind.Object } extra)
-        {
-            foreach (var p in extra.Properties)
-            {
-                if (KnownNamespaces.Normalize(p.Name) == "modifier/lua-endpoint")
-                    Warning(p, p.Value.Path, "modifier/lua-endpoint at the service level (KrakenD runs it around every request) is not implemented by Cuttle and is ignored; set it on each endpoint instead");
-            }
-        }
     }
 
     /// <summary>

@@ -88,6 +88,9 @@ public sealed record GatewayConfig
     /// <summary>Typed view of the service-level extra_config."security/bot-detector"; null when absent.</summary>
     public BotDetectorOptions? BotDetector { get; init; }
 
+    /// <summary>Typed view of the service-level extra_config."modifier/lua-endpoint" (run around every request); null when absent.</summary>
+    public LuaOptions? LuaEndpoint { get; init; }
+
     /// <summary>Typed view of extra_config."security/http"; null when absent.</summary>
     public HttpSecureOptions? HttpSecure { get; init; }
 

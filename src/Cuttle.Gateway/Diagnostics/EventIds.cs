@@ -30,6 +30,7 @@ internal static class EventIds
 
     // Lua (17xx).
     public const int LuaAborted = 1701;
+    public const int LuaServiceAborted = 2401;
 
     // Cel: validation/cel (21xx).
     public const int CelRejected = 2101;

@@ -14,6 +14,14 @@ internal sealed partial class BuiltinEndpoints(string healthPath, bool health, b
     private readonly long _startTimestamp = time.GetTimestamp();
 
     /// <summary>Handles the request if it targets a built-in route; false otherwise.</summary>
+    /// <summary>gin answers without its engine middlewares: /__health (registered before them) and the redirect to /__debug/ or /__echo/.</summary>
+    public bool BypassesMiddleware(string path, string method)
+        => (health && path == healthPath && method is "GET" or "HEAD") || (debug && path == "/__debug") || (echo && path == "/__echo");
+
+    /// <summary>/__debug/ or /__echo/ would answer this path.</summary>
+    public bool Serves(string path)
+        => (debug && path.StartsWith("/__debug/", StringComparison.Ordinal)) || (echo && path.StartsWith("/__echo/", StringComparison.Ordinal));
+
     public bool TryHandle(HttpContext context, string path, out Task task)
     {
         task = Task.CompletedTask;

@@ -86,7 +86,7 @@ internal static class LuaApi
         }
         catch (Exception)
         {
-            LuaEngine.From(state)?.MarkBroken();
+            // The state is closed after this request anyway; the call returns nothing.
             return 0;
         }
     };

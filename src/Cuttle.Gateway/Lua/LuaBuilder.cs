@@ -38,6 +38,14 @@ internal static class LuaBuilder
         return new LuaEndpointHandler(handler, script, [.. endpoint.Params], endpoint.Endpoint, endpoint.Timeout, context.Logger, context.Time);
     }
 
+    /// <summary>Service-level modifier/lua-endpoint (krakend-lua router/gin Register), built once per generation; null when absent.</summary>
+    public static LuaServiceHandler? Service(BuildContext context)
+    {
+        if (context.Config.LuaEndpoint is not { } options) return null;
+        var script = LuaScript.Build(options, "the service");
+        return new LuaServiceHandler(script, context.Config.Timeout, context.Logger, context.Time);
+    }
+
     private static string[] ParamNames(EndpointConfig endpoint)
     {
         var names = new string[endpoint.Params.Length];

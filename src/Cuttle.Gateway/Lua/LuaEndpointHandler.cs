@@ -36,7 +36,7 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
             using var cts = PooledTimeout.Start(timeout, context.RequestAborted, time ?? TimeProvider.System);
             var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, paramNames, parameters) };
             (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
-            if (engine is not null) script.Return(engine);
+            if (engine is not null) LuaScript.Close(engine);
         }
         if (error is not null)
         {

@@ -7,9 +7,16 @@ using LuaState = KeraLua.Lua;
 namespace Cuttle.Gateway.Lua;
 
 /// <summary>
-/// One prepared Lua 5.4 state: the krakend-lua API registered (request, response, luaTable, luaList,
-/// custom_error), the sources run, the pre/post snippets compiled. Go objects handed to Lua are userdata holding an
-/// index into <see cref="_handles"/>, cleared after each use, so no managed pointer ever lives in Lua memory.
+/// One Lua 5.4 state for one request: the krakend-lua API registered (request, response, luaTable, luaList,
+/// custom_error), the sources run, the pre/post snippets loaded. Go objects handed to Lua are userdata holding an
+/// index into <see cref="_handles"/>, so no managed pointer ever lives in Lua memory.
+/// <para>
+/// A state serves one request and is closed (krakend-lua builds a new gopher-lua state per request): nothing a script
+/// does (globals, library tables, metatables, upvalues, package.loaded, the registry) can reach a later request.
+/// Reset-and-pool was measured (bench/RESULTS.md): restoring only the tables reachable from the registry already
+/// costs a third of a new state, and even a full restore could not hide table iteration order or memory use. The code
+/// every state runs is compiled once (<see cref="LuaChunk"/>), so a state costs the libraries and running the code.
+/// </para>
 /// <para>
 /// Script code runs in one coroutine of the state under a count hook that stops it once the request's token is
 /// cancelled (endpoint timeout, client gone): a script that never returns would otherwise hold its thread and a core
@@ -89,6 +96,20 @@ internal sealed class LuaEngine : IDisposable
     // usable and its to-be-closed variables closed inside the coroutine, under the hook.
     private const string Runner = "local pcall = pcall return function(f) return pcall(f) end";
 
+    // allow_open_libs: false. krakend-lua's binder then skips gopher-lua's standard libraries; here the libraries
+    // are opened for the prelude and then removed from the globals, leaving only the krakend-lua API.
+    private const string Strip = """
+        local keep = { ctx = true, request = true, response = true, luaTable = true, luaList = true, custom_error = true, _G = true }
+        local next, G = next, _G
+        for k in next, G do
+          if not keep[k] then G[k] = nil end
+        end
+        """;
+
+    private static readonly byte[] PreludeChunk = LuaChunk.Compile(Prelude, "prelude");
+    private static readonly byte[] RunnerChunk = LuaChunk.Compile(Runner, "runner");
+    private static readonly byte[] StripChunk = LuaChunk.Compile(Strip, "strip");
+
     // Held statically so the function pointer handed to lua_sethook stays valid.
     private static readonly LuaHookFunction CountHook = OnCount;
 
@@ -105,13 +126,13 @@ internal sealed class LuaEngine : IDisposable
     private readonly List<object> _handles = new(8);
     private readonly int _preRef;
     private readonly int _postRef;
-    private bool _broken;
     private CancellationToken _token;
     private volatile bool _stopped;
 
-    /// <summary>Builds a state. <paramref name="ct"/> bounds the sources: none at build time, the request's
-    /// token when the pool builds one on the request path.</summary>
-    public LuaEngine(LuaScript script, string sources, CancellationToken ct = default)
+    /// <summary>Builds a state and runs the script's sources (compiled ones, or <paramref name="liveSources"/>
+    /// read again for this request) under <paramref name="ct"/>: none at build time, the request's token on the
+    /// request path. Throws <see cref="LuaScriptException"/> when they fail or are stopped.</summary>
+    public LuaEngine(LuaScript script, string? liveSources = null, CancellationToken ct = default)
     {
         _lua = new LuaState(openLibs: true) { Encoding = System.Text.Encoding.UTF8 };
         _id = Interlocked.Increment(ref _nextId);
@@ -120,22 +141,21 @@ internal sealed class LuaEngine : IDisposable
         {
             _lua.PushInteger(_id);
             _lua.SetField((int)LuaRegistry.Index, EngineKey);
-            Run(Prelude, "prelude");
-            if (_lua.LoadString(Runner, "runner") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
+            Run(PreludeChunk, "prelude");
+            if (LuaChunk.Load(_lua, RunnerChunk, "runner") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
             _runnerRef = _lua.Ref(LuaRegistry.Index);
             _thread = _lua.NewThread();
             _lua.Ref(LuaRegistry.Index); // anchored for the state's life
             // Coroutines a script creates inherit the hook from this thread.
             _thread.SetHook(CountHook, LuaHookMask.Count, HookInterval);
             LuaApi.Register(_lua);
-            if (!script.Options.AllowOpenLibs) StripLibraries();
-            if (sources.Length > 0)
-            {
-                var error = RunSources(sources, ct);
-                if (error is not null) throw new LuaScriptException(error.Message);
-            }
-            _preRef = Compile(script.Options.Pre, "pre-script");
-            _postRef = Compile(script.Options.Post, "post-script");
+            if (!script.Options.AllowOpenLibs) Run(StripChunk, "strip");
+            ProxyError? error = null;
+            if (liveSources is not null) error = RunSources(liveSources, ct);
+            else if (script.SourcesChunk is { } sources) error = RunChunk(sources, ct);
+            if (error is not null) throw new LuaScriptException(error.Message);
+            _preRef = Load(script.PreChunk);
+            _postRef = Load(script.PostChunk);
         }
         catch
         {
@@ -166,10 +186,16 @@ internal sealed class LuaEngine : IDisposable
         return Engines.TryGetValue(id, out var engine) ? engine : null;
     }
 
-    /// <summary>Runs the source files (again, for live: true, which re-reads them per request).</summary>
-    public ProxyError? RunSources(string sources, CancellationToken ct = default)
+    /// <summary>Runs the source files as text (live: true re-reads them per request).</summary>
+    private ProxyError? RunSources(string sources, CancellationToken ct)
     {
         if (_thread.LoadString(sources, "sources") != LuaStatus.OK) return new ProxyError(PopMessage(_thread));
+        return Resume(ct);
+    }
+
+    private ProxyError? RunChunk(byte[] chunk, CancellationToken ct)
+    {
+        if (LuaChunk.Load(_thread, chunk, "sources") != LuaStatus.OK) return new ProxyError(PopMessage(_thread));
         return Resume(ct);
     }
 
@@ -198,37 +224,23 @@ internal sealed class LuaEngine : IDisposable
     internal object? GetAny(LuaState l, int index)
         => Get(l, index, TableMeta) ?? Get(l, index, ListMeta) ?? Get(l, index, RequestMeta) ?? Get(l, index, ResponseMeta) ?? Get(l, index, ContextMeta);
 
-    /// <summary>Clears the per-request handles; a state whose stack went wrong is dropped instead of pooled.</summary>
-    public bool Reset()
-    {
-        _handles.Clear();
-        Request = null;
-        Response = null;
-        Context = null;
-        if (_broken || _stopped || _lua.GetTop() != 0 || _thread.GetTop() != 0 || _thread.Status != LuaStatus.OK)
-        {
-            Dispose();
-            return false;
-        }
-        return true;
-    }
-
     public void Dispose()
     {
         Engines.TryRemove(_id, out _);
+        _handles.Clear();
         _lua.Dispose();
     }
 
-    /// <summary>Our own code (the prelude) on the main thread, unhooked.</summary>
-    private void Run(string code, string name)
+    /// <summary>Our own code (the prelude, the library strip) on the main thread, unhooked.</summary>
+    private void Run(byte[] chunk, string name)
     {
-        if (_lua.LoadString(code, name) != LuaStatus.OK || _lua.PCall(0, 0, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
+        if (LuaChunk.Load(_lua, chunk, name) != LuaStatus.OK || _lua.PCall(0, 0, 0) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
     }
 
-    private int Compile(string code, string name)
+    private int Load(byte[]? chunk)
     {
-        if (string.IsNullOrWhiteSpace(code)) return 0;
-        if (_lua.LoadString(code, name) != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
+        if (chunk is null) return 0;
+        if (LuaChunk.Load(_lua, chunk, "snippet") != LuaStatus.OK) throw new LuaScriptException(PopMessage(_lua));
         return _lua.Ref(LuaRegistry.Index);
     }
 
@@ -261,18 +273,16 @@ internal sealed class LuaEngine : IDisposable
             t_running = outer;
             _token = default;
         }
-        // A stopped run may have left the thread suspended or a script coroutine cut short: not reusable (Reset).
+        // A stopped run may have left the thread suspended or a script coroutine cut short: nothing more runs in it.
         if (_stopped) return StoppedError();
         if (status == LuaStatus.Yield)
         {
             // coroutine.yield() at the top of a script; gopher-lua refuses it the same way.
-            _broken = true;
             return new ProxyError("attempt to yield from outside a coroutine");
         }
         if (status != LuaStatus.OK)
         {
             // Only if the script broke the runner (debug.setupvalue): the coroutine is dead.
-            _broken = true;
             return PopError(_thread);
         }
         ProxyError? error = null;
@@ -340,29 +350,4 @@ internal sealed class LuaEngine : IDisposable
         l.Pop(1);
         return message;
     }
-
-    /// <summary>
-    /// allow_open_libs: false. krakend-lua's binder then skips gopher-lua's standard libraries; here the libraries
-    /// are opened for the prelude and then removed from the globals, leaving only the krakend-lua API.
-    /// </summary>
-    private void StripLibraries()
-    {
-        var names = new List<string>();
-        _lua.PushGlobalTable();
-        _lua.PushNil();
-        while (_lua.Next(-2))
-        {
-            _lua.Pop(1);
-            if (_lua.Type(-1) == LuaType.String) names.Add(_lua.ToString(-1, false));
-        }
-        _lua.Pop(1);
-        foreach (var name in names)
-        {
-            if (name is "ctx" or "request" or "response" or "luaTable" or "luaList" or "custom_error" or "_G") continue;
-            _lua.PushNil();
-            _lua.SetGlobal(name);
-        }
-    }
-
-    internal void MarkBroken() => _broken = true;
 }

@@ -51,7 +51,7 @@ internal sealed class LuaProxy(LuaScript script, IProxy next, string[] paramName
         }
         finally
         {
-            if (engine is not null) script.Return(engine);
+            if (engine is not null) LuaScript.Close(engine);
         }
     }
 

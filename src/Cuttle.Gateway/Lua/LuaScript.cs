@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Cuttle.Config.Model;
@@ -7,23 +6,22 @@ using Cuttle.Gateway.Data;
 namespace Cuttle.Gateway.Lua;
 
 /// <summary>
-/// One compiled <c>modifier/lua-*</c> block: its sources read once per generation (unless <c>live</c>), and a pool of
-/// prepared Lua states. Lua states are not thread-safe, so each request rents its own; the first state is built at
-/// generation build time, which surfaces missing files and syntax errors as a <see cref="GatewayBuildException"/>.
-/// Sources run then are not bounded in time (a configuration whose sources never finish never loads); states built
-/// later, on the request path, run them under the request's token (<see cref="Rent"/>).
+/// One compiled <c>modifier/lua-*</c> block: its sources read once per generation (unless <c>live</c>) and compiled
+/// with the pre/post snippets to Lua's binary form. Every request gets a new Lua state (<see cref="Open"/>), as
+/// krakend-lua gives each request a new gopher-lua state, so no request can see what another left behind. A first
+/// state is built at generation build time, which surfaces missing files, syntax errors and failing sources as a
+/// <see cref="GatewayBuildException"/>; sources run then are not bounded in time (a configuration whose sources never
+/// finish never loads), those run on the request path are bounded by the request's token.
 /// </summary>
 internal sealed class LuaScript
 {
-    private readonly ConcurrentQueue<LuaEngine> _idle = new();
-    private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 2);
-    private int _idleCount;
-
-    private LuaScript(LuaOptions options, string owner, string? sources)
+    private LuaScript(LuaOptions options, string owner, byte[]? sources, byte[]? pre, byte[]? post)
     {
         Options = options;
         Owner = owner;
-        Sources = sources;
+        SourcesChunk = sources;
+        PreChunk = pre;
+        PostChunk = post;
     }
 
     public LuaOptions Options { get; }
@@ -31,26 +29,32 @@ internal sealed class LuaScript
     /// <summary>"endpoint /foo" or "backend /bar of endpoint /foo", for messages.</summary>
     public string Owner { get; }
 
-    /// <summary>The sources joined with "\n" (krakend-lua WithConfig), or null when they are read per request.</summary>
-    public string? Sources { get; }
+    /// <summary>The sources joined with "\n" (krakend-lua WithConfig), compiled; null when there are none or they are read per request.</summary>
+    public byte[]? SourcesChunk { get; }
+
+    /// <summary>The pre/post snippets compiled; null when empty.</summary>
+    public byte[]? PreChunk { get; }
+    public byte[]? PostChunk { get; }
 
     public static LuaScript Build(LuaOptions options, string owner)
     {
-        string? sources = null;
         var text = ReadSources(options, owner, out var error);
         if (text is null) throw new GatewayBuildException(error!);
-        if (!options.Live) sources = text;
-        var script = new LuaScript(options, owner, sources);
-        LuaEngine engine;
+        LuaScript script;
         try
         {
-            engine = new LuaEngine(script, text);
+            var live = options.Live && !options.Sources.IsDefaultOrEmpty;
+            script = new LuaScript(options, owner,
+                live || text.Length == 0 ? null : LuaChunk.Compile(text, "sources"),
+                Compile(options.Pre, "pre-script"),
+                Compile(options.Post, "post-script"));
+            // Runs the sources once: an error they raise fails the build rather than every request.
+            new LuaEngine(script, live ? text : null).Dispose();
         }
         catch (LuaScriptException ex)
         {
             throw new GatewayBuildException($"{options.Namespace} of {owner} ({options.Location}): {ex.Message}");
         }
-        script.Return(engine);
         return script;
     }
 
@@ -58,32 +62,15 @@ internal sealed class LuaScript
     public bool IsLive => Options.Live && !Options.Sources.IsDefaultOrEmpty;
 
     /// <summary>
-    /// A pooled state, or a new one whose sources (read once at build time; a live script re-runs them per request
-    /// instead) run under <paramref name="ct"/>. Throws <see cref="LuaScriptException"/> when they fail or are stopped.
+    /// A new state for one request, its sources (compiled, or <paramref name="liveSources"/> read again for a live
+    /// script) run under <paramref name="ct"/>. Throws <see cref="LuaScriptException"/> when they fail or are stopped.
     /// </summary>
-    public LuaEngine Rent(CancellationToken ct = default)
-    {
-        if (_idle.TryDequeue(out var engine))
-        {
-            Interlocked.Decrement(ref _idleCount);
-            return engine;
-        }
-        return new LuaEngine(this, Sources ?? "", ct);
-    }
+    public LuaEngine Open(string? liveSources, CancellationToken ct = default) => new(this, liveSources, ct);
 
-    /// <summary>Pools the state, or closes it: broken, stopped mid-script, or over the pool's size (a native state
-    /// dropped without closing would stay alive in <see cref="LuaEngine"/>'s registry for ever).</summary>
-    public void Return(LuaEngine engine)
-    {
-        if (!engine.Reset()) return;
-        if (Interlocked.Increment(ref _idleCount) <= _maxIdle)
-        {
-            _idle.Enqueue(engine);
-            return;
-        }
-        Interlocked.Decrement(ref _idleCount);
-        engine.Dispose();
-    }
+    /// <summary>Closes a request's state: the next request gets a new one.</summary>
+    public static void Close(LuaEngine engine) => engine.Dispose();
+
+    private static byte[]? Compile(string code, string name) => string.IsNullOrWhiteSpace(code) ? null : LuaChunk.Compile(code, name);
 
     /// <summary>The live sources read again, or null with the error.</summary>
     public string? ReadLiveSources(out ProxyError? error)
@@ -107,7 +94,7 @@ internal sealed class LuaScript
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                error = $"{options.Namespace} of {owner}: cannot read Lua source \"{file}\": {ex.Message}";
+                error = $"{options.Namespace} of {owner} ({options.Location}): cannot read Lua source \"{file}\": {ex.Message}";
                 return null;
             }
             if (options.Md5.TryGetValue(file, out var want))
@@ -115,7 +102,7 @@ internal sealed class LuaScript
                 var have = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(content)));
                 if (!string.Equals(have, want, StringComparison.OrdinalIgnoreCase))
                 {
-                    error = $"{options.Namespace} of {owner}: wrong md5 checksum for Lua source \"{file}\": have {have}, want {want}";
+                    error = $"{options.Namespace} of {owner} ({options.Location}): wrong md5 checksum for Lua source \"{file}\": have {have}, want {want}";
                     return null;
                 }
             }

@@ -13,7 +13,7 @@ internal enum LuaStep
 }
 
 /// <summary>
-/// One piece of Lua work: a state (or null: rent one from <see cref="Script"/> on the worker, since building a state
+/// One piece of Lua work: a state (or null: open one for <see cref="Script"/> on the worker, since building a state
 /// runs the sources), what to hand the script, what to run, and the token that stops it.
 /// </summary>
 internal readonly record struct LuaCall(LuaScript Script, LuaStep Step, CancellationToken Token)
@@ -25,7 +25,7 @@ internal readonly record struct LuaCall(LuaScript Script, LuaStep Step, Cancella
     public LuaHttpContext? Context { get; init; }
 }
 
-/// <summary>The state used (to give back to the script, which closes it if it was stopped) and the script's error.</summary>
+/// <summary>The state used (the caller closes it once the request is done with it) and the script's error.</summary>
 internal readonly record struct LuaOutcome(LuaEngine? Engine, ProxyError? Error);
 
 /// <summary>
@@ -87,20 +87,16 @@ internal sealed class LuaWorkers
         try
         {
             if (call.Token.IsCancellationRequested) return new LuaOutcome(engine, LuaEngine.StoppedError());
-            engine ??= call.Script.Rent(call.Token);
+            engine ??= call.Script.Open(call.LiveSources, call.Token);
             if (call.Request is not null) engine.Request = call.Request;
             if (call.Response is not null) engine.Response = call.Response;
             if (call.Context is not null) engine.Context = call.Context;
-            var error = call.LiveSources is null ? null : engine.RunSources(call.LiveSources, call.Token);
-            if (error is null)
+            var error = call.Step switch
             {
-                error = call.Step switch
-                {
-                    LuaStep.Pre => engine.RunPre(call.Token),
-                    LuaStep.Post => engine.RunPost(call.Token),
-                    _ => null,
-                };
-            }
+                LuaStep.Pre => engine.RunPre(call.Token),
+                LuaStep.Post => engine.RunPost(call.Token),
+                _ => null,
+            };
             return new LuaOutcome(engine, error);
         }
         catch (LuaScriptException ex)
@@ -110,8 +106,7 @@ internal sealed class LuaWorkers
         }
         catch (Exception ex)
         {
-            // Nothing escapes a worker thread: an unexpected failure fails this call, and its state is not reused.
-            engine?.MarkBroken();
+            // Nothing escapes a worker thread: an unexpected failure fails this call.
             return new LuaOutcome(engine, new ProxyError(ex.Message));
         }
     }

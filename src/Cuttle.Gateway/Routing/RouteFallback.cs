@@ -14,6 +14,12 @@ internal sealed class RouteFallback<T>(RouteTable<T> routes, RouterOptions route
 {
     private readonly string _versionHeader = router.HideVersionHeader ? ResponseHeaders.HiddenVersionValue : ResponseHeaders.VersionValue;
 
+    /// <summary>True when <see cref="AnswerAsync"/> would redirect (gin redirects before any handler or middleware runs).</summary>
+    public bool Redirects(string method, string path)
+        => method != "CONNECT" && path != "/"
+           && ((!router.DisableRedirectTrailingSlash && routes.TrailingSlashAlternative(method, path) is not null)
+               || (!router.DisableRedirectFixedPath && routes.FixedPath(method, path) is { } fixedPath && fixedPath != path));
+
     /// <summary>Answers a request that matched no route (<paramref name="methodNotAllowed"/>: the path has other methods).</summary>
     public Task AnswerAsync(HttpContext context, string method, string path, bool methodNotAllowed)
     {

@@ -14,6 +14,7 @@ internal static class ReferencedFiles
         var files = new SortedSet<string>(StringComparer.Ordinal);
         // Flexible configuration: the settings, templates and partials the template read (ConfigLoader lists them).
         foreach (var file in config.ReferencedFiles) Add(files, file);
+        AddLua(files, config.LuaEndpoint);
         foreach (var endpoint in config.Endpoints)
         {
             Add(files, endpoint.JwtValidator?.JwkLocalPath);

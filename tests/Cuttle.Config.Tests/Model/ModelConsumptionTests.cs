@@ -97,6 +97,7 @@ public sealed partial class ModelConsumptionTests
         ["GatewayConfig.ClientTls"] = "src/Cuttle.Gateway/Backends/BackendClient.cs",
         ["GatewayConfig.Console"] = "src/Cuttle/LiveConsole/ConsoleServer.cs",
         ["GatewayConfig.HttpSecure"] = "src/Cuttle.Gateway/Security/SecurityBuilder.cs",
+        ["GatewayConfig.LuaEndpoint"] = "src/Cuttle.Gateway/Lua/LuaBuilder.cs",
         ["GatewayConfig.Revoker"] = "src/Cuttle/Auth/RevokerServer.cs",
         ["GatewayConfig.Tls"] = "src/Cuttle/Hosting/GatewayServer.cs",
         ["GatewayConfig.UseH2c"] = "src/Cuttle/Hosting/GatewayServer.cs",

@@ -31,7 +31,7 @@ public sealed class LuaWorkersTests
 
         Assert.True(poolLatency < TimeSpan.FromMilliseconds(500), $"thread pool took {poolLatency.TotalMilliseconds} ms");
         Assert.All(outcomes, o => Assert.NotNull(o.Error));
-        foreach (var o in outcomes) if (o.Engine is not null) script.Return(o.Engine);
+        foreach (var o in outcomes) if (o.Engine is not null) LuaScript.Close(o.Engine);
     }
 
     [Fact]
@@ -58,6 +58,6 @@ public sealed class LuaWorkersTests
 
         Assert.NotEqual("Lua worker", Thread.CurrentThread.Name);
         Assert.Null(outcome.Error);
-        script.Return(outcome.Engine!);
+        LuaScript.Close(outcome.Engine!);
     }
 }

@@ -1,0 +1,67 @@
+using Cuttle.Gateway.Diagnostics;
+using Cuttle.Gateway.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Cuttle.Gateway.Lua;
+
+/// <summary>
+/// modifier/lua-endpoint in the service's extra_config (krakend-lua router/gin Register): a gin engine middleware that
+/// runs the <c>pre</c> script (after the sources; never <c>post</c>) with the <c>ctx</c> API on every request the
+/// engine's handlers serve (endpoints, /__debug/, /__echo/, 404, 405). Any script error, custom_error included
+/// whatever its code, aborts with 500 and no body (Register calls AbortWithError(500) and ignores the code), then
+/// nothing else runs. gin routes before its middlewares run, so a script changing the URL does not change the route.
+/// <para>
+/// KrakenD gives the script no deadline; here it is stopped at the service timeout or when the client hangs up, so a
+/// runaway script cannot hold a Lua thread for ever. gin's route params are not handed over: ctx:params() is empty.
+/// </para>
+/// </summary>
+internal sealed partial class LuaServiceHandler(LuaScript script, TimeSpan timeout, ILogger logger, TimeProvider time)
+{
+    private static readonly string[] NoParams = [];
+
+    public Task HandleAsync(HttpContext context, Generation generation, int nextFilter)
+    {
+        var path = generation.RoutePath(context);
+        var method = context.Request.Method;
+        if (generation.BypassesMiddleware(context, path, method)) return generation.Continue(context, nextFilter, path, method);
+        return RunAsync(context, generation, nextFilter, path, method);
+    }
+
+    private async Task RunAsync(HttpContext context, Generation generation, int nextFilter, string path, string method)
+    {
+        var request = context.Request;
+        // Lua callbacks are synchronous and Kestrel forbids synchronous reads: buffer a body first.
+        if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
+        {
+            var ms = new MemoryStream();
+            await request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
+            ms.Position = 0;
+            request.Body = ms;
+        }
+
+        Data.ProxyError? error = null;
+        string? live = null;
+        if (script.IsLive) live = script.ReadLiveSources(out error);
+        if (error is null && (script.PreChunk is not null || live is not null))
+        {
+            using var cts = PooledTimeout.Start(timeout, context.RequestAborted, time);
+            var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, NoParams, NoParams) };
+            (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
+            if (engine is not null) LuaScript.Close(engine);
+        }
+        if (error is not null)
+        {
+            Log.Aborted(logger, error.Message);
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return;
+        }
+        await generation.Continue(context, nextFilter, path, method).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.LuaServiceAborted, Level = LogLevel.Error, Message = "[SERVICE: Gin][Lua] {Reason}")]
+        public static partial void Aborted(ILogger logger, string reason);
+    }
+}
