@@ -8,6 +8,13 @@ using Cuttle.Commands;
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 
+// Patterns from the configuration run against what clients send. KrakenD's Go regexp (RE2) takes linear time; .NET's
+// backtracking engine can take exponential time on a pattern like "^(a+)+$", and libraries (JSON Schema's "pattern")
+// build their own Regex objects without a timeout. This bounds every Regex built without an explicit one, process-wide;
+// the runtime reads it once, when the first Regex is created, so it must be set first.
+if (AppContext.GetData("REGEX_DEFAULT_MATCH_TIMEOUT") is null)
+    AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(1));
+
 var root = new RootCommand("Cuttle: a KrakenD-compatible API gateway. Serves an existing krakend.json (version 3) unchanged.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());

@@ -13,6 +13,7 @@ namespace Cuttle.Gateway.Validation;
 internal sealed class JsonSchemaProxy(IProxy next, JsonSchemaValidator schema) : IProxy
 {
     private static readonly ProxyResult EmptyBody = new(null, new ProxyError("could not validate an empty body", 400));
+    private static readonly ProxyResult PatternTimeout = new(null, new ProxyError("- (root): a pattern took too long to match", 400));
 
     public async ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken)
     {
@@ -29,6 +30,12 @@ internal sealed class JsonSchemaProxy(IProxy next, JsonSchemaValidator schema) :
         catch (JsonException ex)
         {
             return new ProxyResult(null, new ProxyError("- (root): invalid JSON: " + ex.Message, 400));
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // A schema "pattern" that backtracks without end on this body (the host bounds every Regex): the body could
+            // not be shown valid, so it is refused, and the thread is free again.
+            return PatternTimeout;
         }
         if (errors.Count == 0) return await next.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
 

@@ -70,8 +70,9 @@ public sealed class TrafficAllocationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The no-op endpoint is the console benchmark's case: no backend pipe, so only the endpoint's counters. With the
-    /// registry it must allocate what it does without it, within the noise of the thread pool's own work (a few bytes
-    /// per request). (A JSON endpoint's backend counters still cost their pooled async frame when the pool misses.)
+    /// registry it must allocate what it does without it, within the noise of the thread pool's own work (two runs
+    /// without the console once differed by 50 B per request in CI); the async frame the wrapper had cost about 130-147 B.
+    /// (A JSON endpoint's backend counters still cost their pooled async frame when the pool misses.)
     /// </summary>
     [Fact]
     public async Task The_consoles_endpoint_counters_allocate_nothing_per_request()
@@ -83,6 +84,6 @@ public sealed class TrafficAllocationTests(ITestOutputHelper output)
         var extra = counted - Math.Min(plain, plainAgain);
         output.WriteLine($"no-op: without the console {plain} and {plainAgain} B/req; with its counters {counted} (+{extra})");
         Assert.True(registry.Endpoints()["GET /items/{id}"].Requests >= 3200, "the endpoint's counter counted the requests");
-        Assert.True(extra <= 16, $"with the console's counters a request allocates {extra} B more ({counted} vs {plain}/{plainAgain})");
+        Assert.True(extra <= 64, $"with the console's counters a request allocates {extra} B more ({counted} vs {plain}/{plainAgain})");
     }
 }
