@@ -30,10 +30,10 @@ public sealed class BackendClient
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
     internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
-        TimeSpan DialerTimeout, int MaxIdleConnectionsPerHost, TimeSpan ResponseHeaderTimeout, string? ClientTls)
+        TimeSpan DialerTimeout, int MaxIdleConnections, int MaxIdleConnectionsPerHost, TimeSpan ResponseHeaderTimeout, string? ClientTls)
     {
         public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout,
-            c.MaxIdleConnectionsPerHost, c.ResponseHeaderTimeout, c.ClientTls?.Identity);
+            c.MaxIdleConnections, c.MaxIdleConnectionsPerHost, c.ResponseHeaderTimeout, c.ClientTls?.Identity);
     }
 
     /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
@@ -55,6 +55,7 @@ public sealed class BackendClient
                 IdleTimeout = config.IdleConnectionTimeout,
                 ConnectTimeout = config.DialerTimeout,
                 MaxIdlePerHost = config.MaxIdleConnectionsPerHost,
+                IdleBudget = config.MaxIdleConnections > 0 ? new IdleBudget(config.MaxIdleConnections) : null,
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
                 Tls = BackendTls.Create(config.ClientTls),

@@ -309,7 +309,7 @@ public sealed partial class ModelConsumptionTests
         ["InfluxOptions.Password"] = "src/Cuttle/Telemetry/Influx/InfluxPusher.cs",
         ["InfluxOptions.Ttl"] = "src/Cuttle/Telemetry/Influx/InfluxPusher.cs",
         ["InfluxOptions.Username"] = "src/Cuttle/Telemetry/Influx/InfluxPusher.cs",
-        ["GatewayConfig.MaxIdleConnections"] = "warned: is not applied: Cuttle has no limit on idle backend connections across hosts",
+        ["GatewayConfig.MaxIdleConnections"] = "src/Cuttle.Gateway/Backends/BackendClient.cs",
         ["GatewayConfig.MaxIdleConnectionsPerHost"] = "src/Cuttle.Gateway/Backends/BackendClient.cs",
         ["GatewayConfig.MaxShutdownWaitTime"] = "src/Cuttle/Hosting/GatewayServer.cs",
         ["GatewayConfig.Metrics"] = "src/Cuttle/Telemetry/Stats/StatsServer.cs",

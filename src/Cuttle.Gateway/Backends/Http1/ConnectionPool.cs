@@ -10,7 +10,8 @@ namespace Cuttle.Gateway.Backends.Http1;
 /// recently used first as Go keeps it, at most MaxIdlePerHost kept (KrakenD's max_idle_connections_per_host, default
 /// 250), each dropped after the idle timeout (Go's IdleConnTimeout, 90 s). Most-recent-first keeps the steady load on
 /// the fewest sockets and lets the extra connections of a burst sink to the bottom and age out; a queue would cycle
-/// through all of them and keep every one alive.
+/// through all of them and keep every one alive. The pools of one client also share max_idle_connections
+/// (<see cref="IdleBudget"/>).
 /// </summary>
 internal sealed class ConnectionPool : IDisposable
 {
@@ -55,6 +56,7 @@ internal sealed class ConnectionPool : IDisposable
                 connection = _idle[--_idleCount];
                 _idle[_idleCount] = null!;
             }
+            _options.IdleBudget?.Give();
             var idleFor = _options.TimeProvider.GetElapsedTime(connection.IdleSince);
             if (idleFor < _options.IdleTimeout) return true;
             // The freshest one has expired, so every one below it has too; the loop closes them one by one.
@@ -70,7 +72,7 @@ internal sealed class ConnectionPool : IDisposable
             lock (_lock)
             {
                 // Checked under the lock: Dispose drains under it, so nothing is pushed after the drain.
-                if (!_disposed && _idleCount < _options.MaxIdlePerHost)
+                if (!_disposed && _idleCount < _options.MaxIdlePerHost && _options.IdleBudget?.TryTake() != false)
                 {
                     if (_idleCount == _idle.Length) Array.Resize(ref _idle, Math.Min(_idle.Length * 2, Math.Max(_options.MaxIdlePerHost, 1)));
                     _idle[_idleCount++] = connection;
@@ -86,9 +88,9 @@ internal sealed class ConnectionPool : IDisposable
     {
         var now = _options.TimeProvider.GetTimestamp();
         HttpConnection[] expired;
+        var n = 0;
         lock (_lock)
         {
-            var n = 0;
             while (n < _idleCount && _options.TimeProvider.GetElapsedTime(_idle[n].IdleSince, now) >= _options.IdleTimeout) n++;
             if (n == 0) return;
             expired = _idle[..n];
@@ -96,6 +98,7 @@ internal sealed class ConnectionPool : IDisposable
             Array.Clear(_idle, _idleCount - n, n);
             _idleCount -= n;
         }
+        _options.IdleBudget?.Give(n);
         foreach (var connection in expired) connection.Dispose();
     }
 
@@ -173,6 +176,7 @@ internal sealed class ConnectionPool : IDisposable
             Array.Clear(_idle, 0, _idleCount);
             _idleCount = 0;
         }
+        _options.IdleBudget?.Give(all.Length);
         foreach (var connection in all) connection.Dispose();
     }
 

@@ -9,6 +9,9 @@ internal sealed record LeanClientOptions
     public TimeSpan IdleTimeout { get; init; } = TransportDefaults.IdleConnectionTimeout;
     public TimeSpan ConnectTimeout { get; init; } = TransportDefaults.DialerTimeout;
     public int MaxIdlePerHost { get; init; } = TransportDefaults.MaxIdleConnectionsPerHost;
+
+    /// <summary>max_idle_connections across every pool of the client; null (0 in the config) means no limit, as in Go.</summary>
+    public IdleBudget? IdleBudget { get; init; }
     public bool DisableKeepAlives { get; init; }
     public bool Decompress { get; init; } = true;
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

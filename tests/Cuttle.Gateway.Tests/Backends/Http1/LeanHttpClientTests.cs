@@ -110,6 +110,38 @@ public sealed class LeanHttpClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Max_idle_connections_bounds_the_idle_connections_of_all_hosts_together()
+    {
+        var budget = new IdleBudget(2);
+        using var client = new LeanHttpClient(new LeanClientOptions { IdleBudget = budget });
+        await using var a = new RawServer(KeepAlive("a"));
+        await using var b = new RawServer(KeepAlive("b"));
+        await using var c = new RawServer(KeepAlive("c"));
+        async Task<string> Get(RawServer server)
+        {
+            using var response = await client.SendAsync(client.GetPool("127.0.0.1", server.Port), Request(server.Port), CancellationToken.None);
+            return await ReadAll(response);
+        }
+
+        Assert.Equal("a", await Get(a));
+        Assert.Equal("b", await Get(b));
+        Assert.Equal(2, budget.Idle);
+        // A third host's connection would be the third idle one: it is closed instead of kept.
+        Assert.Equal("c", await Get(c));
+        Assert.Equal(0, client.GetPool("127.0.0.1", c.Port).IdleCount);
+        Assert.Equal(2, budget.Idle);
+        Assert.Equal("c", await Get(c));
+        Assert.Equal(2, c.Accepted);
+
+        // Renting gives a place back, returning takes it again: the first host keeps reusing its one connection.
+        Assert.Equal("a", await Get(a));
+        Assert.Equal(1, a.Accepted);
+        Assert.Equal(2, budget.Idle);
+        client.Dispose();
+        Assert.Equal(0, budget.Idle);
+    }
+
+    [Fact]
     public async Task KeepAlive_SecondRequest_ReusesTheConnection()
     {
         var (app, port) = await StartKestrel(ctx => ctx.Response.WriteAsync(ctx.Connection.Id));
