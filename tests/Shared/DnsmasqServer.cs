@@ -30,17 +30,7 @@ public sealed class DnsmasqServer : IDisposable
     public string Output { get; private set; } = "";
 
     /// <summary>The dnsmasq on PATH or in /usr/sbin, or null.</summary>
-    public static string? Find()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin", "/usr/local/sbin"]))
-        {
-            var path = Path.Combine(dir, "dnsmasq");
-            if (File.Exists(path))
-                return path;
-        }
-        return null;
-    }
+    public static string? Find() => Executables.Find("dnsmasq", "/usr/sbin", "/usr/bin", "/usr/local/sbin");
 
     /// <summary>Starts one serving <paramref name="records"/> (dnsmasq options), or skips the test when dnsmasq is missing.</summary>
     public static DnsmasqServer StartNew(params string[] records)

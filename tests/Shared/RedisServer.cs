@@ -31,17 +31,7 @@ public sealed class RedisServer : IDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>The redis-server on PATH, or null.</summary>
-    public static string? Find()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"]))
-        {
-            var path = Path.Combine(dir, "redis-server");
-            if (File.Exists(path))
-                return path;
-        }
-        return null;
-    }
+    public static string? Find() => Executables.Find("redis-server", "/usr/bin", "/usr/local/bin", "/usr/sbin");
 
     /// <summary>Starts one on a free port, or skips the test when redis-server is missing.</summary>
     public static RedisServer StartNew()

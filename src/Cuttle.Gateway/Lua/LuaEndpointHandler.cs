@@ -1,6 +1,5 @@
 using Cuttle.Gateway.Diagnostics;
 using Cuttle.Gateway.Endpoints;
-using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -18,26 +17,7 @@ internal sealed partial class LuaEndpointHandler(IEndpointHandler inner, LuaScri
 {
     public async Task HandleAsync(HttpContext context, string[] parameters)
     {
-        var request = context.Request;
-        // Lua callbacks are synchronous and Kestrel forbids synchronous reads: buffer a body first.
-        if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
-        {
-            var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
-            ms.Position = 0;
-            request.Body = ms;
-        }
-
-        Data.ProxyError? error = null;
-        string? live = null;
-        if (script.IsLive) live = script.ReadLiveSources(out error);
-        if (error is null && (script.Options.Pre.Length > 0 || live is not null))
-        {
-            using var cts = PooledTimeout.Start(timeout, context.RequestAborted, time ?? TimeProvider.System);
-            var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, paramNames, parameters) };
-            (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
-            if (engine is not null) LuaScript.Close(engine);
-        }
+        var error = await LuaPreStep.RunAsync(context, script, new LuaHttpContext(context, paramNames, parameters), timeout, time ?? TimeProvider.System).ConfigureAwait(false);
         if (error is not null)
         {
             Log.Aborted(logger, endpoint, error.Message);

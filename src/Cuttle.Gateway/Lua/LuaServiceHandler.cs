@@ -1,5 +1,4 @@
 using Cuttle.Gateway.Diagnostics;
-using Cuttle.Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -30,26 +29,7 @@ internal sealed partial class LuaServiceHandler(LuaScript script, TimeSpan timeo
 
     private async Task RunAsync(HttpContext context, Generation generation, int nextFilter, string path, string method)
     {
-        var request = context.Request;
-        // Lua callbacks are synchronous and Kestrel forbids synchronous reads: buffer a body first.
-        if (request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0))
-        {
-            var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
-            ms.Position = 0;
-            request.Body = ms;
-        }
-
-        Data.ProxyError? error = null;
-        string? live = null;
-        if (script.IsLive) live = script.ReadLiveSources(out error);
-        if (error is null && (script.PreChunk is not null || live is not null))
-        {
-            using var cts = PooledTimeout.Start(timeout, context.RequestAborted, time);
-            var call = new LuaCall(script, LuaStep.Pre, cts.Token) { LiveSources = live, Context = new LuaHttpContext(context, NoParams, NoParams) };
-            (var engine, error) = await LuaWorkers.Shared.RunAsync(call).ConfigureAwait(false);
-            if (engine is not null) LuaScript.Close(engine);
-        }
+        var error = await LuaPreStep.RunAsync(context, script, new LuaHttpContext(context, NoParams, NoParams), timeout, time).ConfigureAwait(false);
         if (error is not null)
         {
             Log.Aborted(logger, error.Message);
