@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.Commands;
 
@@ -24,17 +24,7 @@ public sealed class CheckCommandCelTests : IDisposable
     {
         var path = Path.Combine(_dir, "krakend.json");
         await File.WriteAllTextAsync(path, content);
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cuttle.dll"));
-        psi.ArgumentList.Add("check");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(path);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return await CuttleCli.RunAsync(_dir, null, "check", "-c", path);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.Commands;
@@ -10,28 +9,8 @@ public sealed class CheckCommandClientTlsTests : IDisposable
 
     public void Dispose() => _pki.Dispose();
 
-    private async Task<(int Code, string Out, string Err)> CheckAsync(string path)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _pki.Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cuttle.dll"));
-        psi.ArgumentList.Add("check");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(path);
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("KRAKEND_", StringComparison.Ordinal)).ToList())
-            psi.Environment.Remove(key);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Out, string Err)> CheckAsync(string path) =>
+        CuttleCli.RunAsync(_pki.Directory, null, "check", "-c", path);
 
     [Fact]
     public async Task Check_reports_every_bad_client_tls_file_at_its_position()

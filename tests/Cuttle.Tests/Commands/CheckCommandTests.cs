@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Cuttle.Tests.Support;
 
 namespace Cuttle.Tests.Commands;
 
@@ -25,34 +25,8 @@ public sealed class CheckCommandTests : IDisposable
         return path;
     }
 
-    private async Task<(int Code, string Out, string Err)> Cuttle(IDictionary<string, string>? env, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "cuttle.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        // The test runner's own KRAKEND_* variables must not leak into the child.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("KRAKEND_", StringComparison.Ordinal)).ToList())
-            psi.Environment.Remove(key);
-        if (env is not null)
-        {
-            foreach (var (k, v) in env)
-                psi.Environment[k] = v;
-        }
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Out, string Err)> Cuttle(IReadOnlyDictionary<string, string>? env, params string[] args) =>
+        CuttleCli.RunAsync(_dir, env, args);
 
     [Fact]
     public async Task Check_ValidFile_PrintsSyntaxOkAndExitsZero()
