@@ -38,6 +38,7 @@ internal sealed partial class ConfigBinder
         var prometheus = ImmutableArray<PrometheusExporterOptions>.Empty;
         JaegerExporterOptions? jaeger = null;
         ZipkinExporterOptions? zipkin = null;
+        var zipkinName = "";
         var logger = false;
         var unsupported = new List<string>();
         if (o["exporters"] is { } ex && ExpectKind(ex, JsonNodeKind.Object, ns + ".exporters"))
@@ -63,7 +64,7 @@ internal sealed partial class ConfigBinder
                         jaeger = BindJaeger(p.Value, f);
                         break;
                     case "zipkin" when ExpectKind(p.Value, JsonNodeKind.Object, f):
-                        zipkin = BindZipkin(p.Value, f);
+                        zipkin = BindZipkin(p.Value, f, out zipkinName);
                         break;
                     case "logger" when ExpectKind(p.Value, JsonNodeKind.Object, f):
                         logger = true;
@@ -99,7 +100,7 @@ internal sealed partial class ConfigBinder
         return new OpenTelemetryOptions
         {
             // The resource's service.name is what the zipkin exporter reports as its local endpoint.
-            ServiceName = zipkin is { ServiceName.Length: > 0 } ? zipkin.ServiceName : serviceName.Length > 0 ? serviceName : "KrakenD",
+            ServiceName = zipkin is not null && zipkinName.Length > 0 ? zipkinName : serviceName.Length > 0 ? serviceName : "KrakenD",
             TraceSampleRate = sampleRate >= 100 || never ? 1.0 : sampleRate / 100.0,
             MetricReportingPeriod = period > 0 ? period : 10,
             Global = global,
@@ -149,13 +150,15 @@ internal sealed partial class ConfigBinder
         };
     }
 
-    private ZipkinExporterOptions? BindZipkin(JsonNode z, string f)
+    private ZipkinExporterOptions? BindZipkin(JsonNode z, string f, out string name)
     {
         OcUnknownKeys(z, OcZipkinKeys, f);
         var url = z["collector_url"] is { } u ? OcString(u, f + ".collector_url") : "";
-        var name = z["service_name"] is { } n ? OcString(n, f + ".service_name") : "";
+        name = z["service_name"] is { } n ? OcString(n, f + ".service_name") : "";
         var ip = z["ip"] is { } i ? OcString(i, f + ".ip") : "";
         var port = z["port"] is { } p ? OcInt(p, f + ".port") : 0;
+        if (z["collector_url"] is { Kind: not JsonNodeKind.String and not JsonNodeKind.Null })
+            return null; // its type is reported already
         if (!IsHttpUrl(url))
         {
             Error(z["collector_url"] ?? z, $"\"{f}.collector_url\" must be an http:// or https:// URL (such as http://zipkin:9411/api/v2/spans), got \"{url}\"");
@@ -163,7 +166,7 @@ internal sealed partial class ConfigBinder
         }
         if (ip.Length > 0 || port != 0)
             Warning(z, $"{f}.ip and .port (the local endpoint's address) are not applied by Cuttle: its spans carry the service name only");
-        return new ZipkinExporterOptions { CollectorUrl = url, ServiceName = name, Location = Loc(z) };
+        return new ZipkinExporterOptions { CollectorUrl = url, Location = Loc(z) };
     }
 
     private static bool IsHttpUrl(string s) =>
@@ -189,7 +192,7 @@ internal sealed partial class ConfigBinder
         if (node.Kind == JsonNodeKind.Null) return 0;
         if (node.Kind == JsonNodeKind.Number && int.TryParse(node.Text, NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var v))
             return v;
-        Error(node, $"\"{field}\" must be an integer, got {(node.Kind == JsonNodeKind.Number ? node.Text : node.KindName)}");
+        Error(node, $"\"{field}\" must be an integer, got {node.KindName}");
         return 0;
     }
 

@@ -38,13 +38,13 @@ public sealed record JaegerExporterOptions
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }
 
-/// <summary>exporters.zipkin: JSON v2 spans POSTed to collector_url.</summary>
+/// <summary>
+/// exporters.zipkin: JSON v2 spans POSTed to collector_url. Its service_name, the local endpoint's name, is bound as
+/// <see cref="OpenTelemetryOptions.ServiceName"/> (the resource's service.name, which the exporter reports).
+/// </summary>
 public sealed record ZipkinExporterOptions
 {
     public string CollectorUrl { get; init; } = "";
-
-    /// <summary>service_name of the local endpoint (the resource's service.name for this exporter).</summary>
-    public string ServiceName { get; init; } = "";
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }
