@@ -190,7 +190,7 @@ internal sealed partial class ConfigBinder
     private int OcInt(JsonNode node, string field)
     {
         if (node.Kind == JsonNodeKind.Null) return 0;
-        if (node.Kind == JsonNodeKind.Number && int.TryParse(node.Text, NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var v))
+        if (node.Kind == JsonNodeKind.Number && int.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
             return v;
         Error(node, $"\"{field}\" must be an integer, got {node.KindName}");
         return 0;
