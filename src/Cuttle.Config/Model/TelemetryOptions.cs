@@ -36,6 +36,9 @@ public sealed record OpenTelemetryOptions
     public ImmutableArray<OtlpExporterOptions> Otlp { get; init; } = [];
     public ImmutableArray<PrometheusExporterOptions> Prometheus { get; init; } = [];
 
+    /// <summary>telemetry/opencensus's jaeger, zipkin and logger exporters; null for telemetry/opentelemetry.</summary>
+    public OpenCensusOptions? OpenCensus { get; init; }
+
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
     /// <summary>krakend-otel's default skip list, used when skip_paths is absent or empty (a list with "" disables it).</summary>

@@ -27,6 +27,13 @@ internal static class EventIds
     public const int TelemetryRuntimeMetrics = 3603;
     public const int TelemetryApplied = 3604;
 
+    // Telemetry/OpenCensus: telemetry/opencensus's jaeger, zipkin and logger exporters (45xx).
+    public const int OpenCensusJaegerFailed = 4501;
+    public const int OpenCensusSpan = 4502;
+    public const int OpenCensusView = 4503;
+    public const int OpenCensusViewRow = 4504;
+    public const int OpenCensusApplied = 4505;
+
     // Hosting/Tls: the TLS listener's certificates and their rotation (38xx).
     public const int TlsServing = 3801;
     public const int TlsRotated = 3802;

@@ -5,6 +5,7 @@ using Cuttle.Config.Model;
 using Cuttle.Diagnostics;
 using Cuttle.Gateway;
 using Cuttle.Gateway.Telemetry.OpenTelemetry;
+using Cuttle.Telemetry.OpenCensus;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -69,7 +70,8 @@ internal sealed partial class TelemetryHost : IDisposable
     private static string Key(OpenTelemetryOptions o) => string.Join('\n',
         o.ServiceName, o.ServiceVersion, o.DeployEnv, o.MetricReportingPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture),
         string.Join(';', o.Otlp.Select(e => $"{e.Name}|{e.Host}|{e.Port}|{e.UseHttp}|{e.DisableMetrics}|{e.DisableTraces}|{e.CustomMetricReportingPeriod}")),
-        string.Join(';', o.Prometheus.Select(e => $"{e.Name}|{e.ListenIp}|{e.Port}|{e.DisableMetrics}|{e.ProcessMetrics}|{e.GoMetrics}")));
+        string.Join(';', o.Prometheus.Select(e => $"{e.Name}|{e.ListenIp}|{e.Port}|{e.DisableMetrics}|{e.ProcessMetrics}|{e.GoMetrics}")),
+        o.OpenCensus?.ToString() ?? "");
 
     private void Build(OpenTelemetryOptions o)
     {
@@ -117,6 +119,7 @@ internal sealed partial class TelemetryHost : IDisposable
             });
             anyMetrics = true;
         }
+        anyMetrics |= OpenCensusExporters.AddMetrics(meters, o, _logger);
         try
         {
             _meters = anyMetrics ? meters.Build() : null;
@@ -143,6 +146,7 @@ internal sealed partial class TelemetryHost : IDisposable
             });
             traced = true;
         }
+        traced |= OpenCensusExporters.AddTraces(tracers, o, _logger);
         _tracers = traced ? tracers.Build() : null;
         Log.Applied(_logger, ports.Count, o.Otlp.Length, o.TraceSampleRate);
     }
