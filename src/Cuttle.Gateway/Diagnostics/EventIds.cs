@@ -32,6 +32,9 @@ internal static class EventIds
     public const int LuaAborted = 1701;
     public const int LuaServiceAborted = 2401;
 
+    // Validation: validation/json-schema (18xx).
+    public const int JsonSchemaNotCompiled = 1801;
+
     // Cel: validation/cel (21xx).
     public const int CelRejected = 2101;
 
