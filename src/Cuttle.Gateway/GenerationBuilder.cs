@@ -126,7 +126,7 @@ public static partial class GenerationBuilder
         if (backends.Length > 0 && !endpoint.Proxy.FlatmapFilter.IsDefaultOrEmpty) stack = new EndpointFlatmapProxy(stack, new FlatmapFilter(endpoint.Proxy.FlatmapFilter));
         if (backends.Length > 0 && endpoint.Proxy.Static is { } staticOptions) stack = new StaticProxy(stack, staticOptions);
         if (backends.Length > 0) stack = ShadowBuilder.Wrap(stack, shadows, endpoint, context);
-        stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint), endpoint, context);
+        stack = CelBuilder.WrapEndpoint(ValidationBuilder.WrapJsonSchema(stack, endpoint, context), endpoint, context);
         stack = LuaBuilder.WrapProxy(stack, endpoint);
         stack = StatsBuilder.WrapPipe(stack, endpoint, context); // CE: metrics("pipe") around lua-proxy
         stack = TelemetryBuilder.WrapProxy(stack, endpoint, context); // CE proxy_factory: otel outermost

@@ -91,7 +91,8 @@ internal sealed class BackendCaller
 
     public string BuildUrl(ProxyRequest request)
     {
-        var hosts = _srv?.Hosts is { Length: > 0 } discovered ? discovered : _hosts;
+        var hosts = _srv?.Hosts is { } discovered && (discovered.Length > 0 || _srv.Answered) ? discovered : _hosts;
+        if (hosts.Length == 0) return Discovery.NoHostsException.Url; // lura: sd.ErrNoHosts, no request sent
         var index = hosts.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length);
         if (_staticUrls is not null && request.Query.Count == 0 && ReferenceEquals(hosts, _hosts)) return _staticUrls[index];
         var host = hosts[index];
@@ -133,7 +134,8 @@ internal sealed class BackendCaller
     /// the caller owns (and disposes) the response. A call that starts on the HttpMessageInvoker stays on it.
     /// </summary>
     public ValueTask<BackendResponse> SendAsync(ProxyRequest request, string url, CancellationToken ct) =>
-        _graphql is null && _martian is null ? SendPlainAsync(request, url, ct) : SendShapedAsync(request, url, ct);
+        url.Length == 0 ? ValueTask.FromException<BackendResponse>(new Discovery.NoHostsException()) // lura's balancer, outside the client
+        : _graphql is null && _martian is null ? SendPlainAsync(request, url, ct) : SendShapedAsync(request, url, ct);
 
     private ValueTask<BackendResponse> SendPlainAsync(ProxyRequest request, string url, CancellationToken ct) =>
         _observer is null ? SendCoreAsync(request, url, null, ct) : ObservedSendAsync(request, url, _observer, ct);

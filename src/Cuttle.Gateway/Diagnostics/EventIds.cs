@@ -32,6 +32,12 @@ internal static class EventIds
     public const int LuaAborted = 1701;
     public const int LuaServiceAborted = 2401;
 
+    // Validation: validation/json-schema (18xx).
+    public const int JsonSchemaNotCompiled = 1801;
+
+    // Discovery: sd dns, lura's weighting (18xx).
+    public const int SrvNoWeight = 1811;
+
     // Cel: validation/cel (21xx).
     public const int CelRejected = 2101;
 

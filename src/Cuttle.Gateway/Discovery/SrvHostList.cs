@@ -19,6 +19,7 @@ internal sealed partial class SrvHostList
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string[] _hosts = [];
+    private volatile bool _answered;
     private long _refreshedAt;
     private int _refreshing;
 
@@ -51,6 +52,9 @@ internal sealed partial class SrvHostList
         if (Interlocked.Exchange(ref _refreshing, 1) == 0) _ = RefreshAsync();
     }
 
+    /// <summary>True once a lookup answered with records: from then on an empty <see cref="Hosts"/> means no host, not "not yet".</summary>
+    public bool Answered => _answered;
+
     /// <summary>Waits (bounded) for the first answer; returns the current hosts, possibly empty.</summary>
     public async ValueTask<string[]> GetAsync(CancellationToken ct)
     {
@@ -65,9 +69,20 @@ internal sealed partial class SrvHostList
         try
         {
             var records = await _resolver.LookupAsync(_name, CancellationToken.None).ConfigureAwait(false);
-            var hosts = Expand(records, _scheme);
-            if (hosts.Length > 0) _hosts = hosts;
-            else Log.Empty(_logger, _name);
+            // Go's resolver turns an answer without records into "no such host", an error, and lura keeps its hosts.
+            // Records whose weights all compact to 0 are an answer: lura replaces its hosts with none (its balancer
+            // then fails every call with "no hosts available") until a later answer brings some back.
+            if (records.Count == 0)
+            {
+                Log.Empty(_logger, _name);
+            }
+            else
+            {
+                var hosts = Expand(records, _scheme);
+                if (hosts.Length == 0) Log.NoWeight(_logger, _name);
+                _hosts = hosts;
+                _answered = true;
+            }
         }
         catch (Exception ex) when (ex is DnsException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
         {
@@ -141,6 +156,9 @@ internal sealed partial class SrvHostList
     {
         [LoggerMessage(EventId = EventIds.SrvLookupFailed, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} failed: {Error} (keeping the previous hosts)")]
         public static partial void Failed(ILogger logger, string name, string error);
+
+        [LoggerMessage(EventId = EventIds.SrvNoWeight, Level = LogLevel.Warning, Message = "sd dns: every SRV record of {Name} at its best priority weighs 0: no hosts, calls fail with \"no hosts available\" as in lura")]
+        public static partial void NoWeight(ILogger logger, string name);
 
         [LoggerMessage(EventId = EventIds.SrvLookupEmpty, Level = LogLevel.Warning, Message = "sd dns: SRV lookup of {Name} returned no records (keeping the previous hosts)")]
         public static partial void Empty(ILogger logger, string name);

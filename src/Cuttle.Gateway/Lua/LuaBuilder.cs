@@ -43,7 +43,11 @@ internal static class LuaBuilder
     {
         if (context.Config.LuaEndpoint is not { } options) return null;
         var script = LuaScript.Build(options, "the service");
-        return new LuaServiceHandler(script, context.Config.Timeout, context.Logger, context.Time);
+        // gin matches the route before its engine middlewares run, so the script sees the matched route's params
+        // (c.Params); a table of the endpoints' param names finds them without touching the dispatch path.
+        var routes = new Routing.RouteTable<string[]>.Builder();
+        foreach (var endpoint in context.Config.Endpoints) routes.Add(endpoint.Method, endpoint.Endpoint, [.. endpoint.Params]);
+        return new LuaServiceHandler(script, routes.Build(), context.Config.Timeout, context.Logger, context.Time);
     }
 
     private static string[] ParamNames(EndpointConfig endpoint)

@@ -12,10 +12,14 @@ namespace Cuttle.Gateway.Lua;
 /// nothing else runs. gin routes before its middlewares run, so a script changing the URL does not change the route.
 /// <para>
 /// KrakenD gives the script no deadline; here it is stopped at the service timeout or when the client hangs up, so a
-/// runaway script cannot hold a Lua thread for ever. gin's route params are not handed over: ctx:params() is empty.
+/// runaway script cannot hold a Lua thread for ever.
+/// </para>
+/// <para>
+/// ctx:params() is gin's c.Params, which gin fills from the matched route before it runs the route's handler chain
+/// (the engine middlewares are part of it): the endpoint's params, keyed as written, and none for a 404 or 405.
 /// </para>
 /// </summary>
-internal sealed partial class LuaServiceHandler(LuaScript script, TimeSpan timeout, ILogger logger, TimeProvider time)
+internal sealed partial class LuaServiceHandler(LuaScript script, Routing.RouteTable<string[]> paramNames, TimeSpan timeout, ILogger logger, TimeProvider time)
 {
     private static readonly string[] NoParams = [];
 
@@ -29,7 +33,9 @@ internal sealed partial class LuaServiceHandler(LuaScript script, TimeSpan timeo
 
     private async Task RunAsync(HttpContext context, Generation generation, int nextFilter, string path, string method)
     {
-        var error = await LuaPreStep.RunAsync(context, script, new LuaHttpContext(context, NoParams, NoParams), timeout, time).ConfigureAwait(false);
+        var route = paramNames.Find(method, path);
+        var luaContext = route.Handler is { } names ? new LuaHttpContext(context, names, route.Params) : new LuaHttpContext(context, NoParams, NoParams);
+        var error = await LuaPreStep.RunAsync(context, script, luaContext, timeout, time).ConfigureAwait(false);
         if (error is not null)
         {
             Log.Aborted(logger, error.Message);

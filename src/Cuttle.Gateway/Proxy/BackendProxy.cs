@@ -59,6 +59,10 @@ internal sealed partial class BackendProxy : IProxy
             // A martian modifier's or the GraphQL middleware's error, returned as it is (not the client's shape).
             return Fail(url, ex.Message);
         }
+        catch (Discovery.NoHostsException ex)
+        {
+            return Fail(url, ex.Message); // lura's balancer returns sd.ErrNoHosts as is
+        }
         catch (HttpRequestException ex)
         {
             // Go's client error shape: Get "URL": dial tcp ...: connection refused

@@ -5,8 +5,8 @@ namespace Cuttle.Gateway.Validation;
 /// <summary>
 /// JsonSchema.Net resolves a <c>$ref</c> when evaluation first reaches it, so a schema naming a missing definition
 /// or a document on the network would build fine and then fail requests. gojsonschema resolves (and fetches) every
-/// reference when the schema is loaded; Cuttle checks them at build time the same way, without fetching: a reference
-/// must land in the schema itself, in a document handed to the build, or in a meta-schema the library embeds.
+/// reference when the schema is loaded; Cuttle checks them at build time the same way: a reference must land in the
+/// schema itself, in a document handed to the build (the remote ones fetched), or in a meta-schema the library embeds.
 /// </summary>
 internal static class JsonSchemaRefs
 {
@@ -84,7 +84,7 @@ internal static class JsonSchemaRefs
         // The meta-schemas are embedded in the library. Asking its registries whether a document is there is not
         // used: a lookup builds and registers what it finds, which changes how $dynamicRef resolves afterwards.
         if (ids.Contains(document) || IsMetaSchema(document)) return;
-        throw new ArgumentException($"$ref {reference} names a document outside the schema; remote references are not fetched");
+        throw new ArgumentException($"$ref {reference} names a document outside the schema that could not be fetched (only absolute http(s) references are)");
     }
 
     private static bool IsMetaSchema(string document) =>

@@ -10,8 +10,9 @@ namespace Cuttle.Gateway.Validation;
 /// (the newest draft gojsonschema knows; its "hybrid" default also takes draft 4's boolean exclusive bounds, which
 /// <see cref="Draft4Upgrade"/> rewrites), <c>format</c> is asserted (gojsonschema checks formats), and the problems are
 /// worded as gojsonschema's ResultError strings ("field: description", see <see cref="JsonSchemaErrors"/>).
-/// Remote <c>$ref</c>s are never fetched: every build gets its own registry whose Fetch answers nothing, so a schema
-/// can only reach itself, the meta-schemas the library embeds, and documents handed to <see cref="Compile"/>.
+/// The library never fetches: every build gets its own registry whose Fetch answers nothing, so a schema can only reach
+/// itself, the meta-schemas the library embeds, and documents handed to <see cref="Compile"/> (the remote documents
+/// <see cref="RemoteSchemaDocuments"/> fetched at build time, as gojsonschema fetches them when it loads a schema).
 /// </summary>
 internal sealed class JsonSchemaValidator
 {
@@ -50,7 +51,8 @@ internal sealed class JsonSchemaValidator
             if (documents is not null)
                 foreach (var (uri, document) in documents)
                     if (document.ValueKind is JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False)
-                        registry.Register(uri, JsonSchema.Build(document, options, uri)); // also under its address when its $id differs
+                        // Each document is read in its own draft (a draft 4 one has its id and bounds rewritten too).
+                        registry.Register(uri, JsonSchema.Build(Draft4Upgrade.Apply(document, out _), options, uri)); // also under its address when its $id differs
             var built = JsonSchema.Build(root, options);
             if (root.ValueKind == JsonValueKind.Object) JsonSchemaRefs.Check(root, built.BaseUri, documents);
             return new JsonSchemaValidator(built, root);

@@ -131,6 +131,12 @@ internal static class CheckCommand
             stderr.WriteLine($"ERROR parsing the configuration file: {errors + celErrors.Count} error(s), {warnings} warning(s)");
             return ExitInvalid;
         }
+        // A json-schema that does not compile is dropped by the gateway (as by KrakenD): say so here.
+        foreach (var w in Gateway.Validation.JsonSchemaConfigCheck.Warnings(result.Config!))
+        {
+            stderr.WriteLine(Hosting.SecretMask.Apply(w));
+            warnings++;
+        }
         if (!string.IsNullOrEmpty(options.LintSchema) && !LintAgainstSchema(options.LintSchema, result.Document!.Value, stderr))
             return ExitInvalid;
         if (options.Debug > 0)

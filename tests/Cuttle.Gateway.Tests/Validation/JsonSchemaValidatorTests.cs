@@ -121,4 +121,16 @@ public sealed class JsonSchemaValidatorTests
             listener.Stop();
         }
     }
+
+    [Theory]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-04/schema#","id":"http://example.com/root.json","definitions":{"n":{"type":"string"}},"properties":{"a":{"$ref":"http://example.com/root.json#/definitions/n"}}}""")]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-04/schema","id":"http://example.com/root.json","definitions":{"c":{"id":"code.json","type":"string"}},"properties":{"a":{"$ref":"code.json"}}}""")]
+    [InlineData("""{"id":"http://example.com/root.json","definitions":{"n":{"id":"#name","type":"string"}},"properties":{"a":{"$ref":"#name"}}}""")]
+    [InlineData("""{"$schema":"http://json-schema.org/draft-07/schema#","id":"http://example.com/root.json","definitions":{"n":{"type":"string"}},"properties":{"a":{"$ref":"http://example.com/root.json#/definitions/n"}}}""")]
+    [InlineData("""{"properties":{"a":{"type":"string"},"id":{"type":"integer"}},"enum":[{"id":"x","a":"x"},{"a":"x"},{"a":1.5}]}""")]
+    public void An_id_identifies_the_schema_as_in_gojsonschema(string schema)
+    {
+        Assert.Empty(Validate(schema, """{"a":"x"}"""));
+        Assert.NotEmpty(Validate(schema, """{"a":1.5}"""));
+    }
 }

@@ -1,34 +1,50 @@
-using System.Text.Json;
-using Cuttle.Config.Model;
-using Cuttle.Gateway.Data;
-using Cuttle.Gateway.Proxy;
-using Cuttle.Gateway.Validation;
+using System.Text;
+using Cuttle.Config;
+using Microsoft.Extensions.Logging;
 
 namespace Cuttle.Gateway.Tests.Validation;
 
 public sealed class ValidationBuilderTests
 {
-    private sealed class Next : IProxy
+    [Fact]
+    public async Task A_schema_that_does_not_compile_is_logged_as_krakend_does_and_the_build_goes_on()
     {
-        public ValueTask<ProxyResult> InvokeAsync(ProxyRequest request, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(ProxyResult.Ok(ProxyResponse.Empty(true)));
+        const string json = """
+            { "version": 3, "endpoints": [ { "endpoint": "/orders", "method": "POST",
+              "extra_config": { "validation/json-schema": { "properties": { "a": { "$ref": "#/definitions/missing" } } } },
+              "backend": [ { "host": ["http://127.0.0.1:19"], "url_pattern": "/o" } ] } ] }
+            """;
+        var loaded = ConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "krakend.json");
+        Assert.True(loaded.Success, string.Join("\n", loaded.Diagnostics));
+        var logs = new ListLoggerFactory();
+
+        var generation = GenerationBuilder.Build(loaded.Config!, new GenerationOptions { LoggerFactory = logs });
+        await generation.DisposeAsync();
+
+        var entry = Assert.Single(logs.Entries);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal(1801, entry.Id.Id);
+        Assert.StartsWith("[ENDPOINT: /orders][JSONSchema] Parsing the definition: ", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("#/definitions/missing", entry.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void An_unresolvable_ref_is_a_build_error_naming_the_endpoint_and_its_file_line_and_column()
+    private sealed class ListLoggerFactory : ILoggerFactory, ILogger
     {
-        using var schema = JsonDocument.Parse("""{"properties":{"a":{"$ref":"#/definitions/missing"}}}""");
-        var endpoint = new EndpointConfig
+        public List<(LogLevel Level, EventId Id, string Message)> Entries { get; } = [];
+
+        public void AddProvider(ILoggerProvider provider) { }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void Dispose() { }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            Endpoint = "/orders",
-            Method = "POST",
-            JsonSchema = schema.RootElement.Clone(),
-            Location = new SourceLocation("krakend.json", 12, 7, "$.endpoints[0]"),
-        };
-
-        var ex = Assert.Throws<GatewayBuildException>(() => ValidationBuilder.WrapJsonSchema(new Next(), endpoint));
-
-        Assert.Contains("endpoint POST /orders: invalid validation/json-schema (krakend.json:12:7", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("#/definitions/missing", ex.Message, StringComparison.Ordinal);
+            lock (Entries) Entries.Add((logLevel, eventId, formatter(state, exception)));
+        }
     }
 }

@@ -37,6 +37,32 @@ public sealed class LuaServiceTests
     }
 
     [Fact]
+    public async Task Ctx_params_are_the_matched_routes_params_as_gin_fills_them_before_its_middlewares()
+    {
+        // gin's handleHTTPRequest sets c.Params from the route it matched, then runs the route's handler chain, engine
+        // middlewares first: krakend-lua's GinContext.params reads those. A 404 matches no route: no params.
+        await using var backend = new RecordingBackend(_ => """{"ok":true}""");
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3,
+              "extra_config": { "modifier/lua-endpoint": { "pre": {{System.Text.Json.JsonSerializer.Serialize("""
+                local c = ctx.load()
+                c:headers("X-Params", "user=" .. c:params("user") .. ";Id=" .. c:params("Id"))
+                if c:url() == "/none" and c:params("user") ~= "" then custom_error("params on a 404") end
+                """)}} } },
+              "endpoints": [
+                { "endpoint": "/users/{user}/items/{Id}", "input_headers": ["X-Params"],
+                  "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/b" } ] } ] }
+            """);
+
+        var response = await gw.Client.GetAsync("/users/ana/items/7");
+        var missing = await gw.Client.GetAsync("/none");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("X-Params: user=ana;Id=7", backend.Received, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Custom_error_aborts_with_500_and_no_body_whatever_its_code_and_the_backend_is_not_called()
     {
         await using var backend = new RecordingBackend(_ => """{"ok":true}""");

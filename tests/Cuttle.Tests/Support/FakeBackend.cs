@@ -28,8 +28,12 @@ public sealed class FakeBackend : IAsyncDisposable
         var backend = new FakeBackend(app);
         app.Run(async ctx =>
         {
-            string body;
-            using (var reader = new StreamReader(ctx.Request.Body)) body = await reader.ReadToEndAsync();
+            // Recorded first, then handed to the handler again: a handler reading the body sees all of it.
+            var buffered = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffered);
+            var body = System.Text.Encoding.UTF8.GetString(buffered.GetBuffer(), 0, (int)buffered.Length);
+            buffered.Position = 0;
+            ctx.Request.Body = buffered;
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (k, v) in ctx.Request.Headers) headers[k] = v.ToString();
             backend.Requests.Enqueue(new Seen(ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString, headers, body));
