@@ -102,13 +102,19 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         WebApplication listener;
         int port;
         ServerTls? tls = null;
+        // The listener accepts as soon as it is bound, before the server, its telemetry providers, stats and console
+        // exist: a request that arrives in that window waits for them rather than running without its spans and
+        // counters (or on a server not yet assigned). Once started, the check is one completed-task test.
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             tls = StartTls(config, loggerFactory, options, status);
-            (listener, port) = await StartListenerAsync(binding, config, options, ctx => server!.HandleAsync(ctx), tls).ConfigureAwait(false);
+            (listener, port) = await StartListenerAsync(binding, config, options,
+                ctx => ready.Task.IsCompletedSuccessfully ? server!.HandleAsync(ctx) : HandleAfterStartAsync(ready.Task, () => server!, ctx), tls).ConfigureAwait(false);
         }
         catch
         {
+            ready.TrySetCanceled();
             if (tls is not null) await tls.DisposeAsync().ConfigureAwait(false);
             await first.DisposeAsync().ConfigureAwait(false);
             loggerFactory.Dispose();
@@ -118,14 +124,30 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         server = new GatewayServer(options, loggerFactory, telemetry, status, first, listener, binding) { Port = port, Stats = stats, LiveConsole = console };
         server._tls = tls;
         server._shape = ListenerProtocols.ShapeOf(tls is not null, config.UseH2c);
-        await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
-        console.Attach(() => server.Current, () => server.Port);
-        console.History.Started(first.Number, config.ContentHash, first.LoadedAt);
-        await console.ApplyAsync(config, first.Number).ConfigureAwait(false);
-        await server._revoker.ApplyAsync(config).ConfigureAwait(false);
-        server._telemetry.Apply(config);
+        try
+        {
+            await stats.ApplyAsync(config, first.Number).ConfigureAwait(false);
+            console.Attach(() => server.Current, () => server.Port);
+            console.History.Started(first.Number, config.ContentHash, first.LoadedAt);
+            await console.ApplyAsync(config, first.Number).ConfigureAwait(false);
+            await server._revoker.ApplyAsync(config).ConfigureAwait(false);
+            server._telemetry.Apply(config);
+        }
+        catch
+        {
+            ready.TrySetCanceled(); // waiting requests end instead of hanging on a server that did not start
+            throw;
+        }
+        ready.TrySetResult();
         Log.Started(server._logger, port, config.Endpoints.Length, config.SourcePath);
         return server;
+    }
+
+    /// <summary>A request that arrived while the server was still starting: served once it has started.</summary>
+    private static async Task HandleAfterStartAsync(Task started, Func<GatewayServer> server, HttpContext context)
+    {
+        await started.ConfigureAwait(false);
+        await server().HandleAsync(context).ConfigureAwait(false);
     }
 
     private static void ConfigureLogging(ILoggingBuilder builder, bool debug)
