@@ -56,7 +56,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         _binding = binding;
         _revoker = new Auth.RevokerServer(loggerFactory, () => _current);
         _telemetry = new TelemetryHost(loggerFactory, status, () => TimeSpan.FromTicks(Interlocked.Read(ref _lastDrainTicks)).TotalSeconds);
+        _deadlines = new Connections.RequestDeadlines(options.TimeProvider, loggerFactory.CreateLogger("Cuttle.Hosting.Connections"));
     }
+
+    private readonly Connections.RequestDeadlines _deadlines; // write_timeout, read_timeout
 
     /// <summary>The telemetry/opentelemetry providers and exporters of this server.</summary>
     internal TelemetryHost Telemetry => _telemetry;
@@ -258,6 +261,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var generation = _current;
         generation.Enter();
         var accessStart = _logging.AccessStart();
+        var deadline = _deadlines.Start(context, generation.Config.ReadTimeout, generation.Config.WriteTimeout);
         DispatchObservation observation = default;
         bool failed = false, threw = true;
         try
@@ -289,6 +293,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         finally
         {
+            deadline?.Finish();
             generation.EndObservation(observation, context, failed, threw);
             generation.Exit();
             if (accessStart != 0) _logging.Access(context, accessStart, generation.ClientIp.ClientIp(context));
