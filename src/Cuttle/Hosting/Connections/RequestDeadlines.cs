@@ -18,7 +18,7 @@ namespace Cuttle.Hosting.Connections;
 /// <remarks>
 /// Cost: nothing when neither timeout is set. Otherwise one pooled <see cref="Deadline"/> per request in flight, each
 /// owning one timer created once and re-armed per request (no timer allocation on the hot path), plus a small body
-/// wrapper for requests that carry a body when read_timeout is set. The read deadline is measured from the moment the
+/// wrapper (48 bytes) for requests that carry a body when read_timeout is set. The read deadline is measured from the moment the
 /// head has been read (Kestrel does not say when its first byte arrived); the head itself is bounded by Kestrel's
 /// request-head timeout, which takes read_timeout when read_header_timeout is unset.
 /// </remarks>
@@ -43,7 +43,7 @@ internal sealed partial class RequestDeadlines(TimeProvider time, ILogger logger
         {
             var http2 = HttpProtocol.IsHttp2(context.Request.Protocol);
             // HTTP/2: the reader under the body stream, to wake a read that waits for a trickle when the deadline passes.
-            body = new DeadlineRequestBody(context.Request.Body, http2 ? context.Request.BodyReader : null);
+            body = new DeadlineRequestBody(context.Request.Body, context, http2 ? context.Request.BodyReader : null);
             context.Request.Body = body;
         }
         else readTimeout = TimeSpan.Zero;
@@ -103,6 +103,7 @@ internal sealed partial class RequestDeadlines(TimeProvider time, ILogger logger
             lock (_gate)
             {
                 _context = null;
+                _body?.Detach();
                 _body = null;
                 _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
@@ -136,13 +137,8 @@ internal sealed partial class RequestDeadlines(TimeProvider time, ILogger logger
                 if (_read > TimeSpan.Zero && elapsed >= _read)
                 {
                     _read = TimeSpan.Zero;
-                    if (_body is { Completed: false } body)
-                    {
+                    if (_body is { Completed: false } body && body.Expire())
                         Log.ReadTimeout(_owner._logger, context.Request.Method, context.Request.Path.Value ?? "");
-                        body.Expire();
-                        // HTTP/1.x: the connection's read failed; Go does not read from it again and closes it.
-                        if (!http2) context.Abort();
-                    }
                 }
                 _timer.Change(Next(elapsed), Timeout.InfiniteTimeSpan);
             }
@@ -165,22 +161,39 @@ internal sealed partial class RequestDeadlines(TimeProvider time, ILogger logger
 }
 
 /// <summary>
-/// A request body that fails once the read deadline has passed, as Go's connection read does; it also notes when the
-/// body has been read to its end (after that the read deadline no longer applies, as Go clears it).
+/// A request body under the read deadline, failing as Go's connection read does: a read that has to wait for the client
+/// after the deadline fails (HTTP/1.x: the connection is aborted, as Go closes a connection whose read failed; HTTP/2:
+/// the stream's body read fails), while bytes already received are still served, as Go serves what its connection
+/// buffer holds. It also notes when the body has been read to its end: the deadline no longer applies (Go clears it).
 /// </summary>
-internal sealed class DeadlineRequestBody(Stream inner, PipeReader? wake) : Stream
+internal sealed class DeadlineRequestBody(Stream inner, HttpContext context, PipeReader? http2Reader) : Stream
 {
-    private volatile bool _expired;
+    private const int Waiting = 1, Expired = 2;
+    private int _state; // Waiting while a read waits for the client; Expired once the deadline passed
+    private HttpContext? _context = context;
 
     public bool Completed { get; private set; }
 
-    public void Expire()
+    /// <summary>The deadline passed: a read waiting now, or later, fails. True when one was cut at once.</summary>
+    public bool Expire()
     {
-        _expired = true;
-        wake?.CancelPendingRead();
+        if ((Interlocked.Or(ref _state, Expired) & Waiting) == 0) return false;
+        Cut();
+        return true;
     }
 
-    private static IOException Expired() => new("read_timeout: the request body was not read in time (i/o timeout)");
+    /// <summary>The request ended: a stray late read must not touch the context Kestrel reuses for the next request.</summary>
+    public void Detach() => Volatile.Write(ref _context, null);
+
+    private void Cut()
+    {
+        if (http2Reader is not null) http2Reader.CancelPendingRead(); // the waiting read returns, cancelled
+        else Volatile.Read(ref _context)?.Abort(); // the waiting read fails with the connection
+    }
+
+    private bool IsExpired => (Volatile.Read(ref _state) & Expired) != 0;
+
+    private static IOException ExpiredError() => new("read_timeout: the request body did not arrive in time (i/o timeout)");
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -192,7 +205,7 @@ internal sealed class DeadlineRequestBody(Stream inner, PipeReader? wake) : Stre
 
     public override int Read(Span<byte> buffer)
     {
-        if (_expired) throw Expired();
+        // Synchronous reads are not used by the gateway (Kestrel refuses them by default); only the end is noted.
         var n = inner.Read(buffer);
         if (n == 0 && buffer.Length > 0) Completed = true;
         return n;
@@ -201,21 +214,38 @@ internal sealed class DeadlineRequestBody(Stream inner, PipeReader? wake) : Stre
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // a body read that waits allocates nothing
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_expired) throw Expired();
+        var read = inner.ReadAsync(buffer, cancellationToken);
+        if (read.IsCompletedSuccessfully)
+        {
+            // Bytes already received: served even past the deadline.
+            var n = read.Result;
+            if (n == 0 && buffer.Length > 0) Completed = true;
+            return new ValueTask<int>(n);
+        }
+        return WaitAsync(read, buffer.Length, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // a body read that waits allocates nothing
+    private async ValueTask<int> WaitAsync(ValueTask<int> read, int length, CancellationToken cancellationToken)
+    {
+        // Expire sets its bit, then looks for this one; this sets its bit, then looks for Expire's: one of them cuts.
+        if ((Interlocked.Or(ref _state, Waiting) & Expired) != 0) Cut();
         int n;
         try
         {
-            n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            n = await read.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_expired && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsExpired && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException) // the cut read: cancelled (HTTP/2) or aborted (HTTP/1.x)
         {
-            throw Expired();
+            throw ExpiredError();
         }
-        if (_expired) throw Expired();
-        if (n == 0 && buffer.Length > 0) Completed = true;
+        finally
+        {
+            Interlocked.And(ref _state, ~Waiting);
+        }
+        if (n == 0 && length > 0) Completed = true;
         return n;
     }
 
