@@ -30,10 +30,6 @@ internal sealed partial class ConfigBinder
                 "plugin" => "plugin: Cuttle cannot load KrakenD's Go plugins (.so files); none is loaded, and the plugin/* namespaces that would use them are ignored",
                 "async_agent" when p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 } agents =>
                     $"async_agent: Cuttle runs no async agents; the {agents.Items.Length} agent(s) configured here (AMQP consumers) are not started",
-                "read_timeout" when Positive(p.Value) =>
-                    $"read_timeout {p.Value.Text}: Cuttle bounds reading the request head with it (when read_header_timeout is unset) and idle keep-alive connections (when idle_timeout is unset), not the body: a slow request body is cut only by Kestrel's minimum data rate (240 bytes/s after a 5 s grace)",
-                "write_timeout" when Positive(p.Value) =>
-                    $"write_timeout {p.Value.Text} is not applied: Cuttle does not cut a response that takes longer to write; Kestrel's minimum response data rate (240 bytes/s after a 5 s grace) applies instead",
                 "expect_continue_timeout" when Positive(p.Value) =>
                     $"expect_continue_timeout {p.Value.Text} is not applied: Cuttle's backend client sends a request body without waiting for 100 Continue",
                 "dialer_fallback_delay" when Positive(p.Value) =>

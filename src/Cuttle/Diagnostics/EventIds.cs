@@ -50,6 +50,10 @@ internal static class EventIds
     public const int InfluxStarted = 4201;
     public const int InfluxWriteFailed = 4202;
 
+    // Hosting/Connections: write_timeout and read_timeout cutting a request (47xx).
+    public const int WriteTimeoutExpired = 4701;
+    public const int ReadTimeoutExpired = 4702;
+
     // LiveConsole: the cuttle/console listener (39xx).
     public const int ConsoleListening = 3901;
     public const int ConsoleBindFailed = 3902;

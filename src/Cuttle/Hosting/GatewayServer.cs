@@ -56,7 +56,10 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         _binding = binding;
         _revoker = new Auth.RevokerServer(loggerFactory, () => _current);
         _telemetry = new TelemetryHost(loggerFactory, status, () => TimeSpan.FromTicks(Interlocked.Read(ref _lastDrainTicks)).TotalSeconds);
+        _deadlines = new Connections.RequestDeadlines(options.TimeProvider, loggerFactory.CreateLogger("Cuttle.Hosting.Connections"));
     }
+
+    private readonly Connections.RequestDeadlines _deadlines; // write_timeout, read_timeout
 
     /// <summary>The telemetry/opentelemetry providers and exporters of this server.</summary>
     internal TelemetryHost Telemetry => _telemetry;
@@ -222,8 +225,8 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // Go writes header values as the bytes they are; a no-op pass-through carries a backend's obs-text
             // (RFC 9110 section 5.5), read as Latin-1, which Kestrel's default (ASCII only) refuses with a 500.
             k.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
-            // Go's http.Server: an unset ReadHeaderTimeout or IdleTimeout takes ReadTimeout (read_timeout's body part has no
-            // Kestrel limit; the loader warns).
+            // Go's http.Server: an unset ReadHeaderTimeout or IdleTimeout takes ReadTimeout (read_timeout's body part and
+            // write_timeout are per-request deadlines, see RequestDeadlines).
             var readHeader = config.ReadHeaderTimeout > TimeSpan.Zero ? config.ReadHeaderTimeout : config.ReadTimeout;
             var idle = config.IdleTimeout > TimeSpan.Zero ? config.IdleTimeout : config.ReadTimeout;
             if (readHeader > TimeSpan.Zero) k.Limits.RequestHeadersTimeout = readHeader;
@@ -232,7 +235,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             // KrakenD (Go) puts no cap on request bodies; Kestrel's default 30 MB would refuse uploads KrakenD forwards.
             k.Limits.MaxRequestBodySize = null;
             // Clear-text HTTP/1.1, HTTPS (h2 and http/1.1 by ALPN) or h2c, and the signed Content-Length check.
-            k.Listen(binding.Address, binding.Port, listen => ListenerProtocols.Configure(listen, tls, config.UseH2c));
+            k.Listen(binding.Address, binding.Port, listen => ListenerProtocols.Configure(listen, tls, config.UseH2c, ListenerProtocols.HandshakeTimeout(config)));
         });
         builder.Services.Configure<HostOptions>(h =>
             h.ShutdownTimeout = config.MaxShutdownWaitTime > TimeSpan.Zero ? config.MaxShutdownWaitTime : TimeSpan.FromSeconds(30));
@@ -280,6 +283,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         var generation = _current;
         generation.Enter();
         var accessStart = _logging.AccessStart();
+        var deadline = _deadlines.Start(context, generation.Config.ReadTimeout, generation.Config.WriteTimeout);
         DispatchObservation observation = default;
         bool failed = false, threw = true;
         try
@@ -311,6 +315,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
         finally
         {
+            deadline?.Finish();
             generation.EndObservation(observation, context, failed, threw);
             generation.Exit();
             if (accessStart != 0) _logging.Access(context, accessStart, generation.ClientIp.ClientIp(context));

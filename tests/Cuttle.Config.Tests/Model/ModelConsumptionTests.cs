@@ -329,7 +329,7 @@ public sealed partial class ModelConsumptionTests
         ["GatewayConfig.TelemetryLogstash"] = "src/Cuttle/Telemetry/Logging/LogSetup.cs",
         ["GatewayConfig.Timeout"] = "model: a default the binder copies into each endpoint (EndpointConfig.Timeout)",
         ["GatewayConfig.Version"] = "model: always 3 (the binder refuses any other)",
-        ["GatewayConfig.WriteTimeout"] = "warned: is not applied: Cuttle does not cut a response that takes longer to write",
+        ["GatewayConfig.WriteTimeout"] = "src/Cuttle/Hosting/GatewayServer.cs",
         ["GelfOptions.Address"] = "src/Cuttle/Hosting/GatewayServer.cs",
         ["GelfOptions.EnableTcp"] = "src/Cuttle/Telemetry/Logging/LogSetup.cs",
         ["GelfOptions.Host"] = "src/Cuttle/Telemetry/Logging/LogSetup.cs",

@@ -42,6 +42,7 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
     private volatile ConnectionAbortedException? _abortReason;
     private bool _socketDisposed;
     private int _closeFired;
+    private int _sendInFlight; // 1 while the send loop waits on a send (see Abort)
 
     public GatewaySocketConnection(Socket socket, ConnectionOptions options)
     {
@@ -140,17 +141,32 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
             {
                 var result = await _output.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
-                if (result.IsCanceled)
+                if (result.IsCanceled || _abortReason is not null)
                 {
                     // Abort. What Kestrel flushed before it (a response head, a body so far) goes out first: dropping it
-                    // left a client with no response at all where it should see a truncated one.
-                    if (!buffer.IsEmpty && _abortReason is not null) await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    // left a client with no response at all where it should see a truncated one. Only what the socket
+                    // takes at once, though: a peer that does not read is not waited for.
+                    if (!buffer.IsEmpty && _abortReason is not null)
+                    {
+                        var last = _sender.SendAsync(_socket, buffer);
+                        if (!last.IsCompleted) Shutdown(_abortReason);
+                        await last.ConfigureAwait(false);
+                    }
                     _output.AdvanceTo(buffer.End);
                     break;
                 }
-                if (!buffer.IsEmpty) await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                if (!buffer.IsEmpty)
+                {
+                    // Abort reads this flag after setting its reason, and this loop reads the reason after setting the flag
+                    // (full fences both): a send that waits on the peer is cut by one or the other, never waited for.
+                    Interlocked.Exchange(ref _sendInFlight, 1);
+                    var send = _sender.SendAsync(_socket, buffer);
+                    if (!send.IsCompleted && _abortReason is { } aborted) Shutdown(aborted);
+                    await send.ConfigureAwait(false);
+                    Volatile.Write(ref _sendInFlight, 0);
+                }
                 _output.AdvanceTo(buffer.End);
-                if (result.IsCompleted) break; // Kestrel is done with the connection
+                if (result.IsCompleted || _abortReason is not null) break; // Kestrel is done with the connection, or aborted it
             }
         }
         catch (SocketException e) when (IsReset(e.SocketErrorCode))
@@ -219,9 +235,10 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
     }
 
     /// <summary>
-    /// Ends the connection: the send loop sends what Kestrel already flushed, then shuts the socket down (a FIN, so the
-    /// client reads a truncated response, not nothing). A send the peer does not take is cut after
-    /// <see cref="AbortSendGrace"/>, and a send loop that already ended leaves nothing to wait for.
+    /// Ends the connection at once, whatever the application is doing: the socket is shut down now if a send is waiting
+    /// on the peer (write_timeout, a client that stopped reading), otherwise the send loop sends what Kestrel already
+    /// flushed, as far as the socket takes it without waiting, and then shuts the socket down (a FIN, so the client
+    /// reads a truncated response, not nothing). Kestrel's own transport shuts down in Abort too.
     /// </summary>
     public override void Abort(ConnectionAbortedException abortReason)
     {
@@ -230,16 +247,9 @@ internal sealed partial class GatewaySocketConnection : ConnectionContext,
             if (_socketDisposed || _abortReason is not null) return;
             _abortReason = abortReason;
         }
+        Interlocked.MemoryBarrier(); // the reason is visible before the flag is read (see the send loop)
+        if (Volatile.Read(ref _sendInFlight) != 0) Shutdown(abortReason);
         _output.CancelPendingRead();
-        _ = CutAfterGraceAsync(abortReason);
-    }
-
-    private static readonly TimeSpan AbortSendGrace = TimeSpan.FromSeconds(1);
-
-    private async Task CutAfterGraceAsync(ConnectionAbortedException abortReason)
-    {
-        if (_sending is { } sending && await Task.WhenAny(sending, Task.Delay(AbortSendGrace)).ConfigureAwait(false) == sending) return;
-        Shutdown(abortReason);
     }
 
     public override async ValueTask DisposeAsync()

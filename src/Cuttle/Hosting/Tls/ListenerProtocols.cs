@@ -1,3 +1,4 @@
+using Cuttle.Config.Model;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -14,7 +15,19 @@ internal static class ListenerProtocols
     /// <summary>The shape of a listener; a reload that changes it on the same address needs a restart.</summary>
     public static string ShapeOf(bool tls, bool h2c) => tls ? "https" : h2c ? "http+h2c" : "http";
 
-    public static void Configure(ListenOptions listen, ServerTls? tls, bool h2c)
+    /// <summary>
+    /// Go's http.Server bounds the TLS handshake by the smallest of read_header_timeout, read_timeout and write_timeout
+    /// that is set (Server.tlsHandshakeTimeout); with none set Go has no bound, and Cuttle keeps Kestrel's 10 s.
+    /// </summary>
+    public static TimeSpan HandshakeTimeout(GatewayConfig config)
+    {
+        var timeout = TimeSpan.Zero;
+        foreach (var t in (ReadOnlySpan<TimeSpan>)[config.ReadHeaderTimeout, config.ReadTimeout, config.WriteTimeout])
+            if (t > TimeSpan.Zero && (timeout == TimeSpan.Zero || t < timeout)) timeout = t;
+        return timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(10);
+    }
+
+    public static void Configure(ListenOptions listen, ServerTls? tls, bool h2c, TimeSpan handshakeTimeout)
     {
         if (tls is not null)
         {
@@ -23,7 +36,7 @@ internal static class ListenerProtocols
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 OnConnection = tls.OnConnectionAsync,
-                HandshakeTimeout = TimeSpan.FromSeconds(10), // Go's http.Transport TLSHandshakeTimeout; Kestrel's default too
+                HandshakeTimeout = handshakeTimeout,
             });
             listen.Use(TlsInput.Use); // HTTP/1.1 requests read without suspended async frames per wait (see TlsInput)
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -136,6 +137,31 @@ public sealed class GatewaySocketTransportTests
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetStringAsync("/abort"));
         Assert.Equal("fine", await client.GetStringAsync("/next"));
+    }
+
+    [Fact]
+    public async Task An_abort_while_a_send_waits_on_a_client_that_does_not_read_closes_the_socket_at_once()
+    {
+        var closedAfter = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await Server.StartAsync(async ctx =>
+        {
+            var socket = ctx.Features.Get<IConnectionSocketFeature>()!.Socket;
+            // More than the socket buffers hold: the send loop ends up waiting on the client, which reads nothing.
+            var writing = ctx.Response.Body.WriteAsync(new byte[32 * 1024 * 1024]).AsTask();
+            await Task.WhenAny(writing, Task.Delay(500));
+            var clock = Stopwatch.StartNew();
+            ctx.Abort(); // what write_timeout does to a response written too slowly
+            while (!socket.SafeHandle.IsClosed && clock.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+            closedAfter.TrySetResult(clock.Elapsed);
+            try { await writing; } catch (Exception e) when (e is IOException or OperationCanceledException or ConnectionAbortedException) { }
+        });
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await client.ConnectAsync(IPAddress.Loopback, server.Port);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), SocketFlags.None);
+
+        var elapsed = await closedAfter.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(300), $"socket closed {elapsed.TotalMilliseconds:0} ms after the abort");
     }
 
     [Fact]
