@@ -34,12 +34,6 @@ internal sealed partial class ConfigBinder
                     $"read_timeout {p.Value.Text}: Cuttle bounds reading the request head with it (when read_header_timeout is unset) and idle keep-alive connections (when idle_timeout is unset), not the body: a slow request body is cut only by Kestrel's minimum data rate (240 bytes/s after a 5 s grace)",
                 "write_timeout" when Positive(p.Value) =>
                     $"write_timeout {p.Value.Text} is not applied: Cuttle does not cut a response that takes longer to write; Kestrel's minimum response data rate (240 bytes/s after a 5 s grace) applies instead",
-                "expect_continue_timeout" when Positive(p.Value) =>
-                    $"expect_continue_timeout {p.Value.Text} is not applied: Cuttle's backend client sends a request body without waiting for 100 Continue",
-                "dialer_fallback_delay" when Positive(p.Value) =>
-                    $"dialer_fallback_delay {p.Value.Text} is not applied: Cuttle's backend client tries a host's addresses one after the other with the platform's own fallback",
-                "dialer_keep_alive" when Positive(p.Value) =>
-                    $"dialer_keep_alive {p.Value.Text} is not applied: backend connections use the operating system's TCP keep-alive settings",
                 _ => null,
             };
             if (message is not null)

@@ -41,11 +41,11 @@ public sealed class ConfigBinderRouterTests
     [Fact]
     public void Unsupported_service_settings_are_named_at_their_position()
     {
-        var result = Parse("{\"version\": 3,\n \"write_timeout\": \"2s\",\n \"dialer_keep_alive\": \"30s\",\n \"read_timeout\": \"0s\"}");
+        var result = Parse("{\"version\": 3,\n \"write_timeout\": \"2s\",\n \"read_timeout\": \"3s\",\n \"dialer_keep_alive\": \"30s\"}");
         var warnings = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).ToList();
         Assert.Equal(2, warnings.Count);
         AssertAt(warnings[0], 2, 2, "write_timeout");
         Assert.StartsWith("write_timeout 2s is not applied", warnings[0].Message, StringComparison.Ordinal);
-        AssertAt(warnings[1], 3, 2, "dialer_keep_alive");
+        AssertAt(warnings[1], 3, 2, "read_timeout");
     }
 }
