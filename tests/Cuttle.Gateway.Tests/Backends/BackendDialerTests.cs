@@ -71,6 +71,16 @@ public sealed class BackendDialerTests
 
         var off = await LeanConnectionTimer(TimeSpan.FromSeconds(-1));
         Assert.Equal(0, off.Timer);
+
+        // The probes after the idle time: Go's defaults for the KeepAliveConfig fields the dialer leaves unset.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var socket = await new BackendDialer(DialTimeout, TimeSpan.FromMilliseconds(7200), TimeSpan.Zero)
+            .ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, CancellationToken.None);
+        Assert.Equal(1, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.Equal(8, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!); // rounded up, as Go does
+        Assert.Equal(15, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!);
+        Assert.Equal(9, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!);
     }
 
     [Fact]
@@ -85,20 +95,6 @@ public sealed class BackendDialerTests
         var (timer, when) = KeepAliveTimer(await clientPort.Task);
         Assert.Equal(2, timer);
         Assert.InRange(when, 1, 700);
-    }
-
-    [Fact]
-    public void The_socket_gets_gos_probe_interval_and_count_too()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Connect((IPEndPoint)listener.LocalEndpoint);
-        new BackendDialer(DialTimeout, TimeSpan.FromMilliseconds(7200), TimeSpan.Zero).ApplyKeepAlive(socket);
-        Assert.Equal(1, (int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
-        Assert.Equal(8, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!); // rounded up, as Go does
-        Assert.Equal(15, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!);
-        Assert.Equal(9, (int)socket.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!);
     }
 
     /// <summary>"dual.test" resolves to the IPv6 loopback first (the primary family), then the IPv4 one.</summary>
