@@ -44,10 +44,12 @@ internal sealed class BackendDialer
     public TimeSpan? FallbackDelay { get; }
 
     /// <summary>
-    /// Resolves a host name to its addresses in the resolver's order (the system resolver). Tests give a host name
-    /// addresses of their choosing here, to put an address that never answers first.
+    /// Resolves a host name to its addresses in the resolver's order (the system resolver; IPv4 only where the system
+    /// has no IPv6, as Go resolves "tcp4" then). Tests give a host name addresses of their choosing here, to put an
+    /// address that never answers first.
     /// </summary>
-    internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; init; } = static (host, ct) => Dns.GetHostAddressesAsync(host, ct);
+    internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; init; } = static (host, ct) =>
+        Dns.GetHostAddressesAsync(host, Socket.OSSupportsIPv6 ? AddressFamily.Unspecified : AddressFamily.InterNetwork, ct);
 
     /// <summary>
     /// A connected socket to host:port (an IP literal, brackets removed, or a name), within <see cref="Timeout"/>.
