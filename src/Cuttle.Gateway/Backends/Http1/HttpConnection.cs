@@ -246,36 +246,44 @@ internal sealed class HttpConnection : IDisposable
     /// </summary>
     private async ValueTask<bool> AwaitContinueAsync(bool isHead, bool decompress, CancellationToken ct)
     {
-        var timeout = Task.Delay(_pool.ExpectContinueTimeout, _pool.TimeProvider, ct);
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timeout = Task.Delay(_pool.ExpectContinueTimeout, _pool.TimeProvider, stop.Token);
+        try
         {
-            var receive = ReceiveHeadBytesAsync(ct).AsTask();
-            if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) != receive)
+            while (true)
             {
-                _pendingReceive = receive;
-                return true;
+                var receive = ReceiveHeadBytesAsync(ct).AsTask();
+                if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) != receive)
+                {
+                    _pendingReceive = receive;
+                    return true;
+                }
+                int read;
+                try { read = await receive.ConfigureAwait(false); }
+                catch (SocketException se) { throw ReadFailure(se); }
+                HeadBytesReceived(read);
+                int length;
+                while ((length = FindHeadEnd(out var consumed)) >= 0)
+                {
+                    var status = InterimStatus(_buffer.AsSpan(_start, length));
+                    if (status == 0) break; // a final answer (or a malformed one, which TryReadHead refuses)
+                    _start += consumed;
+                    _headScanFrom = 0;
+                    if (status == 100) return true;
+                }
+                if (length < 0)
+                {
+                    if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
+                    continue;
+                }
+                TryReadHead(isHead, decompress);
+                _headReady = true;
+                return _keepAlive;
             }
-            int read;
-            try { read = await receive.ConfigureAwait(false); }
-            catch (SocketException se) { throw ReadFailure(se); }
-            HeadBytesReceived(read);
-            int length;
-            while ((length = FindHeadEnd(out var consumed)) >= 0)
-            {
-                var status = InterimStatus(_buffer.AsSpan(_start, length));
-                if (status == 0) break; // a final answer (or a malformed one, which TryReadHead refuses)
-                _start += consumed;
-                _headScanFrom = 0;
-                if (status == 100) return true;
-            }
-            if (length < 0)
-            {
-                if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
-                continue;
-            }
-            TryReadHead(isHead, decompress);
-            _headReady = true;
-            return _keepAlive;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false); // the timer goes with the wait, not at its full length
         }
     }
 
