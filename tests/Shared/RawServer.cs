@@ -64,6 +64,49 @@ public sealed class RawConnection(Socket socket, RawServer server) : IDisposable
 
     public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The client's port: the connection's row in /proc/net/tcp on the client side.</summary>
+    public int RemotePort => ((IPEndPoint)socket.RemoteEndPoint!).Port;
+
+    /// <summary>Reads up to the end of a request head (what follows stays buffered); null when the client closed first.</summary>
+    public async Task<string?> ReadHeadAsync()
+    {
+        while (true)
+        {
+            var end = _buffer.AsSpan(0, _length).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+            {
+                var head = Encoding.Latin1.GetString(_buffer, 0, end + 4);
+                Buffer.BlockCopy(_buffer, end + 4, _buffer, 0, _length - end - 4);
+                _length -= end + 4;
+                return head;
+            }
+            var read = await socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None);
+            if (read == 0) return null;
+            _length += read;
+        }
+    }
+
+    /// <summary>The next bytes up to <paramref name="count"/>, or fewer when <paramref name="within"/> passes or the client closes.</summary>
+    public async Task<string> ReadBytesAsync(int count, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            while (_length < count)
+            {
+                var read = await socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None, timeout.Token);
+                if (read == 0) break;
+                _length += read;
+            }
+        }
+        catch (OperationCanceledException) { }
+        var n = Math.Min(count, _length);
+        var text = Encoding.Latin1.GetString(_buffer, 0, n);
+        Buffer.BlockCopy(_buffer, n, _buffer, 0, _length - n);
+        _length -= n;
+        return text;
+    }
+
     /// <summary>Reads one request (head plus a Content-Length or chunked body) and records it; null when the client closed.</summary>
     public async Task<string?> ReadRequestAsync()
     {

@@ -30,12 +30,6 @@ internal sealed partial class ConfigBinder
                 "plugin" => "plugin: Cuttle cannot load KrakenD's Go plugins (.so files); none is loaded, and the plugin/* namespaces that would use them are ignored",
                 "async_agent" when p.Value is { Kind: JsonNodeKind.Array, Items.Length: > 0 } agents =>
                     $"async_agent: Cuttle runs no async agents; the {agents.Items.Length} agent(s) configured here (AMQP consumers) are not started",
-                "expect_continue_timeout" when Positive(p.Value) =>
-                    $"expect_continue_timeout {p.Value.Text} is not applied: Cuttle's backend client sends a request body without waiting for 100 Continue",
-                "dialer_fallback_delay" when Positive(p.Value) =>
-                    $"dialer_fallback_delay {p.Value.Text} is not applied: Cuttle's backend client tries a host's addresses one after the other with the platform's own fallback",
-                "dialer_keep_alive" when Positive(p.Value) =>
-                    $"dialer_keep_alive {p.Value.Text} is not applied: backend connections use the operating system's TCP keep-alive settings",
                 _ => null,
             };
             if (message is not null)

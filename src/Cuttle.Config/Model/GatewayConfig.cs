@@ -69,6 +69,15 @@ public sealed record GatewayConfig
     public TimeSpan ResponseHeaderTimeout { get; init; }
     public TimeSpan DialerTimeout { get; init; } = TransportDefaults.DialerTimeout;
 
+    /// <summary>dialer_keep_alive as written (Go's net.Dialer.KeepAlive): zero means Go's 15 s, negative turns TCP keep-alive off.</summary>
+    public TimeSpan DialerKeepAlive { get; init; }
+
+    /// <summary>dialer_fallback_delay as written (Go's net.Dialer.FallbackDelay): zero means Go's 300 ms, negative turns Happy Eyeballs off.</summary>
+    public TimeSpan DialerFallbackDelay { get; init; }
+
+    /// <summary>expect_continue_timeout (Go's Transport.ExpectContinueTimeout): zero or negative sends the body at once.</summary>
+    public TimeSpan ExpectContinueTimeout { get; init; }
+
     /// <summary>client_tls (with the legacy root allow_insecure_connections folded in); null when neither is set.</summary>
     public ClientTlsOptions? ClientTls { get; init; }
     public TimeSpan MaxShutdownWaitTime { get; init; }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Cuttle.Config.Model;
 using Cuttle.Gateway.Backends.Http1;
 
@@ -30,10 +31,12 @@ public sealed class BackendClient
 
     /// <summary>The settings of a config that shape the pool; equal settings mean the pool can be shared.</summary>
     internal readonly record struct TransportSettings(bool DisableCompression, bool DisableKeepAlives, TimeSpan IdleConnectionTimeout,
-        TimeSpan DialerTimeout, int MaxIdleConnections, int MaxIdleConnectionsPerHost, TimeSpan ResponseHeaderTimeout, string? ClientTls)
+        TimeSpan DialerTimeout, int MaxIdleConnections, int MaxIdleConnectionsPerHost, TimeSpan ResponseHeaderTimeout, string? ClientTls,
+        TimeSpan DialerKeepAlive, TimeSpan DialerFallbackDelay, TimeSpan ExpectContinueTimeout)
     {
         public static TransportSettings From(GatewayConfig c) => new(c.DisableCompression, c.DisableKeepAlives, c.IdleConnectionTimeout, c.DialerTimeout,
-            c.MaxIdleConnections, c.MaxIdleConnectionsPerHost, c.ResponseHeaderTimeout, c.ClientTls?.Identity);
+            c.MaxIdleConnections, c.MaxIdleConnectionsPerHost, c.ResponseHeaderTimeout, c.ClientTls?.Identity,
+            c.DialerKeepAlive, c.DialerFallbackDelay, c.ExpectContinueTimeout);
     }
 
     /// <summary>Reuses <paramref name="previous"/> when its settings match the config, else creates a new pool.</summary>
@@ -48,19 +51,21 @@ public sealed class BackendClient
         if (handler is not null) return new BackendClient(new BackendTransport(new HttpMessageInvoker(handler, disposeHandler: true)), settings: null);
         var settings = TransportSettings.From(config);
         if (previous is not null && previous.Settings == settings && previous.TryAddReference()) return previous;
+        var dialer = new BackendDialer(config.DialerTimeout, config.DialerKeepAlive, config.DialerFallbackDelay);
         var http1 = string.Equals(Environment.GetEnvironmentVariable(ClientSwitch), "sockets", StringComparison.OrdinalIgnoreCase)
             ? null
             : new LeanHttpClient(new LeanClientOptions
             {
                 IdleTimeout = config.IdleConnectionTimeout,
-                ConnectTimeout = config.DialerTimeout,
+                Dialer = dialer,
+                ExpectContinueTimeout = config.ExpectContinueTimeout,
                 MaxIdlePerHost = config.MaxIdleConnectionsPerHost,
                 IdleBudget = config.MaxIdleConnections > 0 ? new IdleBudget(config.MaxIdleConnections) : null,
                 DisableKeepAlives = config.DisableKeepAlives,
                 Decompress = !config.DisableCompression,
                 Tls = BackendTls.Create(config.ClientTls),
             });
-        return new BackendClient(new BackendTransport(CreateInvoker(config), http1) { ResponseHeaderTimeout = config.ResponseHeaderTimeout }, settings);
+        return new BackendClient(new BackendTransport(new HttpMessageInvoker(CreateHandler(config, dialer), disposeHandler: true), http1) { ResponseHeaderTimeout = config.ResponseHeaderTimeout }, settings);
     }
 
     private bool TryAddReference()
@@ -83,8 +88,11 @@ public sealed class BackendClient
     /// Settings mirror KrakenD's Go transport: gzip accepted and decoded, no cookies, no proxy, no automatic redirects
     /// (followed by hand, Go-style), no trace headers (a backend must see exactly the headers KrakenD sends). Timeouts
     /// and pool sizes are the config's, which holds KrakenD's defaults (<see cref="TransportDefaults"/>) for unset ones.
+    /// Connections come from the <paramref name="dialer"/> the own client uses too (keep-alive, Happy Eyeballs), and a
+    /// body with Expect: 100-continue waits expect_continue_timeout; zero sends it at once as Go does (the handler's own
+    /// default would wait 1 s).
     /// </summary>
-    private static HttpMessageInvoker CreateInvoker(GatewayConfig config)
+    internal static SocketsHttpHandler CreateHandler(GatewayConfig config, BackendDialer dialer)
     {
         var handler = new SocketsHttpHandler
         {
@@ -96,9 +104,12 @@ public sealed class BackendClient
             PooledConnectionIdleTimeout = config.IdleConnectionTimeout,
             ConnectTimeout = config.DialerTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5), // re-resolve DNS now and then
+            Expect100ContinueTimeout = config.ExpectContinueTimeout > TimeSpan.Zero ? config.ExpectContinueTimeout : TimeSpan.Zero,
+            ConnectCallback = async (context, ct) =>
+                new NetworkStream(await dialer.ConnectAsync(context.DnsEndPoint.Host.Trim('[', ']'), context.DnsEndPoint.Port, ct).ConfigureAwait(false), ownsSocket: true),
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
         if (BackendTls.Create(config.ClientTls) is { } tls) handler.SslOptions = tls;
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        return handler;
     }
 }

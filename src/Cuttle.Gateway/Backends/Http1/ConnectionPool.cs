@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -19,7 +18,7 @@ internal sealed class ConnectionPool : IDisposable
     private HttpConnection[] _idle = new HttpConnection[8];
     private readonly Lock _lock = new();
     private readonly LeanClientOptions _options;
-    private readonly IPAddress? _address;
+    private readonly string _dialHost; // the host without an IPv6 literal's brackets
     private readonly SslClientAuthenticationOptions? _tls;
     private int _idleCount;
     private volatile bool _disposed;
@@ -29,7 +28,7 @@ internal sealed class ConnectionPool : IDisposable
         Host = host;
         Port = port;
         _options = options;
-        _address = IPAddress.TryParse(host.Trim('[', ']'), out var a) ? a : null;
+        _dialHost = host.Trim('[', ']');
         // One options object per pool, shared by its handshakes: the host name is the pool's, never per request.
         if (tls) _tls = Backends.BackendTls.ForHost(options.Tls, host.Trim('[', ']'));
     }
@@ -40,6 +39,10 @@ internal sealed class ConnectionPool : IDisposable
     public string Host { get; }
     public int Port { get; }
     public bool DisableKeepAlives => _options.DisableKeepAlives;
+
+    /// <summary>expect_continue_timeout (zero: a body never waits for 100 Continue).</summary>
+    public TimeSpan ExpectContinueTimeout => _options.ExpectContinueTimeout;
+    public TimeProvider TimeProvider => _options.TimeProvider;
     public int IdleCount => Volatile.Read(ref _idleCount);
 
     public bool TryRent(out HttpConnection connection)
@@ -104,31 +107,18 @@ internal sealed class ConnectionPool : IDisposable
 
     public async ValueTask<HttpConnection> ConnectAsync(CancellationToken ct)
     {
-        var socket = _address is not null
-            ? new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.ConnectTimeout);
+        Socket socket;
         try
         {
-            if (_address is not null) await socket.ConnectAsync(new IPEndPoint(_address, Port), timeout.Token).ConfigureAwait(false);
-            else await socket.ConnectAsync(Host, Port, timeout.Token).ConfigureAwait(false);
+            socket = await _options.Dialer.ConnectAsync(_dialHost, Port, ct).ConfigureAwait(false);
         }
         catch (SocketException se)
         {
-            socket.Dispose();
             throw new HttpRequestException(SocketErrors.Dial(Host, Port, se));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            socket.Dispose();
             throw new HttpRequestException($"dial tcp {Host}:{Port}: i/o timeout");
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
         if (_tls is null) return new HttpConnection(socket, this);
         return new HttpConnection(socket, await HandshakeAsync(socket, ct).ConfigureAwait(false), this);

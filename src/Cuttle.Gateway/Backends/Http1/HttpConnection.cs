@@ -39,6 +39,11 @@ internal sealed class HttpConnection : IDisposable
     private bool _keepAlive;
     private bool _disposed;
 
+    // Expect: 100-continue (only with expect_continue_timeout set): a final response head parsed while waiting for
+    // 100 Continue, and a head read still in flight when the wait timed out (the head loop takes it over).
+    private bool _headReady;
+    private Task<int>? _pendingReceive;
+
     /// <summary>RFC 9110 §5.6.2 tchar: what a method and a header name are made of.</summary>
     private static readonly SearchValues<char> TokenChars = SearchValues.Create(
         "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -114,6 +119,7 @@ internal sealed class HttpConnection : IDisposable
         if (request.Referer is { } refererValue && refererValue.AsSpan().IndexOfAny(ValueRefused) >= 0)
             throw new HttpRequestException("net/http: invalid header field value for \"Referer\"");
         var head = new HeadWriter(ArrayPool<byte>.Shared.Rent(4096));
+        var expectContinue = false;
         try
         {
             head.WriteAscii(request.Method);
@@ -124,6 +130,7 @@ internal sealed class HttpConnection : IDisposable
             head.WriteUtf8(request.Authority);
             head.WriteLiteral("\r\n"u8);
             var hasAcceptEncoding = false;
+            var mayWait = _pool.ExpectContinueTimeout > TimeSpan.Zero && request.BodyKind is BackendBodyKind.Bytes or BackendBodyKind.Stream;
             if (request.Headers is { } headers)
             {
                 foreach (var (name, values) in headers)
@@ -133,6 +140,9 @@ internal sealed class HttpConnection : IDisposable
                     if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
                     if (request.Trace is not null && TraceHeaders.Is(name)) continue;
                     if (name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)) hasAcceptEncoding = true;
+                    // Go's expectsContinue: the first Expect value holds the token 100-continue.
+                    if (mayWait && !expectContinue && name.Equals("Expect", StringComparison.OrdinalIgnoreCase) && values.Count > 0)
+                        expectContinue = HasToken(values[0], "100-continue");
                     // Go's transport checks every header before writing (httpguts.ValidHeaderFieldName: a token,
                     // RFC 9110 §5.1; ValidHeaderFieldValue: no CTL but HTAB, RFC 9110 §5.5). Headers set by scripts
                     // (Lua, CEL) reach here unchecked; a client's own cannot carry CR/LF through the server.
@@ -206,7 +216,7 @@ internal sealed class HttpConnection : IDisposable
             }
             head.WriteLiteral("\r\n"u8);
 
-            if (request.BodyKind == BackendBodyKind.Bytes && request.BodyBytes is { } bytes && bytes.Length <= CopyBufferSize)
+            if (!expectContinue && request.BodyKind == BackendBodyKind.Bytes && request.BodyBytes is { } bytes && bytes.Length <= CopyBufferSize)
             {
                 // Small in-memory bodies travel in the same write as the head.
                 if (chunked && bytes.Length > 0) { head.WriteHex(bytes.Length); head.WriteLiteral("\r\n"u8); }
@@ -222,8 +232,78 @@ internal sealed class HttpConnection : IDisposable
             head.Dispose();
         }
 
+        if (expectContinue && !await AwaitContinueAsync(request.Method == "HEAD", acceptGzip, ct).ConfigureAwait(false)) return;
         if (request.BodyKind == BackendBodyKind.Bytes) await WriteBytesBodyAsync(request.BodyBytes!, request.ContentLength is null, ct).ConfigureAwait(false);
         else if (request.BodyKind == BackendBodyKind.Stream) await WriteStreamBodyAsync(request.BodyStream!, request.ContentLength is null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Go's waitForContinue after the head of a request with Expect: 100-continue went out: true (send the body) on
+    /// 100 Continue or when expect_continue_timeout passes first; other interim answers (103) keep it waiting. A final
+    /// answer before either is parsed here and decides as Go's readResponse does: the body goes only when the
+    /// connection stays open (a backend that keeps it open still reads the body as the next bytes); when the answer
+    /// closes it the body is never sent. A head read still pending at the timeout is left for the head loop.
+    /// </summary>
+    private async ValueTask<bool> AwaitContinueAsync(bool isHead, bool decompress, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timeout = Task.Delay(_pool.ExpectContinueTimeout, _pool.TimeProvider, stop.Token);
+        try
+        {
+            while (true)
+            {
+                var receive = ReceiveHeadBytesAsync(ct).AsTask();
+                if (await Task.WhenAny(receive, timeout).ConfigureAwait(false) != receive)
+                {
+                    _pendingReceive = receive;
+                    return true;
+                }
+                int read;
+                try { read = await receive.ConfigureAwait(false); }
+                catch (SocketException se) { throw ReadFailure(se); }
+                HeadBytesReceived(read);
+                int length;
+                while ((length = FindHeadEnd(out var consumed)) >= 0)
+                {
+                    var status = InterimStatus(_buffer.AsSpan(_start, length));
+                    if (status == 0) break; // a final answer (or a malformed one, which TryReadHead refuses)
+                    _start += consumed;
+                    _headScanFrom = 0;
+                    if (status == 100) return true;
+                }
+                if (length < 0)
+                {
+                    if (_end - _start >= MaxHeadBytes) throw new HttpRequestException("net/http: server response headers exceeded 65536 bytes");
+                    continue;
+                }
+                TryReadHead(isHead, decompress);
+                _headReady = true;
+                return _keepAlive;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false); // the timer goes with the wait, not at its full length
+        }
+    }
+
+    /// <summary>The status of a buffered head when it is an interim one the wait skips (100, 102, 103...; not 101), else 0.</summary>
+    private static int InterimStatus(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 12 || !head.StartsWith("HTTP/1."u8) || head[9] != (byte)'1' || !IsDigit(head[10]) || !IsDigit(head[11])) return 0;
+        var status = 100 + (head[10] - '0') * 10 + head[11] - '0';
+        return status == 101 ? 0 : status;
+    }
+
+    /// <summary>Go's hasToken: <paramref name="token"/> in a comma or space separated value, case-insensitively.</summary>
+    private static bool HasToken(string? value, string token)
+    {
+        if (value is null) return false;
+        foreach (var range in value.AsSpan().Split(','))
+        {
+            if (value.AsSpan(range).Trim(" \t").Equals(token, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
     }
 
     private async ValueTask WriteBytesBodyAsync(byte[] bytes, bool chunked, CancellationToken ct)
@@ -313,6 +393,11 @@ internal sealed class HttpConnection : IDisposable
     /// </summary>
     public bool TryReadHead(bool isHead, bool decompress)
     {
+        if (_headReady)
+        {
+            _headReady = false; // parsed already, while waiting for 100 Continue
+            return true;
+        }
         while (true)
         {
             var length = FindHeadEnd(out var consumed);
@@ -384,6 +469,11 @@ internal sealed class HttpConnection : IDisposable
     /// <summary>Starts a receive of more head bytes (the socket's own ValueTask: no frame of ours); pass the result to <see cref="HeadBytesReceived"/>.</summary>
     public ValueTask<int> ReceiveHeadBytesAsync(CancellationToken ct)
     {
+        if (_pendingReceive is { } pending)
+        {
+            _pendingReceive = null; // started while waiting for 100 Continue, into the buffer as it is
+            return new ValueTask<int>(pending);
+        }
         PrepareFill();
         return _tls is null ? _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, ct) : _tls.ReadAsync(_buffer.AsMemory(_end), ct);
     }
@@ -771,8 +861,10 @@ internal sealed class HttpConnection : IDisposable
         _disposed = true;
         _tls?.Dispose();
         _socket.Dispose();
-        // Safe: every socket operation is awaited by the one caller using this connection, so none is in flight here.
-        ArrayPool<byte>.Shared.Return(_buffer);
+        // Safe: every socket operation is awaited by the one caller using this connection, so none is in flight here;
+        // except a head read left pending by a 100 Continue wait that failed: its buffer is left to the collector.
+        if (_pendingReceive is null) ArrayPool<byte>.Shared.Return(_buffer);
+        else _ = _pendingReceive.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         ArrayPool<byte>.Shared.Return(_head);
         _buffer = [];
         _head = [];

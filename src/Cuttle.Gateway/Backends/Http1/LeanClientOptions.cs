@@ -7,7 +7,12 @@ namespace Cuttle.Gateway.Backends.Http1;
 internal sealed record LeanClientOptions
 {
     public TimeSpan IdleTimeout { get; init; } = TransportDefaults.IdleConnectionTimeout;
-    public TimeSpan ConnectTimeout { get; init; } = TransportDefaults.DialerTimeout;
+
+    /// <summary>How connections are made: dialer_timeout, dialer_keep_alive and dialer_fallback_delay (Go's net.Dialer).</summary>
+    public BackendDialer Dialer { get; init; } = new(TransportDefaults.DialerTimeout, TimeSpan.Zero, TimeSpan.Zero);
+
+    /// <summary>expect_continue_timeout: how long a request with Expect: 100-continue waits before its body goes anyway (zero: no wait).</summary>
+    public TimeSpan ExpectContinueTimeout { get; init; }
     public int MaxIdlePerHost { get; init; } = TransportDefaults.MaxIdleConnectionsPerHost;
 
     /// <summary>max_idle_connections across every pool of the client; null (0 in the config) means no limit, as in Go.</summary>
