@@ -99,6 +99,7 @@ public sealed class BackendClient
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
         if (BackendTls.Create(config.ClientTls) is { } tls) handler.SslOptions = tls;
+        if (SocketsConnectionTimings.Wanted(config)) SocketsConnectionTimings.Install(handler); // last: wraps any connect set above
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 }

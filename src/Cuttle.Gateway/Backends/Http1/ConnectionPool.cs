@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -108,12 +109,21 @@ internal sealed class ConnectionPool : IDisposable
             ? new Socket(_address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
             : new Socket(SocketType.Stream, ProtocolType.Tcp);
         socket.NoDelay = true;
+        var dnsTicks = 0L;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.ConnectTimeout);
         try
         {
             if (_address is not null) await socket.ConnectAsync(new IPEndPoint(_address, Port), timeout.Token).ConfigureAwait(false);
-            else await socket.ConnectAsync(Host, Port, timeout.Token).ConfigureAwait(false);
+            else
+            {
+                // Resolved apart from the connect (Socket.ConnectAsync(host) does the same lookup, then tries each
+                // address) so that detailed_connection can tell the lookup's time, as Go's DNSStart/DNSDone do.
+                var resolving = Stopwatch.GetTimestamp();
+                var addresses = await Dns.GetHostAddressesAsync(Host, timeout.Token).ConfigureAwait(false);
+                dnsTicks = Stopwatch.GetTimestamp() - resolving;
+                await socket.ConnectAsync(addresses, Port, timeout.Token).ConfigureAwait(false);
+            }
         }
         catch (SocketException se)
         {
@@ -130,8 +140,10 @@ internal sealed class ConnectionPool : IDisposable
             socket.Dispose();
             throw;
         }
-        if (_tls is null) return new HttpConnection(socket, this);
-        return new HttpConnection(socket, await HandshakeAsync(socket, ct).ConfigureAwait(false), this);
+        if (_tls is null) return new HttpConnection(socket, this) { DnsTicks = dnsTicks };
+        var handshaking = Stopwatch.GetTimestamp();
+        var ssl = await HandshakeAsync(socket, ct).ConfigureAwait(false);
+        return new HttpConnection(socket, ssl, this) { DnsTicks = dnsTicks, TlsTicks = Stopwatch.GetTimestamp() - handshaking };
     }
 
     /// <summary>The TLS handshake on a connected socket, within Go's TLSHandshakeTimeout; failures read like Go's.</summary>
