@@ -55,9 +55,9 @@ public sealed class DetailedConnectionTests : IDisposable
 
     public static TheoryData<string, bool> Cases => new() { { "lean", false }, { "lean", true }, { "sockets", false }, { "sockets", true } };
 
-    private string Config(string backendUrl, string backendLayer) => $$"""
+    private string Config(string backendUrl, string backendLayer, string backendOwn = "") => $$"""
         { "version": 3, "client_tls": { "ca_certs": ["{{_pki.CaPem.Replace("\\", "\\\\", StringComparison.Ordinal)}}"] },
-          "endpoints": [ { "endpoint": "{{_prefix}}/items", "backend": [ { "host": ["{{backendUrl}}"], "url_pattern": "/item", "disable_host_sanitize": true } ] } ],
+          "endpoints": [ { "endpoint": "{{_prefix}}/items", "backend": [ { "host": ["{{backendUrl}}"], "url_pattern": "/item", "disable_host_sanitize": true {{backendOwn}} } ] } ],
           "extra_config": { "telemetry/opentelemetry": { "trace_sample_rate": 1, "layers": { "backend": {{backendLayer}} } } } }
         """;
 
@@ -161,5 +161,23 @@ public sealed class DetailedConnectionTests : IDisposable
         Assert.All(spans, s => Assert.Null(s.GetTagItem("get-conn-duration")));
         Assert.Empty(Recorded("http.client.request.tls.duration"));
         Assert.Equal(2, Recorded("http.client.duration").Length);
+    }
+
+    [Theory]
+    [InlineData("lean")]
+    [InlineData("sockets")]
+    public async Task A_backends_own_block_turns_it_on_where_the_service_has_it_off(string transport)
+    {
+        await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");
+        var off = """
+            { "metrics": { "round_trip": true, "detailed_connection": false }, "traces": { "round_trip": true, "detailed_connection": false } }
+            """;
+        var own = $$""", "extra_config": { "telemetry/opentelemetry": { "backend": {{BothOn}} } }""";
+        var spans = await TwoRequestsAsync(Config(Url(backend.Url, transport), off, own));
+
+        Assert.Equal(2, spans.Length);
+        Assert.True((double)spans[0].GetTagItem("dns-duration")! > 0);
+        Assert.Equal(0.0, spans[1].GetTagItem("dns-duration"));
+        Assert.Equal(2, Recorded("http.client.request.dns.duration").Length);
     }
 }
