@@ -55,7 +55,6 @@ internal sealed partial class ConfigBinder
         {
             var asks = p.Name switch
             {
-                "detailed_connection" => p.Value.Kind == JsonNodeKind.True,
                 "semantic_convention" => p.Value is { Kind: JsonNodeKind.String, Text.Length: > 0 },
                 _ => false,
             };

@@ -110,6 +110,7 @@ public sealed class BackendClient
         };
         if (config.DisableKeepAlives) handler.PooledConnectionLifetime = TimeSpan.Zero;
         if (BackendTls.Create(config.ClientTls) is { } tls) handler.SslOptions = tls;
+        if (SocketsConnectionTimings.Wanted(config)) SocketsConnectionTimings.Install(handler, dialer); // times the dialer's lookup too
         return handler;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -56,12 +57,25 @@ internal sealed class BackendDialer
     /// Throws the first address's <see cref="SocketException"/> when every address failed, or an
     /// <see cref="OperationCanceledException"/> when the time ran out or <paramref name="ct"/> was cancelled.
     /// </summary>
-    public async ValueTask<Socket> ConnectAsync(string host, int port, CancellationToken ct)
+    public ValueTask<Socket> ConnectAsync(string host, int port, CancellationToken ct) => ConnectAsync(host, port, null, ct);
+
+    /// <summary>
+    /// <see cref="ConnectAsync(string, int, CancellationToken)"/>, telling <paramref name="timing"/> how long the name
+    /// lookup took (detailed_connection's dns-duration, as Go's DNSStart/DNSDone; zero for an IP literal).
+    /// </summary>
+    public async ValueTask<Socket> ConnectAsync(string host, int port, DialTiming? timing, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(Timeout);
         var endsAt = Environment.TickCount64 + (long)Timeout.TotalMilliseconds;
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Resolve(host, deadline.Token).ConfigureAwait(false);
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out var literal)) addresses = [literal];
+        else
+        {
+            var resolving = Stopwatch.GetTimestamp();
+            addresses = await Resolve(host, deadline.Token).ConfigureAwait(false);
+            if (timing is not null) timing.DnsTicks = Stopwatch.GetTimestamp() - resolving;
+        }
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
 
         // Go's addrList.partition: the first address's family first, the other family as the fallback.
@@ -177,5 +191,12 @@ internal sealed class BackendDialer
         }
         catch (SocketException) { }
         catch (PlatformNotSupportedException) { }
+    }
+
+    /// <summary>What one dial measured, for detailed_connection (filled in by <see cref="ConnectAsync(string, int, DialTiming?, CancellationToken)"/>).</summary>
+    internal class DialTiming
+    {
+        /// <summary>Stopwatch ticks the name lookup took.</summary>
+        public long DnsTicks;
     }
 }

@@ -34,6 +34,12 @@ internal abstract class BackendResponse : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>
+    /// How this response's connection was obtained (telemetry/opentelemetry detailed_connection); a response that came
+    /// from no connection of ours (a cache, a test's handler) reads as a reused one with nothing measured.
+    /// </summary>
+    public virtual ConnectionTimings Connection => new(Reused: true, 0, 0, 0, 0);
+
     /// <summary>Control characters but HTAB: what a field value may not carry (RFC 9110 section 5.5).</summary>
     private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
         "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\n\u000b\f\r\u000e\u000f" +

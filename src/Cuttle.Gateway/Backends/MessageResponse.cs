@@ -17,6 +17,8 @@ internal sealed class MessageResponse(HttpResponseMessage message) : BackendResp
     public override string? Location => message.Headers.Location?.OriginalString
         ?? (message.Headers.NonValidated.TryGetValues("Location", out var values) ? values.ToString() : null);
 
+    public override ConnectionTimings Connection => SocketsConnectionTimings.For(message.RequestMessage);
+
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
     {

@@ -42,11 +42,7 @@ public sealed class ConfigBinderRouterTests
     public void Unsupported_service_settings_are_named_at_their_position()
     {
         // The timeouts and dialer settings are applied (listener deadlines, backend dialer): only plugin is named.
-        var result = Parse("{\"version\": 3,
- \"write_timeout\": \"2s\",
- \"dialer_keep_alive\": \"30s\",
- \"read_timeout\": \"5s\",
- \"plugin\": {\"pattern\": \".so\", \"folder\": \"./plugins/\"}}");
+        var result = Parse("{\"version\": 3,\n \"write_timeout\": \"2s\",\n \"dialer_keep_alive\": \"30s\",\n \"read_timeout\": \"5s\",\n \"plugin\": {\"pattern\": \".so\", \"folder\": \"./plugins/\"}}");
         var warning = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
         AssertAt(warning, 5, 2, "plugin");
         Assert.Equal(TimeSpan.FromSeconds(2), result.Config!.WriteTimeout);

@@ -35,6 +35,20 @@ public sealed class ConfigBinderTelemetryTests
     }
 
     [Fact]
+    public void DetailedConnection_IsAppliedWithoutWarning_WhereSemanticConventionStillWarns()
+    {
+        var result = Service("""
+            "telemetry/opentelemetry": {"layers": {"global": {"semantic_convention": "1.27"},
+              "backend": {"metrics": {"round_trip": true, "detailed_connection": true}, "traces": {"round_trip": true, "detailed_connection": true}}}}
+            """);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("detailed_connection", StringComparison.Ordinal));
+        Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning && d.Message.Contains("semantic_convention is not implemented", StringComparison.Ordinal));
+        Assert.True(result.Config!.OpenTelemetry!.Backend.Metrics.DetailedConnection && result.Config.OpenTelemetry.Backend.Traces.DetailedConnection);
+    }
+
+    [Fact]
     public void DocumentedExample_IsTyped()
     {
         var o = Bound("""

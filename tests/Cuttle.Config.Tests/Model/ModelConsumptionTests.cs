@@ -223,7 +223,7 @@ public sealed partial class ModelConsumptionTests
         ["BackendProxyOptions.FlatmapFilter"] = "src/Cuttle.Gateway/GenerationBuilder.cs",
         ["BackendProxyOptions.Shadow"] = "src/Cuttle.Gateway/Proxy/ShadowBuilder.cs",
         ["BackendProxyOptions.ShadowTimeout"] = "src/Cuttle.Gateway/Proxy/ShadowBuilder.cs",
-        ["BackendTelemetrySwitches.DetailedConnection"] = "warned: telemetry/opentelemetry {p.Name} is not implemented by Cuttle",
+        ["BackendTelemetrySwitches.DetailedConnection"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/TelemetryBuilder.cs",
         ["BackendTelemetrySwitches.DisableStage"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/TelemetryBuilder.cs",
         ["BackendTelemetrySwitches.ReadPayload"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/TelemetryBuilder.cs",
         ["BackendTelemetrySwitches.ReportHeaders"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/TelemetryBuilder.cs",

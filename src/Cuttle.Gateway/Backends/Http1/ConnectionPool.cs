@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -108,9 +109,10 @@ internal sealed class ConnectionPool : IDisposable
     public async ValueTask<HttpConnection> ConnectAsync(CancellationToken ct)
     {
         Socket socket;
+        var timing = new BackendDialer.DialTiming(); // one per new connection: its dns-duration for detailed_connection
         try
         {
-            socket = await _options.Dialer.ConnectAsync(_dialHost, Port, ct).ConfigureAwait(false);
+            socket = await _options.Dialer.ConnectAsync(_dialHost, Port, timing, ct).ConfigureAwait(false);
         }
         catch (SocketException se)
         {
@@ -120,8 +122,10 @@ internal sealed class ConnectionPool : IDisposable
         {
             throw new HttpRequestException($"dial tcp {Host}:{Port}: i/o timeout");
         }
-        if (_tls is null) return new HttpConnection(socket, this);
-        return new HttpConnection(socket, await HandshakeAsync(socket, ct).ConfigureAwait(false), this);
+        if (_tls is null) return new HttpConnection(socket, this) { DnsTicks = timing.DnsTicks };
+        var handshaking = Stopwatch.GetTimestamp();
+        var ssl = await HandshakeAsync(socket, ct).ConfigureAwait(false);
+        return new HttpConnection(socket, ssl, this) { DnsTicks = timing.DnsTicks, TlsTicks = Stopwatch.GetTimestamp() - handshaking };
     }
 
     /// <summary>The TLS handshake on a connected socket, within Go's TLSHandshakeTimeout; failures read like Go's.</summary>

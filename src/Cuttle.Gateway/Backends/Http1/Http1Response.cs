@@ -29,6 +29,8 @@ internal sealed class Http1Response : BackendResponse
 
     public override string? Location => _connection.GetHeader("Location"u8);
 
+    public override ConnectionTimings Connection => _connection.Timings;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct)
     {

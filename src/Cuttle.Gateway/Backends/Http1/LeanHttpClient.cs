@@ -43,6 +43,7 @@ internal sealed class LeanHttpClient : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             HttpConnection? connection = null;
+            var getConn = System.Diagnostics.Stopwatch.GetTimestamp(); // Go's GetConn: before an idle one is looked for
             if (attempt == 0)
             {
                 while (pool.TryRent(out var idle))
@@ -57,6 +58,7 @@ internal sealed class LeanHttpClient : IDisposable
                 }
             }
             connection ??= await pool.ConnectAsync(ct).ConfigureAwait(false);
+            connection.GetConnTicks = System.Diagnostics.Stopwatch.GetTimestamp() - getConn; // Go's GotConn
             try
             {
                 await connection.WriteRequestAsync(request, Options.Decompress, ct).ConfigureAwait(false);

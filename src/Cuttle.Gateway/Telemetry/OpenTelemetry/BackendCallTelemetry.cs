@@ -17,10 +17,17 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
     private readonly KeyValuePair<string, object?>[] _traceTags;
     private readonly HostTags[] _hosts;
     private readonly HeaderAttributes? _headers;
+    private readonly bool _detailedMetrics;
+    private readonly bool _detailedTraces;
 
+    // detailedMetrics/detailedTraces: detailed_connection of the metrics and traces blocks, acted on only while that
+    // block's round trip is measured (krakend-otel builds no transport otherwise).
     public BackendCallTelemetry(string spanName, bool metrics, bool traces, bool propagate, KeyValuePair<string, object?>[] metricTags,
-        KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts, HeaderAttributes? headers = null)
+        KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts, HeaderAttributes? headers = null,
+        bool detailedMetrics = false, bool detailedTraces = false)
     {
+        _detailedMetrics = metrics && detailedMetrics;
+        _detailedTraces = traces && detailedTraces;
         _headers = headers;
         _spanName = spanName;
         _metrics = metrics;
@@ -81,6 +88,15 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
                 if (response.ContentLength is { } length) KrakendInstruments.ClientResponseSize.Record(length, tags);
                 else KrakendInstruments.ClientNoContentLength.Add(1, tags);
             }
+            if (_detailedMetrics)
+            {
+                // transport_metrics.go records all three for every request, failed ones included (then as measured so
+                // far: Cuttle has no connection to read a failure's from, so 0).
+                var connection = response?.Connection ?? default;
+                KrakendInstruments.ClientGetConnDuration.Record(ConnectionTimings.Seconds(connection.GetConnTicks), tags);
+                KrakendInstruments.ClientDnsDuration.Record(ConnectionTimings.Seconds(connection.DnsTicks), tags);
+                KrakendInstruments.ClientTlsDuration.Record(ConnectionTimings.Seconds(connection.TlsTicks), tags);
+            }
         }
         if (activity is null) return;
         if (activity.IsAllDataRequested)
@@ -94,10 +110,26 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
                 activity.SetTag("http.response.status_code", KrakendInstruments.Status(response.StatusCode));
                 activity.SetTag("http.response.body.size", KrakendInstruments.Size(response.ContentLength ?? -1));
                 activity.SetTag("response-duration", seconds);
+                if (_detailedTraces) ReportConnection(activity, startTimestamp, response.Connection);
                 if (_headers is not null) ReportResponseHeaders(activity, response);
             }
         }
         activity.Dispose();
+    }
+
+    /// <summary>
+    /// transport_traces.go's detailed_connection: the three durations (seconds) as attributes of the client span and
+    /// a "first-byte-time" event, on a successful round trip only. No span of their own: krakend-otel makes none.
+    /// </summary>
+    private static void ReportConnection(Activity activity, long startTimestamp, ConnectionTimings connection)
+    {
+        activity.SetTag("get-conn-duration", ConnectionTimings.Seconds(connection.GetConnTicks));
+        activity.SetTag("dns-duration", ConnectionTimings.Seconds(connection.DnsTicks));
+        activity.SetTag("tls-duration", ConnectionTimings.Seconds(connection.TlsTicks));
+        // The span's clock is wall time: the first byte's offset from the call's start, added to the span's start.
+        var firstByte = connection.FirstByteAt != 0 ? connection.FirstByteAt : Stopwatch.GetTimestamp();
+        var at = activity.StartTimeUtc + Stopwatch.GetElapsedTime(startTimestamp, firstByte);
+        activity.AddEvent(new ActivityEvent("first-byte-time", new DateTimeOffset(at)));
     }
 
     /// <summary>The backend's response headers as Cuttle passes them on (hop-by-hop fields are not kept by the response).</summary>

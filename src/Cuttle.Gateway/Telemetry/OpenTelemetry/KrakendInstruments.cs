@@ -42,6 +42,11 @@ internal static class KrakendInstruments
     public static readonly Histogram<long> ClientResponseSize = Size("http.client.response.size", "Content-Length of the backend responses.");
     public static readonly Counter<long> ClientNoContentLength = Meter.CreateCounter<long>("http.client.response.no-content-length", null, "Backend responses without Content-Length.");
 
+    // detailed_connection (transport_metrics.go: one of each per backend request, 0 for a phase that did not happen).
+    public static readonly Histogram<double> ClientGetConnDuration = Time("http.client.request.get-conn.duration", "Time spent acquiring a backend connection (idle or new).");
+    public static readonly Histogram<double> ClientDnsDuration = Time("http.client.request.dns.duration", "Time spent resolving a backend's host name.");
+    public static readonly Histogram<double> ClientTlsDuration = Time("http.client.request.tls.duration", "Time spent on a backend connection's TLS handshake.");
+
     private static Histogram<double> Time(string name, string description) =>
         Meter.CreateHistogram(name, unit: null, description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = TimeBuckets });
 

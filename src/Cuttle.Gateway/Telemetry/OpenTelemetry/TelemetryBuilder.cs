@@ -86,6 +86,7 @@ internal static class TelemetryBuilder
             [.. tags.AsSpan(1), .. ServerTelemetry.Tags(opts.Metrics.StaticAttributes), new("clientname", pattern)],
             [.. tags, new("krakend.stage", "backend-request"), .. ServerTelemetry.Tags(opts.Traces.StaticAttributes)],
             backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : backend.Host,
-            traces ? HeaderAttributes.For(opts.Traces.ReportHeaders, opts.Traces.SkipHeaders) : null);
+            traces ? HeaderAttributes.For(opts.Traces.ReportHeaders, opts.Traces.SkipHeaders) : null,
+            opts.Metrics.DetailedConnection, opts.Traces.DetailedConnection);
     }
 }

@@ -42,8 +42,8 @@ public sealed class TelemetryAllocationTests(ITestOutputHelper output)
           {{telemetry}} }
         """;
 
-    private static string Telemetry(double rate) => $$"""
-        , "extra_config": { "telemetry/opentelemetry": { "service_name": "alloc", "trace_sample_rate": {{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}},
+    private static string Telemetry(double rate, string layers = "") => $$"""
+        , "extra_config": { "telemetry/opentelemetry": { "service_name": "alloc", "trace_sample_rate": {{rate.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, {{layers}}
             "exporters": { "prometheus": [ { "name": "p", "port": {{TestPorts.Closed()}}, "listen_ip": "127.0.0.1" } ],
                            "otlp": [ { "name": "c", "host": "127.0.0.1", "port": {{TestPorts.Closed()}}, "disable_metrics": true } ] } } }
         """;
@@ -71,6 +71,28 @@ public sealed class TelemetryAllocationTests(ITestOutputHelper output)
         {
             await generation.DisposeAsync();
         }
+    }
+
+    private static string Detailed(bool on) => $$"""
+        "layers": { "backend": { "metrics": { "round_trip": true, "detailed_connection": {{(on ? "true" : "false")}} },
+                                 "traces": { "round_trip": true, "detailed_connection": {{(on ? "true" : "false")}} } } },
+        """;
+
+    /// <summary>
+    /// layers.backend detailed_connection reads the connection's timings where they already are (the own client's
+    /// connection, a weak table entry per SocketsHttpHandler connection): off, a request allocates what it did before
+    /// the setting was applied; on, an unsampled request allocates nothing more either (three histogram records on a
+    /// stack tag list), and only a sampled span pays for its three attributes and its first-byte event.
+    /// </summary>
+    [Fact]
+    public async Task Detailed_connection_costs_an_unsampled_request_nothing()
+    {
+        var off = await BytesPerRequestAsync(Config(Telemetry(1e-9, Detailed(on: false)), "no-op"));
+        var on = await BytesPerRequestAsync(Config(Telemetry(1e-9, Detailed(on: true)), "no-op"));
+        var sampledOff = await BytesPerRequestAsync(Config(Telemetry(1, Detailed(on: false)), "no-op"));
+        var sampledOn = await BytesPerRequestAsync(Config(Telemetry(1, Detailed(on: true)), "no-op"));
+        output.WriteLine($"detailed_connection unsampled: off {off} B/req, on {on} (+{on - off}); every trace sampled: off {sampledOff}, on {sampledOn} (+{sampledOn - sampledOff})");
+        Assert.True(on - off <= 16, $"detailed_connection adds {on - off} B to an unsampled request ({on} vs {off})");
     }
 
     /// <summary>
