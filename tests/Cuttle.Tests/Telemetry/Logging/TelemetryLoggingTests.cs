@@ -264,15 +264,26 @@ public sealed class TelemetryLoggingTests
                 """));
             telemetry.CreateLogger("Cuttle").LogInformation("reload {I}", i);
         }
-        var until = DateTime.UtcNow.AddSeconds(5);
-        // The pump connects the live setup's socket on its first send, on its own thread: wait for exactly one, not
-        // merely for no more than one (0 is the moment between the old sockets closing and the new one connecting).
-        while (UdpSocketsTo(port) != 1 && DateTime.UtcNow < until) Thread.Sleep(20);
-        Assert.Equal(1, UdpSocketsTo(port)); // the live setup's socket, and none of the 199 before it
+        // The pump connects the live setup's socket on its first send, on its own thread, while the old ones close on
+        // theirs: wait for exactly one, held over several reads (a single read can fall between an old socket closing
+        // and the new one connecting).
+        Assert.Equal(1, SettledUdpSocketsTo(port, 1)); // the live setup's socket, and none of the 199 before it
         telemetry.Apply(Config("\"router\": {}"));
-        until = DateTime.UtcNow.AddSeconds(5);
-        while (UdpSocketsTo(port) > 0 && DateTime.UtcNow < until) Thread.Sleep(20);
-        Assert.Equal(0, UdpSocketsTo(port));
+        Assert.Equal(0, SettledUdpSocketsTo(port, 0));
         telemetry.Dispose();
+    }
+
+    /// <summary>The UDP sockets to <paramref name="port"/> once the count has read <paramref name="expected"/> five times running (or after 5 s, the last count).</summary>
+    private static int SettledUdpSocketsTo(int port, int expected)
+    {
+        var until = DateTime.UtcNow.AddSeconds(5);
+        int count, run = 0;
+        while (true)
+        {
+            count = UdpSocketsTo(port);
+            run = count == expected ? run + 1 : 0;
+            if (run == 5 || DateTime.UtcNow >= until) return count;
+            Thread.Sleep(20);
+        }
     }
 }
