@@ -40,6 +40,7 @@ internal sealed partial class ConfigBinder
         ZipkinExporterOptions? zipkin = null;
         var zipkinName = "";
         var logger = false;
+        OcInfluxOptions? influx = null;
         var unsupported = new List<string>();
         if (o["exporters"] is { } ex && ExpectKind(ex, JsonNodeKind.Object, ns + ".exporters"))
         {
@@ -69,7 +70,10 @@ internal sealed partial class ConfigBinder
                     case "logger" when ExpectKind(p.Value, JsonNodeKind.Object, f):
                         logger = true;
                         break;
-                    case "prometheus" or "jaeger" or "zipkin" or "logger":
+                    case "influxdb" when ExpectKind(p.Value, JsonNodeKind.Object, f):
+                        influx = BindOcInflux(p.Value, f);
+                        break;
+                    case "prometheus" or "jaeger" or "zipkin" or "logger" or "influxdb":
                         break; // reported by ExpectKind
                     default:
                         unsupported.Add(p.Name);
@@ -78,9 +82,9 @@ internal sealed partial class ConfigBinder
             }
         }
         if (unsupported.Count > 0)
-            Warning(o, $"telemetry/opencensus exporters {string.Join(", ", unsupported)} are not implemented by Cuttle and are ignored: nothing is sent to them (jaeger, zipkin, logger and prometheus are implemented; telemetry/opentelemetry's otlp exporter reaches an OpenTelemetry Collector, which can forward to these backends)");
+            Warning(o, $"telemetry/opencensus exporters {string.Join(", ", unsupported)} are not implemented by Cuttle and are ignored: nothing is sent to them (jaeger, zipkin, logger, influxdb and prometheus are implemented; telemetry/opentelemetry's otlp exporter reaches an OpenTelemetry Collector, which can forward to these backends)");
         var traced = jaeger is not null || zipkin is not null || logger;
-        if (prometheus.IsEmpty && !traced)
+        if (prometheus.IsEmpty && !traced && influx is null)
             return null;
         if (traced && sampleRate <= 0)
             Warning(o["sample_rate"] ?? o, $"telemetry/opencensus sample_rate is {(o["sample_rate"] is null ? "absent" : sampleRate.ToString(CultureInfo.InvariantCulture))}: as in KrakenD (opencensus's NeverSample) no span is sampled and the trace exporters receive none; 100 samples every request");
@@ -107,7 +111,7 @@ internal sealed partial class ConfigBinder
             Proxy = proxy,
             Backend = backends,
             Prometheus = prometheus,
-            OpenCensus = traced ? new OpenCensusOptions { Jaeger = jaeger, Zipkin = zipkin, Logger = logger, Location = Loc(o) } : null,
+            OpenCensus = traced || influx is not null ? new OpenCensusOptions { Jaeger = jaeger, Zipkin = zipkin, Logger = logger, InfluxDb = influx, Location = Loc(o) } : null,
             Location = Loc(o),
         };
     }

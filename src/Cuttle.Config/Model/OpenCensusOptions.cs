@@ -14,6 +14,9 @@ public sealed record OpenCensusOptions
     /// <summary>exporters.logger: every sampled span, and every metric at the reporting period, as a debug line.</summary>
     public bool Logger { get; init; }
 
+    /// <summary>exporters.influxdb: the metrics, as opencensus's HTTP views, written to InfluxDB 1.x every reporting period.</summary>
+    public OcInfluxOptions? InfluxDb { get; init; }
+
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }
 
@@ -45,6 +48,35 @@ public sealed record JaegerExporterOptions
 public sealed record ZipkinExporterOptions
 {
     public string CollectorUrl { get; init; } = "";
+
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+/// <summary>
+/// exporters.influxdb (kpacha/opencensus-influxdb): every reporting period, one point per view row (and one per
+/// non-empty bucket of a distribution) POSTed to {address}/write?db={db}&amp;precision=s.
+/// </summary>
+public sealed record OcInfluxOptions
+{
+    /// <summary>address: the server's http:// or https:// URL.</summary>
+    public string Address { get; init; } = "";
+
+    /// <summary>db: the database the points go to.</summary>
+    public string Database { get; init; } = "";
+
+    /// <summary>username: with it, the writes carry HTTP basic credentials (with <see cref="Password"/>).</summary>
+    public string Username { get; init; } = "";
+
+    public string Password { get; init; } = "";
+
+    /// <summary>timeout of a write; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (absent or unparsable, as in the Go client) for none.</summary>
+    public TimeSpan Timeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>service_name: the "instance" tag of every point (left out when empty, as the Go client does).</summary>
+    public string InstanceName { get; init; } = "";
+
+    /// <summary>buffer_size: failed writes kept for the next period at most; 0 keeps Cuttle's default bound.</summary>
+    public int BufferSize { get; init; }
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
 }

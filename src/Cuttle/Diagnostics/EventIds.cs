@@ -49,6 +49,8 @@ internal static class EventIds
     // Telemetry/Influx: telemetry/influx's pushes (42xx).
     public const int InfluxStarted = 4201;
     public const int InfluxWriteFailed = 4202;
+    public const int OpenCensusInfluxStarted = 4203;
+    public const int OpenCensusInfluxWriteFailed = 4204;
 
     // Hosting/Connections: write_timeout and read_timeout cutting a request (47xx).
     public const int WriteTimeoutExpired = 4701;

@@ -127,17 +127,18 @@ internal sealed partial class InfluxLines(string hostname)
         return [.. fields];
     }
 
-    private static string Int(long v) => v.ToString(CultureInfo.InvariantCulture) + "i";
+    internal static string Int(long v) => v.ToString(CultureInfo.InvariantCulture) + "i";
 
     /// <summary>Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest exact form, never an exponent.</summary>
-    private static string Float(double v)
+    internal static string Float(double v)
     {
         var s = v.ToString("R", CultureInfo.InvariantCulture);
         if (s.Contains('E', StringComparison.Ordinal) && Math.Abs(v) < 7.9e28) s = ((decimal)v).ToString(CultureInfo.InvariantCulture);
         return s;
     }
 
-    private static void Point(StringBuilder sb, string measurement, (string Key, string Value)[] tags, (string Key, string Value)[] fields, string time)
+    /// <summary>One line: the measurement, its tags in the order given (empty values left out), its fields, the time.</summary>
+    internal static void Point(StringBuilder sb, string measurement, (string Key, string Value)[] tags, (string Key, string Value)[] fields, string time)
     {
         Escape(sb, measurement, measurement: true);
         foreach (var (k, v) in tags)

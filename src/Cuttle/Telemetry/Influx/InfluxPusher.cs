@@ -51,9 +51,8 @@ internal sealed partial class InfluxPusher : IDisposable
             _collector.KeepSnapshots = options is not null;
             if (options is null) return;
             _client ??= new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = ClientTimeout };
-            _writeUri = new Uri(options.Address.TrimEnd('/') + "/write?db=" + Uri.EscapeDataString(options.Database) + "&rp=&precision=s&consistency=");
-            _auth = options.Username.Length == 0 ? null
-                : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(options.Username + ":" + options.Password)));
+            _writeUri = WriteUri(options.Address, options.Database);
+            _auth = BasicAuth(options.Username, options.Password);
             _timer = _time.CreateTimer(static s => _ = ((InfluxPusher)s!).PushAsync(), this, options.Ttl, options.Ttl);
             Log.Started(_logger, options.Address, options.Database, options.Ttl);
         }
@@ -73,10 +72,7 @@ internal sealed partial class InfluxPusher : IDisposable
             string? body;
             lock (_lines) body = _lines.Render(snapshot);
             if (body is null) return;
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            request.Headers.UserAgent.ParseAdd("InfluxDBClient");
-            request.Headers.Authorization = auth;
+            using var request = WriteRequest(uri, auth, body);
             using var response = await client.SendAsync(request).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
                 Log.WriteFailed(_logger, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}".Trim());
@@ -89,6 +85,24 @@ internal sealed partial class InfluxPusher : IDisposable
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    /// <summary>The Go client v2's write URL: {address}/write with the database and precision "s".</summary>
+    internal static Uri WriteUri(string address, string database) =>
+        new(address.TrimEnd('/') + "/write?db=" + Uri.EscapeDataString(database) + "&rp=&precision=s&consistency=");
+
+    /// <summary>The Go client v2 sends basic credentials only when a username is set.</summary>
+    internal static AuthenticationHeaderValue? BasicAuth(string username, string password) => username.Length == 0 ? null
+        : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)));
+
+    /// <summary>One write as the Go client v2 makes it: line protocol POSTed as octet-stream by "InfluxDBClient".</summary>
+    internal static HttpRequestMessage WriteRequest(Uri uri, AuthenticationHeaderValue? auth, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.UserAgent.ParseAdd("InfluxDBClient");
+        request.Headers.Authorization = auth;
+        return request;
     }
 
     private static string HostName()

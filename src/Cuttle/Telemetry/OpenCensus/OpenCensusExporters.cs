@@ -7,10 +7,10 @@ using OpenTelemetry.Trace;
 namespace Cuttle.Telemetry.OpenCensus;
 
 /// <summary>
-/// Adds telemetry/opencensus's jaeger, zipkin and logger exporters to the providers <c>TelemetryHost</c> builds, so
+/// Adds telemetry/opencensus's jaeger, zipkin, logger and influxdb exporters to the providers <c>TelemetryHost</c> builds, so
 /// that they receive the same spans and metrics as the telemetry/opentelemetry exporters. The trace exporters sit
 /// behind bounded batch processors (the excess of a full queue dropped) that export on their own thread every second,
-/// the Go exporters' bundling delay; the logger's metrics are read every reporting_period.
+/// the Go exporters' bundling delay; the logger's and influxdb's metrics are read every reporting_period.
 /// </summary>
 internal static partial class OpenCensusExporters
 {
@@ -19,7 +19,8 @@ internal static partial class OpenCensusExporters
 
     public static bool AddTraces(TracerProviderBuilder tracers, OpenTelemetryOptions options, ILogger logger)
     {
-        if (options.OpenCensus is not { } oc) return false;
+        // influxdb alone exports no spans: no trace provider for it.
+        if (options.OpenCensus is not { } oc || (oc.Jaeger is null && oc.Zipkin is null && !oc.Logger)) return false;
         if (oc.Jaeger is { } jaeger)
         {
             var queue = jaeger.BufferMaxCount > 0 ? jaeger.BufferMaxCount : DefaultQueue;
@@ -46,8 +47,14 @@ internal static partial class OpenCensusExporters
 
     public static bool AddMetrics(MeterProviderBuilder meters, OpenTelemetryOptions options, ILogger logger)
     {
-        if (options.OpenCensus is not { Logger: true }) return false;
-        meters.AddReader(new PeriodicExportingMetricReader(new LogMetricExporter(logger), Math.Max(1, options.MetricReportingPeriod) * 1000));
+        if (options.OpenCensus is not { } oc || (!oc.Logger && oc.InfluxDb is null)) return false;
+        var period = Math.Max(1, options.MetricReportingPeriod) * 1000;
+        if (oc.Logger) meters.AddReader(new PeriodicExportingMetricReader(new LogMetricExporter(logger), period));
+        if (oc.InfluxDb is { } influx)
+        {
+            meters.AddReader(new PeriodicExportingMetricReader(new InfluxViewExporter(influx, logger), period));
+            Log.InfluxStarted(logger, influx.Address, influx.Database, period / 1000);
+        }
         return true;
     }
 
@@ -56,5 +63,9 @@ internal static partial class OpenCensusExporters
         [LoggerMessage(EventId = Diagnostics.EventIds.OpenCensusApplied, Level = LogLevel.Information,
             Message = "telemetry/opencensus: jaeger {Jaeger}, zipkin {Zipkin}, logger {LoggerOn}")]
         public static partial void Applied(ILogger logger, string jaeger, string zipkin, bool loggerOn);
+
+        [LoggerMessage(EventId = Diagnostics.EventIds.OpenCensusInfluxStarted, Level = LogLevel.Information,
+            Message = "telemetry/opencensus: writing the views to InfluxDB at {Address} (db {Database}) every {Period}s")]
+        public static partial void InfluxStarted(ILogger logger, string address, string database, int period);
     }
 }
