@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Cuttle.Config;
 using Cuttle.Testing;
 using Cuttle.Tests.Support;
 
@@ -51,6 +52,37 @@ public sealed class DnsmasqStartupTests
         // lura: the lookup fails ("no such host"), the subscriber keeps no hosts, the balancer answers ErrNoHosts: 500.
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Empty(backend.Requests);
+    }
+
+    [SkippableFact]
+    public async Task A_reload_waits_for_the_answer_off_the_request_path_while_the_previous_generation_serves()
+    {
+        await using var backend = await FakeBackend.JsonAsync("{\"ok\":true}");
+        using var dns = DnsmasqServer.StartNew($"--srv-host={Srv},127.0.0.1,{new Uri(backend.Url).Port},10,1");
+        await using var slow = new DelayingDnsRelay(dns.Endpoint, TimeSpan.FromSeconds(2));
+        using var variable = new DnsServerVariable(dns.Endpoint.ToString());
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3, "endpoints": [ { "endpoint": "/static", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/s" } ] } ] }
+            """);
+        Environment.SetEnvironmentVariable("CUTTLE_DNS_SERVER", slow.Endpoint.ToString());
+        var next = ConfigLoader.Parse(System.Text.Encoding.UTF8.GetBytes($$"""
+            { "version": 3, "dns_cache_ttl": "30s", "endpoints": [
+              { "endpoint": "/static", "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/s" } ] },
+              { "endpoint": "/sd", "backend": [ { "host": ["{{Srv}}"], "sd": "dns", "disable_host_sanitize": true, "url_pattern": "/x" } ] } ] }
+            """), gw.ConfigPath).Config!;
+
+        var reload = Task.Run(() => gw.Server.ReloadAsync(next));
+        while (slow.Queries == 0) await Task.Delay(10);
+        // The new generation waits for its SRV answer; the live one answers meanwhile, without waiting for it.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        using (var during = await gw.Client.GetAsync("/static")) Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"the live generation took {sw.Elapsed} to answer during the reload");
+        Assert.False(reload.IsCompleted);
+
+        var outcome = await reload;
+        Assert.True(outcome.Applied, outcome.Error);
+        using var first = await gw.Client.GetAsync("/sd");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
     }
 
     /// <summary>A UDP relay in front of dnsmasq that holds every query for a while before passing it on.</summary>
