@@ -31,6 +31,9 @@ internal sealed record BuildContext(GatewayConfig Config, BackendTransport Trans
     /// <summary>The generation's qos/http-cache stores (per backend, and the one its shared backends use).</summary>
     public Backends.Caching.HttpCacheStores HttpCaches { get; } = new();
 
+    /// <summary>The first SRV lookups of this build's sd: dns backends, awaited before the generation is returned.</summary>
+    public Discovery.SrvFirstLookups SrvLookups { get; } = new();
+
     /// <summary>The documents validation/json-schema's remote $refs name, fetched once for the whole build.</summary>
     public Validation.RemoteSchemaDocuments RemoteSchemas => field ??= new(Client, Time);
 }

@@ -171,12 +171,13 @@ public sealed class Generation : IAsyncDisposable
     internal Lua.LuaServiceHandler? LuaService { get; init; }
 
     /// <summary>What follows the service-level Lua: the remaining filters from <paramref name="from"/>, then routing on
-    /// the path and method matched before the script ran (gin routes before its middlewares run).</summary>
-    internal Task Continue(HttpContext context, int from, string path, string method)
+    /// the path and method matched before the script ran (gin routes before its middlewares run). <paramref name="parameters"/>,
+    /// when the script set a param, are the route's params as it left them (same route, same layout).</summary>
+    internal Task Continue(HttpContext context, int from, string path, string method, string[]? parameters = null)
     {
         var filters = ServiceFilters;
         for (var i = from; i < filters.Length; i++) if (filters[i].Intercept(context) is { } answered) return answered;
-        return Route(context, path, method, out _);
+        return Route(context, path, method, out _, parameters);
     }
 
     /// <summary>True when gin would answer the request without its engine middlewares (/__health, a redirect).</summary>
@@ -195,13 +196,14 @@ public sealed class Generation : IAsyncDisposable
         return path;
     }
 
-    private Task Route(HttpContext context, string path, string method, out IEndpointHandler? handler)
+    private Task Route(HttpContext context, string path, string method, out IEndpointHandler? handler, string[]? parameters = null)
     {
         handler = null;
         if (path.Length > 2 && path[1] == '_' && _builtins.TryHandle(context, path, out var builtin)) return builtin;
         var match = _routes.Find(method, path);
         handler = match.Handler;
-        if (match.Handler is not null) return match.Handler.HandleAsync(context, match.Params);
+        if (match.Handler is not null)
+            return match.Handler.HandleAsync(context, parameters is not null && parameters.Length == match.Params.Length ? parameters : match.Params);
         return _fallback.AnswerAsync(context, method, path, match.MethodNotAllowed);
     }
 

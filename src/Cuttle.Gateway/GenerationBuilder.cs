@@ -66,6 +66,7 @@ public static partial class GenerationBuilder
                     throw new GatewayBuildException($"endpoint {endpoint.Method} {endpoint.Endpoint} is declared twice ({endpoint.Location})");
             }
             AutoOptionsHandler.Register(routes, config);
+            context.SrvLookups.WaitAll(logger); // sd: dns: lura resolves at start-up, so the first request has the hosts
             var builtins = new BuiltinEndpoints(config.Router.HealthPath, !config.Router.DisableHealth, config.DebugEndpoint || options.Debug,
                 config.EchoEndpoint, options.TimeProvider, options.ReloadStatus, logger);
             return new Generation(options.Number, config, options.TimeProvider, routes.Build(), builtins, shared)
@@ -98,14 +99,14 @@ public static partial class GenerationBuilder
     {
         if (endpoint.OutputEncoding == Encodings.NoOp)
             return new NoOpEndpointHandler(endpoint, AuthBuilder.TransportFor(endpoint.Backend[0], context), context.Config.Router, context.Logger,
-                QosBuilder.HttpCacheFor(endpoint.Backend[0], endpoint, 0, context), TelemetryBuilder.BackendCall(endpoint.Backend[0], endpoint, context));
+                QosBuilder.HttpCacheFor(endpoint.Backend[0], endpoint, 0, context), TelemetryBuilder.BackendCall(endpoint.Backend[0], endpoint, context), context.SrvLookups);
 
         var backends = new IProxy[endpoint.Backend.Length];
         for (var i = 0; i < backends.Length; i++)
         {
             var backend = endpoint.Backend[i];
             var backendProxy = new BackendProxy(backend, endpoint, AuthBuilder.TransportFor(backend, context), context.Logger,
-                QosBuilder.HttpCacheFor(backend, endpoint, i, context), TelemetryBuilder.BackendCall(backend, endpoint, context));
+                QosBuilder.HttpCacheFor(backend, endpoint, i, context), TelemetryBuilder.BackendCall(backend, endpoint, context), context.SrvLookups);
             // KrakenD's order (CE backend_factory): otel around metrics around the circuit breaker around the rate limit
             // around Lua around CEL around the HTTP call (the http-cache sits in the HTTP client, below all of it).
             IProxy proxy = LuaBuilder.WrapBackend(CelBuilder.WrapBackend(backendProxy, backend, endpoint, context), backendProxy, backend, endpoint);

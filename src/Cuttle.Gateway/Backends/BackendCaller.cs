@@ -47,7 +47,7 @@ internal sealed class BackendCaller
     private static StringBuilder? t_urlBuilder;
 
     public BackendCaller(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, Microsoft.Extensions.Logging.ILogger? logger = null,
-        TimeProvider? time = null, HttpCache? cache = null, IBackendCallObserver? observer = null)
+        TimeProvider? time = null, HttpCache? cache = null, IBackendCallObserver? observer = null, Discovery.SrvFirstLookups? srvLookups = null)
     {
         _client = transport.Invoker;
         _sendBodyOnRedirect = backend.Http.SendBodyOnRedirect;
@@ -58,8 +58,11 @@ internal sealed class BackendCaller
         _hosts = backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : [.. backend.Host];
         // sd: dns (lura sd/dnssrv): host[0] is an SRV name; the hosts are its answers, refreshed every dns_cache_ttl.
         if (backend.Sd == "dns" && !backend.Host.IsDefaultOrEmpty)
+        {
             _srv = new Discovery.SrvHostList(backend.Host[0], backend.SdScheme, Discovery.DnsSrvResolver.FromSystem(), backend.DnsCacheTtl,
                 logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time);
+            srvLookups?.Add(_srv); // the build waits for its first answer, as lura's subscriber resolves when created
+        }
         if (transport.Http1 is { } lean && backend.Sd == "static" && TryResolveTargets(lean, _hosts, out var targets))
         {
             _lean = lean;
@@ -91,7 +94,8 @@ internal sealed class BackendCaller
 
     public string BuildUrl(ProxyRequest request)
     {
-        var hosts = _srv?.Hosts is { } discovered && (discovered.Length > 0 || _srv.Answered) ? discovered : _hosts;
+        // sd: dns uses the SRV answer only: never host[0] (the SRV name) itself, as lura's balancer never does.
+        var hosts = _srv is { } srv ? srv.Hosts : _hosts;
         if (hosts.Length == 0) return Discovery.NoHostsException.Url; // lura: sd.ErrNoHosts, no request sent
         var index = hosts.Length == 1 ? 0 : (int)((uint)Interlocked.Increment(ref _next) % (uint)hosts.Length);
         if (_staticUrls is not null && request.Query.Count == 0 && ReferenceEquals(hosts, _hosts)) return _staticUrls[index];

@@ -23,6 +23,7 @@ internal static class EventIds
     // Discovery: sd dns (15xx). It once shared 1401/1402 with the bot detector.
     public const int SrvLookupFailed = 1501;
     public const int SrvLookupEmpty = 1502;
+    public const int SrvFirstLookupPending = 1503;
 
     // Auth: auth/validator and auth/signer (16xx).
     public const int JwtRejected = 1601;

@@ -7,7 +7,9 @@ namespace Cuttle.Gateway.Discovery;
 /// KrakenD's sd: dns (lura sd/dnssrv): the backend's hosts are the SRV answers for host[0], as scheme://target:port,
 /// each repeated in proportion to its weight as lura compacts it, lowest priority only. Answers are cached for dns_cache_ttl; the first
 /// request after that starts a background refresh (no timer, so nothing outlives a retired generation) and keeps using
-/// the previous answer. Requests read the current list with one volatile read and never wait on DNS.
+/// the previous answer. Requests read the current list with one volatile read and never wait on DNS: the first lookup,
+/// which lura does synchronously when the subscriber is created, is awaited when the generation is built
+/// (<see cref="SrvFirstLookups"/>).
 /// </summary>
 internal sealed partial class SrvHostList
 {
@@ -19,7 +21,6 @@ internal sealed partial class SrvHostList
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string[] _hosts = [];
-    private volatile bool _answered;
     private long _refreshedAt;
     private int _refreshing;
 
@@ -37,7 +38,10 @@ internal sealed partial class SrvHostList
         StartRefresh();
     }
 
-    /// <summary>The current hosts (possibly empty before the first answer); starts a refresh when the answer is stale.</summary>
+    /// <summary>
+    /// The current hosts; starts a refresh when the answer is stale. Empty before the first answer and after a first
+    /// lookup that failed or found nothing, as lura's subscriber is: its balancer then answers "no hosts available".
+    /// </summary>
     public string[] Hosts
     {
         get
@@ -52,8 +56,11 @@ internal sealed partial class SrvHostList
         if (Interlocked.Exchange(ref _refreshing, 1) == 0) _ = RefreshAsync();
     }
 
-    /// <summary>True once a lookup answered with records: from then on an empty <see cref="Hosts"/> means no host, not "not yet".</summary>
-    public bool Answered => _answered;
+    /// <summary>The SRV name looked up.</summary>
+    public string Name => _name;
+
+    /// <summary>Completes when the first lookup has finished, whatever its outcome.</summary>
+    public Task FirstLookup => _firstAnswer.Task;
 
     /// <summary>Waits (bounded) for the first answer; returns the current hosts, possibly empty.</summary>
     public async ValueTask<string[]> GetAsync(CancellationToken ct)
@@ -81,7 +88,6 @@ internal sealed partial class SrvHostList
                 var hosts = Expand(records, _scheme);
                 if (hosts.Length == 0) Log.NoWeight(_logger, _name);
                 _hosts = hosts;
-                _answered = true;
             }
         }
         catch (Exception ex) when (ex is DnsException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)

@@ -28,10 +28,10 @@ internal sealed partial class NoOpEndpointHandler : IEndpointHandler
     private readonly ILogger _logger;
 
     public NoOpEndpointHandler(EndpointConfig endpoint, BackendTransport transport, RouterOptions router, ILogger logger,
-        Backends.Caching.HttpCache? cache = null, IBackendCallObserver? observer = null)
+        Backends.Caching.HttpCache? cache = null, IBackendCallObserver? observer = null, Discovery.SrvFirstLookups? srvLookups = null)
     {
         _endpoint = endpoint;
-        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger, cache: cache, observer: observer);
+        _caller = new BackendCaller(endpoint.Backend[0], endpoint, transport, logger, cache: cache, observer: observer, srvLookups: srvLookups);
         _requests = new RequestFactory(endpoint, router);
         _router = router;
         _logger = logger;

@@ -294,7 +294,11 @@ internal static class LuaApi
             default:
                 // gin appends unknown params; Cuttle's endpoints only read their declared ones, so those are the ones kept.
                 var at = Array.IndexOf(c.ParamNames, Str(l, 2));
-                if (at >= 0 && at < c.Parameters.Length) c.Parameters[at] = Str(l, 3);
+                if (at >= 0 && at < c.Parameters.Length)
+                {
+                    c.Parameters[at] = Str(l, 3);
+                    c.ParamsSet = true;
+                }
                 return 0;
         }
     }

@@ -9,4 +9,7 @@ internal sealed class LuaHttpContext(HttpContext context, string[] paramNames, s
     public HttpContext Http { get; } = context;
     public string[] ParamNames { get; } = paramNames;
     public string[] Parameters { get; } = parameters;
+
+    /// <summary>True once the script set a param: at the service level those values go on to the endpoint (gin's c.Params).</summary>
+    public bool ParamsSet { get; set; }
 }

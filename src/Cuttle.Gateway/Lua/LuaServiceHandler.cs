@@ -17,6 +17,8 @@ namespace Cuttle.Gateway.Lua;
 /// <para>
 /// ctx:params() is gin's c.Params, which gin fills from the matched route before it runs the route's handler chain
 /// (the engine middlewares are part of it): the endpoint's params, keyed as written, and none for a 404 or 405.
+/// Setting one writes that same c.Params, which lura's endpoint handler then reads: the endpoint (its url_pattern, its
+/// own Lua) sees the new value. gin appends a key the route does not have; no endpoint reads it, so it is not kept.
 /// </para>
 /// </summary>
 internal sealed partial class LuaServiceHandler(LuaScript script, Routing.RouteTable<string[]> paramNames, TimeSpan timeout, ILogger logger, TimeProvider time)
@@ -42,7 +44,8 @@ internal sealed partial class LuaServiceHandler(LuaScript script, Routing.RouteT
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
-        await generation.Continue(context, nextFilter, path, method).ConfigureAwait(false);
+        // A param the script set is in gin's c.Params, which the endpoint handler reads next: the endpoint gets it.
+        await generation.Continue(context, nextFilter, path, method, luaContext.ParamsSet ? luaContext.Parameters : null).ConfigureAwait(false);
     }
 
     private static partial class Log

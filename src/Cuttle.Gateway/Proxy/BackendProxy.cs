@@ -27,10 +27,10 @@ internal sealed partial class BackendProxy : IProxy
     private readonly string _errorDetailsKey;
 
     public BackendProxy(BackendConfig backend, EndpointConfig endpoint, BackendTransport transport, ILogger logger,
-        Backends.Caching.HttpCache? cache = null, IBackendCallObserver? observer = null)
+        Backends.Caching.HttpCache? cache = null, IBackendCallObserver? observer = null, Discovery.SrvFirstLookups? srvLookups = null)
     {
         _backend = backend;
-        _caller = new BackendCaller(backend, endpoint, transport, logger, cache: cache, observer: observer);
+        _caller = new BackendCaller(backend, endpoint, transport, logger, cache: cache, observer: observer, srvLookups: srvLookups);
         _parser = ResponseParser.For(backend);
         _logger = logger;
         _errorDetailsKey = "error_" + backend.Http.ReturnErrorDetails;

@@ -99,7 +99,7 @@ public sealed class DnsmasqLuraParityTests
         Assert.Equal($"localhost:{new Uri(backend.Url).Port}", Assert.Single(hosts));
     }
 
-    /// <summary>The first answer arrives in the background: until then the call goes to the SRV name itself.</summary>
+    /// <summary>The first answer is awaited at start-up; the retry only absorbs a lookup slower than that bound.</summary>
     private static async Task<HttpResponseMessage> GetWhenAnswered(GatewayHarness gw)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();

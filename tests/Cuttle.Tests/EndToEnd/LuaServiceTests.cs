@@ -63,6 +63,36 @@ public sealed class LuaServiceTests
     }
 
     [Fact]
+    public async Task A_param_the_service_script_sets_is_the_one_the_endpoint_substitutes_in_the_backend_url()
+    {
+        // krakend-lua's GinContext.params with a value writes gin's c.Params, the slice lura's endpoint handler reads
+        // next (the engine middleware and the endpoint handler share the gin.Context): {id} and the endpoint-level
+        // script both see the new value. A request the script leaves alone keeps its own.
+        await using var backend = new RecordingBackend(_ => """{"ok":true}""");
+        await using var gw = await GatewayHarness.StartAsync($$"""
+            { "version": 3,
+              "extra_config": { "modifier/lua-endpoint": { "pre": {{System.Text.Json.JsonSerializer.Serialize("""
+                local c = ctx.load()
+                if c:params("id") == "1" then c:params("id", "42") end
+                """)}} } },
+              "endpoints": [
+                { "endpoint": "/items/{id}", "input_headers": ["X-Seen"],
+                  "extra_config": { "modifier/lua-endpoint": { "pre": "local c = ctx.load(); c:headers('X-Seen', c:params('id'))" } },
+                  "backend": [ { "host": ["{{backend.Url}}"], "url_pattern": "/b/{id}" } ] } ] }
+            """);
+
+        var rewritten = await gw.Client.GetAsync("/items/1");
+        var kept = await gw.Client.GetAsync("/items/7");
+
+        Assert.Equal(HttpStatusCode.OK, rewritten.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Contains("GET /b/42 HTTP/1.1", backend.Received, StringComparison.Ordinal);
+        Assert.Contains("X-Seen: 42", backend.Received, StringComparison.Ordinal);
+        Assert.Contains("GET /b/7 HTTP/1.1", backend.Received, StringComparison.Ordinal);
+        Assert.DoesNotContain("GET /b/1 HTTP/1.1", backend.Received, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Custom_error_aborts_with_500_and_no_body_whatever_its_code_and_the_backend_is_not_called()
     {
         await using var backend = new RecordingBackend(_ => """{"ok":true}""");
