@@ -16,7 +16,6 @@ internal sealed partial class ConfigBinder
         {
             var name = KnownNamespaces.Normalize(p.Name);
             b[name] = Element(p.Value);
-            if (name == "telemetry/opentelemetry") WarnUnsupportedTelemetry(p.Value);
             if (KnownNamespaces.IsKnown(name))
             {
                 if (_options.ImplementedNamespaces is { } implemented && !implemented.Contains(name))

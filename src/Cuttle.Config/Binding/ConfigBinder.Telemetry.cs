@@ -163,7 +163,7 @@ internal sealed partial class ConfigBinder
                 SkipHeaders = g["skip_headers"] is { } sh ? ReadStringList(sh, f + ".skip_headers") : [],
                 MetricsStaticAttributes = Attributes(g["metrics_static_attributes"], f + ".metrics_static_attributes"),
                 TracesStaticAttributes = Attributes(g["traces_static_attributes"], f + ".traces_static_attributes"),
-                SemanticConvention = g["semantic_convention"] is { } sc ? ReadString(sc, f + ".semantic_convention", "") ?? "" : "",
+                SemanticConvention = SemanticConvention(g["semantic_convention"], f + ".semantic_convention"),
             };
         }
         if (layers["proxy"] is { } p && ExpectKind(p, JsonNodeKind.Object, field + ".proxy"))

@@ -37,34 +37,6 @@ internal sealed partial class ConfigBinder
         }
     }
 
-    /// <summary>
-    /// telemetry/opentelemetry settings Cuttle binds but does not act on, wherever the namespace (or one of its layers)
-    /// sets them: each one that asks for something gets a warning.
-    /// </summary>
-    private void WarnUnsupportedTelemetry(JsonNode node)
-    {
-        if (node.Kind == JsonNodeKind.Array)
-        {
-            foreach (var item in node.Items)
-                WarnUnsupportedTelemetry(item);
-            return;
-        }
-        if (node.Kind != JsonNodeKind.Object)
-            return;
-        foreach (var p in node.Properties)
-        {
-            var asks = p.Name switch
-            {
-                "semantic_convention" => p.Value is { Kind: JsonNodeKind.String, Text.Length: > 0 },
-                _ => false,
-            };
-            if (asks)
-                Warning(p, p.Value.Path, $"telemetry/opentelemetry {p.Name} is not implemented by Cuttle and is ignored: spans and metrics carry Cuttle's default attributes");
-            else
-                WarnUnsupportedTelemetry(p.Value);
-        }
-    }
-
     /// <summary>A duration setting's value when it parses and is above zero (type errors are reported elsewhere).</summary>
     private bool Positive(JsonNode node) => Quiet(() => ReadDuration(node, node.Path, TimeSpan.Zero)) > TimeSpan.Zero;
 

@@ -59,8 +59,16 @@ public sealed record GlobalLayerOptions
     public ImmutableArray<TelemetryAttribute> MetricsStaticAttributes { get; init; } = [];
     public ImmutableArray<TelemetryAttribute> TracesStaticAttributes { get; init; } = [];
 
-    /// <summary>semantic_convention: "1.27" switches the server metric names to the semconv ones.</summary>
+    /// <summary>
+    /// semantic_convention: "1.27" switches the server and backend-request metrics to OpenTelemetry's semconv 1.27
+    /// names and units; any other value keeps krakend-otel's default names (as krakend-otel does).
+    /// </summary>
     public string SemanticConvention { get; init; } = "";
+
+    /// <summary>The one semantic convention krakend-otel implements.</summary>
+    public const string SemanticConvention127 = "1.27";
+
+    public static bool IsKnownSemanticConvention(string value) => value == SemanticConvention127;
 
     public static readonly GlobalLayerOptions Default = new();
 }

@@ -233,12 +233,12 @@ internal sealed class BackendCaller
                 lean = target is not null;
                 response = await SendHopAsync(request, url, target, method, sendBody, previous, redirects, trace, ct).ConfigureAwait(false);
             }
-            observation.Observer?.End(observation.Activity, observation.Started, requested, MethodName, response, null, ct);
+            observation.Observer?.End(observation.Activity, observation.Started, requested, MethodName, request, response, null, ct);
             return response;
         }
         catch (Exception ex) when (observation.Observer is not null)
         {
-            observation.Observer.End(observation.Activity, observation.Started, requested, MethodName, null, ex, ct);
+            observation.Observer.End(observation.Activity, observation.Started, requested, MethodName, request, null, ex, ct);
             throw;
         }
     }

@@ -20,5 +20,6 @@ internal interface IBackendCallObserver
     Activity? Start(string url, string method, Data.ProxyRequest request, HashSet<string>? headerFilter);
 
     /// <summary>Records one request that ended with a response or an exception (<paramref name="response"/> null).</summary>
-    void End(Activity? activity, long startTimestamp, string url, string method, BackendResponse? response, Exception? error, CancellationToken ct);
+    void End(Activity? activity, long startTimestamp, string url, string method, Data.ProxyRequest request, BackendResponse? response,
+        Exception? error, CancellationToken ct);
 }

@@ -35,7 +35,7 @@ public sealed class ConfigBinderTelemetryTests
     }
 
     [Fact]
-    public void DetailedConnection_IsAppliedWithoutWarning_WhereSemanticConventionStillWarns()
+    public void DetailedConnection_And_SemanticConvention_AreAppliedWithoutWarning()
     {
         var result = Service("""
             "telemetry/opentelemetry": {"layers": {"global": {"semantic_convention": "1.27"},
@@ -44,8 +44,24 @@ public sealed class ConfigBinderTelemetryTests
 
         Assert.True(result.Success, string.Join("\n", result.Diagnostics));
         Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("detailed_connection", StringComparison.Ordinal));
-        Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning && d.Message.Contains("semantic_convention is not implemented", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("semantic_convention", StringComparison.Ordinal));
         Assert.True(result.Config!.OpenTelemetry!.Backend.Metrics.DetailedConnection && result.Config.OpenTelemetry.Backend.Traces.DetailedConnection);
+        Assert.Equal("1.27", result.Config.OpenTelemetry.Global.SemanticConvention);
+    }
+
+    [Fact]
+    public void AnUnknownSemanticConvention_WarnsAtItsValue_AndIsKeptAsKrakendOtelFallsBackToTheDefaultNames()
+    {
+        var result = Service("\"telemetry/opentelemetry\": {\"layers\": {\"global\": {\"semantic_convention\": \"1.29\"}}}");
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var warning = Assert.Single(result.Diagnostics, d => d.Message.Contains("semantic_convention", StringComparison.Ordinal));
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("\"1.29\" is not a semantic convention krakend-otel knows (\"1.27\")", warning.Message, StringComparison.Ordinal);
+        Assert.Equal((2, 74), (warning.Location.Line, warning.Location.Column));
+        Assert.Equal("1.29", result.Config!.OpenTelemetry!.Global.SemanticConvention);
+        Assert.DoesNotContain(Service("\"telemetry/opentelemetry\": {\"layers\": {\"global\": {\"semantic_convention\": \"\"}}}").Diagnostics,
+            d => d.Message.Contains("semantic_convention", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -343,7 +343,7 @@ public sealed partial class ModelConsumptionTests
         ["GlobalLayerOptions.DisableTraces"] = "src/Cuttle/Telemetry/OpenTelemetry/TelemetryHost.cs",
         ["GlobalLayerOptions.MetricsStaticAttributes"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/ServerTelemetry.cs",
         ["GlobalLayerOptions.ReportHeaders"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/ServerTelemetry.cs",
-        ["GlobalLayerOptions.SemanticConvention"] = "warned: telemetry/opentelemetry {p.Name} is not implemented by Cuttle",
+        ["GlobalLayerOptions.SemanticConvention"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/ServerTelemetry.cs",
         ["GlobalLayerOptions.SkipHeaders"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/ServerTelemetry.cs",
         ["GlobalLayerOptions.TracesStaticAttributes"] = "src/Cuttle.Gateway/Telemetry/OpenTelemetry/ServerTelemetry.cs",
         ["HttpCacheOptions.Location"] = "model: a position for messages, not a setting",

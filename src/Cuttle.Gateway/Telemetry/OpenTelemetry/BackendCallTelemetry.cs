@@ -19,14 +19,16 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
     private readonly HeaderAttributes? _headers;
     private readonly bool _detailedMetrics;
     private readonly bool _detailedTraces;
+    private readonly ClientInstruments _instruments;
 
     // detailedMetrics/detailedTraces: detailed_connection of the metrics and traces blocks, acted on only while that
     // block's round trip is measured (krakend-otel builds no transport otherwise).
     public BackendCallTelemetry(string spanName, bool metrics, bool traces, bool propagate, KeyValuePair<string, object?>[] metricTags,
         KeyValuePair<string, object?>[] traceTags, IReadOnlyList<string> hosts, HeaderAttributes? headers = null,
-        bool detailedMetrics = false, bool detailedTraces = false)
+        bool detailedMetrics = false, bool detailedTraces = false, string semanticConvention = "")
     {
         _detailedMetrics = metrics && detailedMetrics;
+        _instruments = ClientInstruments.For(semanticConvention, detailedMetrics);
         _detailedTraces = traces && detailedTraces;
         _headers = headers;
         _spanName = spanName;
@@ -58,10 +60,12 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
         return activity;
     }
 
-    public void End(Activity? activity, long startTimestamp, string url, string method, BackendResponse? response, Exception? error, CancellationToken ct)
+    public void End(Activity? activity, long startTimestamp, string url, string method, Data.ProxyRequest request, BackendResponse? response,
+        Exception? error, CancellationToken ct)
     {
         var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
-        if (_metrics && KrakendInstruments.ClientStarted.Enabled)
+        var m = _instruments;
+        if (_metrics && m.Duration.Enabled)
         {
             var host = Find(url);
             var tags = new TagList(_metricTags.AsSpan())
@@ -71,31 +75,34 @@ internal sealed class BackendCallTelemetry : IBackendCallObserver
                 { "server.port", host.Port },
                 { "http.response.status_code", KrakendInstruments.Status(response?.StatusCode ?? 0) },
             };
-            KrakendInstruments.ClientStarted.Add(1, tags);
+            m.Started?.Add(1, tags);
+            // semconv 1.27's request body size: Go's request ContentLength as lura sets it (the forwarded
+            // Content-Length of a request with a body, else 0).
+            m.RequestBodySize?.Record(request.Body is null && request.BufferedBody is null ? 0 : request.ForwardedContentLength ?? 0, tags);
             if (error is not null)
             {
-                if (ct.IsCancellationRequested) KrakendInstruments.ClientCanceled.Add(1, tags);
+                if (ct.IsCancellationRequested) m.Canceled?.Add(1, tags);
                 else if (error is OperationCanceledException or TimeoutException)
                 {
-                    KrakendInstruments.ClientTimedOut.Add(1, tags);
-                    KrakendInstruments.ClientFailed.Add(1, tags);
+                    m.TimedOut?.Add(1, tags);
+                    m.Failed?.Add(1, tags);
                 }
-                else KrakendInstruments.ClientFailed.Add(1, tags);
+                else m.Failed?.Add(1, tags);
             }
-            KrakendInstruments.ClientDuration.Record(seconds, tags);
+            m.Duration.Record(seconds, tags);
             if (method != "HEAD" && response is not null)
             {
-                if (response.ContentLength is { } length) KrakendInstruments.ClientResponseSize.Record(length, tags);
-                else KrakendInstruments.ClientNoContentLength.Add(1, tags);
+                if (response.ContentLength is { } length) m.ResponseSize.Record(length, tags);
+                else m.NoContentLength?.Add(1, tags);
             }
-            if (_detailedMetrics)
+            if (_detailedMetrics && m.GetConnDuration is not null)
             {
                 // transport_metrics.go records all three for every request, failed ones included (then as measured so
                 // far: Cuttle has no connection to read a failure's from, so 0).
                 var connection = response?.Connection ?? default;
-                KrakendInstruments.ClientGetConnDuration.Record(ConnectionTimings.Seconds(connection.GetConnTicks), tags);
-                KrakendInstruments.ClientDnsDuration.Record(ConnectionTimings.Seconds(connection.DnsTicks), tags);
-                KrakendInstruments.ClientTlsDuration.Record(ConnectionTimings.Seconds(connection.TlsTicks), tags);
+                m.GetConnDuration.Record(ConnectionTimings.Seconds(connection.GetConnTicks), tags);
+                m.DnsDuration!.Record(ConnectionTimings.Seconds(connection.DnsTicks), tags);
+                m.TlsDuration!.Record(ConnectionTimings.Seconds(connection.TlsTicks), tags);
             }
         }
         if (activity is null) return;

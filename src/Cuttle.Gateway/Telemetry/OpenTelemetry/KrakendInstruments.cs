@@ -25,7 +25,7 @@ internal static class KrakendInstruments
     private static readonly long[] SizeBuckets =
         [128, 256, 512, 1024, 4 * 1024, 8 * 1024, 16 * 1024, 32 * 1024, 64 * 1024, 4 * 64 * 1024, 8 * 64 * 1024, 16 * 64 * 1024, 4 * 1024 * 1024, 16 * 1024 * 1024, 64 * 1024 * 1024];
 
-    // Global layer (http/server/metrics.go, no semantic convention).
+    // Global layer (http/server/metrics.go, no semantic convention; semantic_convention 1.27: SemConv127Instruments).
     public static readonly Histogram<double> ServerDuration = Time("http.server.duration", "Time to serve a request (global layer).");
     public static readonly Histogram<long> ServerResponseSize = Size("http.server.response.size", "Size of the response body served.");
 
@@ -33,7 +33,7 @@ internal static class KrakendInstruments
     public static readonly Histogram<double> ProxyDuration = Time("krakend.proxy.duration", "Time spent in an endpoint's proxy pipe.");
     public static readonly Histogram<double> BackendDuration = Time("krakend.backend.duration", "Time spent in a backend stage.");
 
-    // Backend requests (http/client/transport_metrics.go, no semantic convention).
+    // Backend requests (http/client/transport_metrics.go, no semantic convention; 1.27: SemConv127Instruments).
     public static readonly Counter<long> ClientStarted = Meter.CreateCounter<long>("http.client.request.started.count", null, "Backend requests started.");
     public static readonly Counter<long> ClientFailed = Meter.CreateCounter<long>("http.client.request.failed.count", null, "Backend requests failed (timeouts included).");
     public static readonly Counter<long> ClientCanceled = Meter.CreateCounter<long>("http.client.request.canceled.count", null, "Backend requests canceled.");
@@ -47,11 +47,15 @@ internal static class KrakendInstruments
     public static readonly Histogram<double> ClientDnsDuration = Time("http.client.request.dns.duration", "Time spent resolving a backend's host name.");
     public static readonly Histogram<double> ClientTlsDuration = Time("http.client.request.tls.duration", "Time spent on a backend connection's TLS handshake.");
 
-    private static Histogram<double> Time(string name, string description) =>
-        Meter.CreateHistogram(name, unit: null, description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = TimeBuckets });
+    internal static Histogram<double> Time(string name, string description) => Time(name, null, description);
 
-    private static Histogram<long> Size(string name, string description) =>
-        Meter.CreateHistogram(name, unit: null, description, tags: null, new InstrumentAdvice<long> { HistogramBucketBoundaries = SizeBuckets });
+    internal static Histogram<double> Time(string name, string? unit, string description) =>
+        Meter.CreateHistogram(name, unit, description, tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = TimeBuckets });
+
+    internal static Histogram<long> Size(string name, string description) => Size(name, null, description);
+
+    internal static Histogram<long> Size(string name, string? unit, string description) =>
+        Meter.CreateHistogram(name, unit, description, tags: null, new InstrumentAdvice<long> { HistogramBucketBoundaries = SizeBuckets });
 
     public static readonly object True = true;
     public static readonly object False = false;

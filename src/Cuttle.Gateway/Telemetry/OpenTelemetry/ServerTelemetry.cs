@@ -9,7 +9,7 @@ namespace Cuttle.Gateway.Telemetry.OpenTelemetry;
 /// <summary>
 /// telemetry/opentelemetry's global layer (krakend-otel http/server): around the whole router, the W3C trace context
 /// taken from the client, KrakenD's sampling decision, one server span per sampled request named after its path, and
-/// http.server.duration / http.server.response.size under http.route (the matched endpoint, else KrakenD's
+/// http.server.duration / http.server.response.size (semantic_convention 1.27: <see cref="ServerInstruments"/>) under http.route (the matched endpoint, else KrakenD's
 /// "404 Not Found"-style text). The gateway decides sampling itself (<see cref="TraceSampling"/>) before any Activity
 /// exists: an unsampled request gets none (the SDK would create one per request just to carry the context), only a
 /// <see cref="RequestTrace"/> with its trace id, a new span id and flag 00 for its backends. Built once per
@@ -26,6 +26,7 @@ internal sealed class ServerTelemetry
     private readonly KeyValuePair<string, object?>[] _metricTags;
     private readonly KeyValuePair<string, object?>[] _traceTags;
     private readonly HeaderAttributes? _headers;
+    private readonly ServerInstruments _instruments;
 
     public ServerTelemetry(OpenTelemetryOptions options)
     {
@@ -38,6 +39,7 @@ internal sealed class ServerTelemetry
         _metricTags = Tags(g.MetricsStaticAttributes);
         _traceTags = [new("krakend.stage", "global"), .. Tags(g.TracesStaticAttributes)];
         _headers = HeaderAttributes.For(g.ReportHeaders, g.SkipHeaders);
+        _instruments = ServerInstruments.For(g.SemanticConvention);
         TraceSampling.InstallGenerator();
     }
 
@@ -113,7 +115,7 @@ internal sealed class ServerTelemetry
         // The console's counters wrap the route outermost while it is on; the route is the handler inside them.
         var handler = observation.Handler is Traffic.TrafficEndpointHandler counted ? counted.Inner : observation.Handler;
         var route = handler is RouteTelemetryHandler r ? r.Route : StatusRoute(status);
-        if (_metrics && KrakendInstruments.ServerDuration.Enabled) Record(context, elapsed, route, status);
+        if (_metrics && _instruments.Duration.Enabled) Record(context, elapsed, route, status);
         if (observation.Activity is { } activity) End(activity, context, route, status, failed);
     }
 
@@ -126,8 +128,8 @@ internal sealed class ServerTelemetry
             { "http.route", route },
             { "http.response.status_code", KrakendInstruments.Status(status) },
         };
-        KrakendInstruments.ServerDuration.Record(elapsed.TotalSeconds, tags);
-        KrakendInstruments.ServerResponseSize.Record(context.Response.ContentLength ?? 0, tags);
+        _instruments.Duration.Record(elapsed.TotalSeconds, tags);
+        _instruments.ResponseSize.Record(context.Response.ContentLength ?? 0, tags);
     }
 
     private void StartTags(Activity activity, HttpContext context)

@@ -87,6 +87,6 @@ internal static class TelemetryBuilder
             [.. tags, new("krakend.stage", "backend-request"), .. ServerTelemetry.Tags(opts.Traces.StaticAttributes)],
             backend.Host.IsDefaultOrEmpty ? ["http://127.0.0.1"] : backend.Host,
             traces ? HeaderAttributes.For(opts.Traces.ReportHeaders, opts.Traces.SkipHeaders) : null,
-            opts.Metrics.DetailedConnection, opts.Traces.DetailedConnection);
+            opts.Metrics.DetailedConnection, opts.Traces.DetailedConnection, o.Global.SemanticConvention);
     }
 }

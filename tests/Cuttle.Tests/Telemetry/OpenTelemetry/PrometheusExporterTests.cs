@@ -64,6 +64,30 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public async Task Semantic_convention_1_27_is_scraped_under_semconvs_names_with_their_unit_suffixes()
+    {
+        await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");
+        var metricsPort = TestPorts.Closed();
+        await using var gw = await GatewayHarness.StartAsync(Config(backend.Url, metricsPort,
+            "\"layers\": {\"global\": {\"semantic_convention\": \"1.27\"}},").Replace("/items/{id}", "/semconv/{id}", StringComparison.Ordinal));
+        Assert.True((await gw.Client.GetAsync("/semconv/1")).IsSuccessStatusCode);
+        var exposition = await ScrapeAsync(metricsPort);
+
+        Assert.Contains("http_server_request_duration_seconds_bucket{", exposition);
+        Assert.Contains("http_server_response_body_size_bytes_bucket{", exposition);
+        Assert.Contains("http_client_request_duration_seconds_bucket{", exposition);
+        // (No http_client_response_body_size_bytes: the fake backend answers chunked, without a Content-Length to record.)
+        Assert.Contains("http_client_request_body_size_bytes_bucket{", exposition);
+        // This gateway's requests are not under the default names (the Meter is process-wide: look at its route only).
+        Assert.DoesNotContain(exposition.Split('\n'), line => line.StartsWith("http_server_duration", StringComparison.Ordinal) && line.Contains("/semconv/:id", StringComparison.Ordinal));
+        Assert.DoesNotContain(exposition.Split('\n'), line => line.StartsWith("http_client_duration", StringComparison.Ordinal) && line.Contains("/semconv/:id", StringComparison.Ordinal));
+        // detailed_connection is on by default: krakend-otel's own counters stay, its connection timings now in seconds.
+        Assert.Contains(exposition.Split('\n'), line => line.StartsWith("http_client_request_started_count_total{", StringComparison.Ordinal) && line.Contains("/semconv/:id", StringComparison.Ordinal));
+        Assert.Contains(exposition.Split('\n'), line => line.StartsWith("http_client_request_dns_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("/semconv/:id", StringComparison.Ordinal));
+        Assert.Contains(exposition.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("http_route=\"/semconv/:id\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Skip_paths_are_not_measured_and_a_taken_port_leaves_the_gateway_serving()
     {
         await using var backend = await FakeBackend.JsonAsync("""{"ok":true}""");
