@@ -100,4 +100,25 @@ public sealed class JsonSchemaKrakenDParityTests
         Assert.Equal(HttpStatusCode.OK, await Post(gateway, "/a", "{}"));
         Assert.Single(schemas.Requests);
     }
+
+    [Fact]
+    public async Task A_remote_ref_streamed_past_the_size_bound_is_refused_whatever_it_declares()
+    {
+        // A hostile schema server: no Content-Length, a valid document that only ends after 5 MiB. The bound is on what
+        // arrived, so the fetch fails and the endpoint serves unvalidated; read whole, "type": "string" would refuse 5.
+        await using var backend = await FakeBackend.JsonAsync("{\"ok\":true}");
+        await using var schemas = await FakeBackend.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/schema+json";
+            await ctx.Response.WriteAsync("{ \"type\": \"string\", \"description\": \"");
+            var filler = new string('x', 64 * 1024);
+            for (var i = 0; i < 80; i++) await ctx.Response.WriteAsync(filler);
+            await ctx.Response.WriteAsync("\" }");
+        });
+        var schema = $$"""{ "type": "object", "properties": { "name": { "$ref": "{{schemas.Url}}/big.json" } } }""";
+        await using var gateway = await GatewayHarness.StartAsync(Config(backend.Url, ("/a", schema)));
+
+        Assert.Equal(HttpStatusCode.OK, await Post(gateway, "/a", "{\"name\":5}"));
+        Assert.Single(schemas.Requests);
+    }
 }
